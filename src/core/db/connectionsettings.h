@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+namespace sluice {
+
+/// Where rows come from: a value type the connection form and the transfer file
+/// produce. It never holds a password, only where to get one.
+struct ConnectionSettings
+{
+    QString driver;      ///< Qt SQL driver name: QSQLITE, QPSQL, QMYSQL, QODBC, ...
+    QString database;    ///< database name, or the file for QSQLITE (relative to baseDir)
+    QString host;
+    int port = -1;       ///< -1: the driver's default
+    QString user;
+    QString passwordEnv; ///< name of the environment variable holding the password
+    bool askPassword = false; ///< "ask when run": the front end asks for it
+    QString options;     ///< Qt connect options (QSqlDatabase::setConnectOptions)
+    QString baseDir;     ///< folder a relative QSQLITE path is resolved against (not saved)
+
+    /// The database file or name as the driver should open it (relative QSQLITE
+    /// paths resolved against baseDir).
+    QString resolvedDatabase() const;
+
+    friend bool operator==(const ConnectionSettings &, const ConnectionSettings &) = default;
+};
+
+} // namespace sluice

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "db/connectionsettings.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QMap>
+#include <QPair>
+#include <QString>
+#include <QVariant>
+
+namespace sluice {
+
+/// One problem in a transfer file, located by its JSON path
+/// ("target.url", "query.parameters.startdate", "run.concurrency").
+struct SpecError
+{
+    QString path;
+    QString message;
+    /// "path: message", or just the message when there is no path.
+    QString toString() const;
+    friend bool operator==(const SpecError &, const SpecError &) = default;
+};
+
+struct QuerySpec
+{
+    QString sql;
+    /// Named parameters without the leading colon, typed as in the file
+    /// (string, integer, real, bool, or null).
+    QMap<QString, QVariant> parameters;
+    friend bool operator==(const QuerySpec &, const QuerySpec &) = default;
+};
+
+struct TransformSpec
+{
+    bool present = false;  ///< false: each row becomes {column: typed value}
+    QString key;           ///< key template; empty: the 1-based row number
+    QJsonValue templ;      ///< the JSON template ("template" in the file)
+    friend bool operator==(const TransformSpec &, const TransformSpec &) = default;
+};
+
+struct TargetSpec
+{
+    QString url;     ///< absolute http(s) URL, may contain {{column}} placeholders
+    QString method = QStringLiteral("POST"); ///< POST or PUT
+    /// Header name -> value, in file order. Values are sent as they are.
+    QList<QPair<QString, QString>> headers;
+    /// Header name -> environment variable holding the value (tokens, API keys).
+    QList<QPair<QString, QString>> headersEnv;
+    QString mode = QStringLiteral("item");
+    int timeoutSeconds = 30; ///< per request, without progress (setTransferTimeout)
+    friend bool operator==(const TargetSpec &, const TargetSpec &) = default;
+};
+
+struct RunSpec
+{
+    static constexpr int DefaultChunkSize = 5000;
+    static constexpr int MaxChunkSize = 100000;
+    static constexpr int DefaultConcurrency = 16;
+    static constexpr int MaxConcurrency = 512;
+    static constexpr int DefaultMaxRetries = 5;
+    static constexpr int MaxMaxRetries = 100;
+
+    int chunkSize = DefaultChunkSize;
+    int concurrency = DefaultConcurrency;
+    int maxRetries = DefaultMaxRetries;
+    friend bool operator==(const RunSpec &, const RunSpec &) = default;
+};
+
+/// A transfer as saved in a transfer file (format version 1, see docs/design.md).
+/// It never holds a secret.
+struct TransferSpec
+{
+    static constexpr int FormatVersion = 1;
+
+    ConnectionSettings source;
+    QuerySpec query;
+    TransformSpec transform;
+    TargetSpec target;
+    RunSpec run;
+
+    /// Parses and validates. On any problem returns false and fills errors
+    /// (all problems found, each with its path); unknown keys are errors.
+    /// baseDir becomes source.baseDir (relative SQLite paths).
+    static bool fromJson(const QJsonObject &json, TransferSpec *spec, QList<SpecError> *errors,
+                         const QString &baseDir = {});
+    /// Reads, parses and validates a file. A file that cannot be read or is not
+    /// JSON gives one error with an empty path that names the file (and the
+    /// line/offset of a JSON syntax error).
+    static bool load(const QString &fileName, TransferSpec *spec, QList<SpecError> *errors);
+
+    /// Checks a spec built in code (the GUI's forms) with the same rules as the file.
+    QList<SpecError> validate() const;
+
+    /// The file form: defaults are written too, keys in a stable order.
+    QJsonObject toJson() const;
+    /// Writes atomically (QSaveFile), indented. Relative SQLite paths stay relative.
+    bool save(const QString &fileName, QString *error) const;
+
+    friend bool operator==(const TransferSpec &, const TransferSpec &) = default;
+};
+
+} // namespace sluice

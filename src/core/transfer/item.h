@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace sluice {
+
+/// Where an item is in its life. Queued -> Sending -> Delivered, or
+/// Sending -> Retrying -> Sending for transient failures, or Failed (a permanent
+/// 4xx, or retries exhausted), or Invalid (the transform could not build it).
+enum class ItemStatus : quint8 {
+    Queued,
+    Sending,
+    Retrying,
+    Delivered,
+    Failed,
+    Invalid,
+};
+inline constexpr int ItemStatusCount = 6;
+
+/// Stable lower-case name ("queued", "delivered", ...) used in files and logs.
+QString itemStatusName(ItemStatus status);
+
+/// One row turned into something to send. Value type, cheap to move.
+struct Item
+{
+    qint64 id = -1;     ///< 0-based row number in the query result; unique within a run
+    QString key;        ///< the transform's key (identifies the item for people)
+    QByteArray payload; ///< compact UTF-8 JSON body; empty when the item is invalid
+    QString url;        ///< resolved target URL when the URL has placeholders, else empty
+    QString error;      ///< why the transform could not build the item; empty when valid
+
+    bool isValid() const { return error.isEmpty(); }
+};
+
+/// The outcome of one item once it left the dispatcher (Delivered or Failed),
+/// or of an item the transform rejected (Invalid).
+struct ItemResult
+{
+    qint64 id = -1;
+    QString key;
+    ItemStatus status = ItemStatus::Queued;
+    int httpStatus = 0;       ///< last HTTP status, 0 when no response was received
+    int attempts = 0;         ///< requests sent for this item (0 for Invalid)
+    qint64 latencyMs = 0;     ///< duration of the last attempt
+    QString error;            ///< human-readable reason; empty when Delivered
+    QByteArray responseBody;  ///< response text of the last attempt (capped), kept for failures
+    QByteArray payload;       ///< the item's JSON, kept for Failed so it can be retried
+    QString url;              ///< resolved URL, when the target URL has placeholders
+    QByteArray requestId;     ///< X-Request-ID of the last attempt
+};
+
+} // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::Item)
+Q_DECLARE_METATYPE(sluice::ItemResult)
