@@ -1,2 +1,66 @@
-// placeholder
-int main() { return 0; }
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The `sluice` executable: the desktop app, the headless runner and the demo API.
+
+#include "demoapicommand.h"
+#include "runcommand.h"
+
+#ifdef SLUICE_WITH_GUI
+#include "mainwindow.h"
+#include <QApplication>
+#endif
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+const char *const Usage = "Usage: sluice [TRANSFER.json]      start the desktop app\n"
+                          "       sluice run TRANSFER.json ...  run a transfer headless (see sluice run --help)\n"
+                          "       sluice demo-api [--port N]    start the local demo API (see sluice demo-api --help)\n"
+                          "       sluice --help | --version\n";
+
+void setApplicationInfo()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Sluice"));
+    QCoreApplication::setApplicationName(QStringLiteral("Sluice"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SLUICE_VERSION));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        std::printf("sluice %s\n", SLUICE_VERSION);
+        return 0;
+    }
+    if (command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        std::printf("Sluice moves rows from a SQL database into an HTTP/JSON API.\n\n%s", Usage);
+        return 0;
+    }
+    if (command == QLatin1String("run") || command == QLatin1String("demo-api")) {
+        QCoreApplication app(argc, argv);
+        setApplicationInfo();
+        return command == QLatin1String("run") ? sluice::runTransferCommand(app.arguments())
+                                               : sluice::runDemoApiCommand(app.arguments());
+    }
+    if (command.startsWith(u'-')) {
+        std::fprintf(stderr, "sluice: unknown option %s\n\n%s", argv[1], Usage);
+        return 2;
+    }
+
+#ifdef SLUICE_WITH_GUI
+    QApplication app(argc, argv);
+    setApplicationInfo();
+    sluice::MainWindow window;
+    window.show();
+    return QApplication::exec();
+#else
+    std::fprintf(stderr, "sluice: this build has no desktop app\n\n%s", Usage);
+    return 2;
+#endif
+}

@@ -1,1 +1,344 @@
-// placeholder until implemented
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "transferrun.h"
+
+#include "db/rowsource.h"
+#include "db/sqlrowreader.h"
+#include "log/logging.h"
+#include "net/dispatcher.h"
+#include "transform/transform.h"
+
+#include <QTimer>
+
+namespace sluice {
+
+namespace {
+
+std::optional<QString> processEnvironment(const QString &name)
+{
+    if (!qEnvironmentVariableIsSet(name.toLocal8Bit().constData()))
+        return std::nullopt;
+    return qEnvironmentVariable(name.toLocal8Bit().constData());
+}
+
+} // namespace
+
+TransferRun::TransferRun(const TransferSpec &spec, RunOptions options, QObject *parent)
+    : QObject(parent)
+    , m_spec(spec)
+    , m_options(std::move(options))
+{
+    if (!m_options.environment)
+        m_options.environment = processEnvironment;
+}
+
+TransferRun::~TransferRun()
+{
+    // The dispatcher goes first: it joins its network threads and must not report
+    // into a half-destroyed run.
+    if (m_dispatcher)
+        m_dispatcher->disconnect(this);
+    m_dispatcher.reset();
+    if (m_source)
+        m_source->disconnect(this);
+    m_source.reset();
+}
+
+RunCounts TransferRun::counts() const
+{
+    RunCounts c;
+    c.read = m_read;
+    c.delivered = m_delivered;
+    c.failed = m_failed;
+    c.invalid = m_invalid;
+    c.retrying = m_retrying.size();
+    c.sending = m_dispatcher ? m_dispatcher->inFlight() : 0;
+    c.queued = qMax<qint64>(0, c.read - c.finished() - c.sending - c.retrying);
+    return c;
+}
+
+double TransferRun::elapsedSeconds() const
+{
+    if (m_finalSeconds >= 0)
+        return m_finalSeconds;
+    return m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+}
+
+void TransferRun::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+bool TransferRun::resolveSecrets(QStringList *errors)
+{
+    const ConnectionSettings &source = m_spec.source;
+    if (!source.passwordEnv.isEmpty()) {
+        const auto value = m_options.environment(source.passwordEnv);
+        if (!value)
+            errors->append(QStringLiteral("source.passwordEnv: the environment variable %1 "
+                                          "(the database password) is not set")
+                                   .arg(source.passwordEnv));
+        else
+            m_password = *value;
+    } else if (source.askPassword) {
+        if (!m_options.password)
+            errors->append(QStringLiteral("source.askPassword: this transfer asks for the "
+                                          "database password when run, and none was given"));
+        else
+            m_password = *m_options.password;
+    }
+
+    m_headers.clear();
+    bool hasContentType = false;
+    for (const auto &[name, value] : m_spec.target.headers) {
+        hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
+        m_headers.append({name.toLatin1(), value.toUtf8()});
+    }
+    for (const auto &[name, variable] : m_spec.target.headersEnv) {
+        const auto value = m_options.environment(variable);
+        if (!value) {
+            errors->append(QStringLiteral("target.headersEnv.%1: the environment variable %2 "
+                                          "is not set")
+                                   .arg(name, variable));
+            continue;
+        }
+        hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
+        m_headers.append({name.toLatin1(), value->toUtf8()});
+    }
+    if (!hasContentType)
+        m_headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    return errors->isEmpty();
+}
+
+void TransferRun::start()
+{
+    if (m_state != State::Idle)
+        return;
+    m_clock.start();
+    setState(State::Starting);
+
+    QStringList errors;
+    for (const SpecError &e : m_spec.validate())
+        errors.append(e.toString());
+    for (auto it = m_options.parameterOverrides.cbegin(); it != m_options.parameterOverrides.cend();
+         ++it)
+        m_spec.query.parameters.insert(it.key(), it.value());
+    if (errors.isEmpty())
+        resolveSecrets(&errors);
+    if (!errors.isEmpty()) {
+        // Reported from the event loop so a caller connecting after start() still hears it.
+        QTimer::singleShot(0, this, [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
+        return;
+    }
+
+    m_source = std::make_unique<RowSource>(m_spec.source, m_spec.query, m_spec.run.chunkSize,
+                                           m_password);
+    connect(m_source.get(), &RowSource::opened, this, &TransferRun::onOpened);
+    connect(m_source.get(), &RowSource::chunkReady, this, &TransferRun::onChunk);
+    connect(m_source.get(), &RowSource::failed, this, [this](const QString &message) {
+        // A message that names a field of the transfer (a parameter, the driver, the
+        // file) is a configuration problem; anything else is the database failing.
+        const bool config = message.startsWith(QLatin1String("source."))
+                || message.startsWith(QLatin1String("query."));
+        fail(config ? Outcome::ConfigError : Outcome::SourceError, message);
+    });
+    m_source->start();
+}
+
+void TransferRun::onOpened(const ColumnList &columns)
+{
+    if (m_state != State::Starting)
+        return;
+    m_columns = columns;
+    QList<SpecError> errors;
+    auto transform = Transform::compile(m_spec.transform, m_spec.target.url, columns, &errors);
+    if (!transform) {
+        QStringList lines;
+        for (const SpecError &e : errors)
+            lines.append(e.toString());
+        fail(Outcome::ConfigError, lines.join(u'\n'));
+        return;
+    }
+    m_transform = std::make_unique<Transform>(std::move(*transform));
+
+    DispatchConfig config;
+    config.url = m_spec.target.url;
+    config.method = m_spec.target.method.toLatin1();
+    config.headers = m_headers;
+    config.concurrency = m_spec.run.concurrency;
+    config.timeoutMs = m_spec.target.timeoutSeconds * 1000;
+    config.retry = m_options.retry;
+    config.retry.maxRetries = m_spec.run.maxRetries;
+    m_dispatcher = std::make_unique<Dispatcher>(config);
+    connect(m_dispatcher.get(), &Dispatcher::itemStatusChanged, this, &TransferRun::onItemStatus);
+    connect(m_dispatcher.get(), &Dispatcher::itemFinished, this, &TransferRun::onItemFinished);
+    connect(m_dispatcher.get(), &Dispatcher::backlogLow, this, &TransferRun::maybeRequestChunk);
+    connect(m_dispatcher.get(), &Dispatcher::idle, this, &TransferRun::maybeFinish);
+
+    setState(State::Running);
+    Q_EMIT started(columns);
+    m_source->requestChunk();
+}
+
+void TransferRun::onChunk(const RowChunk &chunk)
+{
+    if (m_state == State::Finished || m_cancelling)
+        return;
+    QList<Item> items;
+    items.reserve(chunk.rows.size());
+    qint64 id = chunk.firstId;
+    for (const QVariantList &row : chunk.rows)
+        items.append(m_transform->apply(row, id++));
+    m_read += items.size();
+    if (chunk.atEnd)
+        m_sourceDone = true;
+
+    Q_EMIT itemsQueued(items);
+
+    QList<Item> valid;
+    valid.reserve(items.size());
+    for (Item &item : items) {
+        if (item.isValid()) {
+            valid.append(std::move(item));
+            continue;
+        }
+        ItemResult result;
+        result.id = item.id;
+        result.key = item.key;
+        result.status = ItemStatus::Invalid;
+        result.error = item.error;
+        ++m_invalid;
+        qCWarning(lcTransform).noquote() << "item" << item.key << "(row" << item.id + 1
+                                         << ") is invalid:" << item.error;
+        Q_EMIT itemFinished(result);
+    }
+    if (!valid.isEmpty())
+        m_dispatcher->submit(std::move(valid));
+
+    if (m_sourceDone) {
+        // Nothing else is read: give the connection back to the database now.
+        releaseSource();
+        maybeFinish();
+    } else {
+        maybeRequestChunk();
+    }
+}
+
+void TransferRun::releaseSource()
+{
+    // Often called from one of the source's own signals: let it unwind before it goes
+    // (its destructor joins the reader thread and closes the connection there).
+    if (!m_source)
+        return;
+    m_source->disconnect(this);
+    m_source.release()->deleteLater();
+}
+
+void TransferRun::maybeRequestChunk()
+{
+    if (m_state != State::Running || m_sourceDone || !m_source || m_source->isFetching())
+        return;
+    // At most one chunk waits besides the one being sent: memory stays flat, and the
+    // next chunk is read while the current one is still keeping the network busy.
+    if (m_dispatcher->backlog() <= m_spec.run.chunkSize)
+        m_source->requestChunk();
+}
+
+void TransferRun::onItemStatus(qint64 id, ItemStatus status, int attempts)
+{
+    if (status == ItemStatus::Retrying)
+        m_retrying.insert(id);
+    else
+        m_retrying.remove(id);
+    Q_EMIT itemStatusChanged(id, status, attempts);
+}
+
+void TransferRun::onItemFinished(const ItemResult &result)
+{
+    m_retrying.remove(result.id);
+    if (result.status == ItemStatus::Delivered)
+        ++m_delivered;
+    else
+        ++m_failed;
+    Q_EMIT itemFinished(result);
+    maybeRequestChunk();
+}
+
+void TransferRun::maybeFinish()
+{
+    if (m_state == State::Finished || !m_sourceDone || !m_dispatcher)
+        return;
+    if (m_dispatcher->backlog() > 0 || m_dispatcher->inFlight() > 0)
+        return;
+    if (m_pendingOutcome)
+        finish(*m_pendingOutcome, m_pendingMessage);
+    else
+        finish(m_cancelling ? Outcome::Cancelled : Outcome::Completed, {});
+}
+
+void TransferRun::pause()
+{
+    if (m_state != State::Running)
+        return;
+    if (m_dispatcher)
+        m_dispatcher->pause();
+    setState(State::Paused);
+}
+
+void TransferRun::resume()
+{
+    if (m_state != State::Paused)
+        return;
+    if (m_dispatcher)
+        m_dispatcher->resume();
+    setState(State::Running);
+    maybeRequestChunk();
+}
+
+void TransferRun::cancel()
+{
+    if (m_state == State::Finished || m_state == State::Idle)
+        return;
+    if (!m_dispatcher) {
+        // Still connecting: nothing was read or sent.
+        finish(Outcome::Cancelled, {});
+        return;
+    }
+    m_cancelling = true;
+    m_sourceDone = true;
+    releaseSource();
+    m_dispatcher->cancel();
+    maybeFinish();
+}
+
+void TransferRun::fail(Outcome outcome, const QString &message)
+{
+    if (m_state == State::Finished || m_pendingOutcome)
+        return;
+    qCWarning(lcRun).noquote() << message;
+    if (m_dispatcher && (m_dispatcher->backlog() > 0 || m_dispatcher->inFlight() > 0)) {
+        // The database failed mid-run: what was read is still owed a result, so the
+        // run ends once the dispatcher has reported every item.
+        m_pendingOutcome = outcome;
+        m_pendingMessage = message;
+        m_cancelling = true;
+        m_sourceDone = true;
+        releaseSource();
+        m_dispatcher->cancel();
+        maybeFinish();
+        return;
+    }
+    finish(outcome, message);
+}
+
+void TransferRun::finish(Outcome outcome, const QString &message)
+{
+    m_finalSeconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    releaseSource();
+    setState(State::Finished);
+    Q_EMIT finished(outcome, message);
+}
+
+} // namespace sluice

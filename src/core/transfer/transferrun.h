@@ -1,1 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include "db/columninfo.h"
+#include "net/retrypolicy.h"
+#include "spec/transferspec.h"
+#include "transfer/item.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QString>
+#include <QVariant>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace sluice {
+
+class Dispatcher;
+class RowSource;
+class Transform;
+struct RowChunk;
+
+/// What a front end adds to a saved transfer when it runs it.
+struct RunOptions
+{
+    /// Query parameter values that replace (or add to) the file's ("--set NAME=VALUE").
+    QMap<QString, QVariant> parameterOverrides;
+    /// The password when the transfer asks for it when run (source.askPassword).
+    std::optional<QString> password;
+    /// Reads an environment variable (passwordEnv, headersEnv); replaceable in tests.
+    std::function<std::optional<QString>(const QString &name)> environment;
+    /// Retry timing; maxRetries is always taken from the transfer's run.maxRetries.
+    RetryPolicy retry;
+};
+
+/// Item counts of a run. Every item read is in exactly one of queued, sending,
+/// retrying, delivered, failed and invalid.
+struct RunCounts
+{
+    qint64 read = 0;
+    qint64 queued = 0;
+    qint64 sending = 0;
+    qint64 retrying = 0;
+    qint64 delivered = 0;
+    qint64 failed = 0;
+    qint64 invalid = 0;
+
+    qint64 finished() const { return delivered + failed + invalid; }
+};
+
+/// One run of a transfer: owns the row source (in its thread), the transform and the
+/// dispatcher, and wires them together with backpressure: the next chunk is read only when
+/// fewer than one chunk of items waits to be sent, so memory stays flat however many rows
+/// the query returns. The GUI and the headless runner are thin front ends over it.
+///
+/// Lives in the thread that created it (usually the main thread); all signals are emitted
+/// there.
+class TransferRun final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TransferRun)
+
+public:
+    enum class State { Idle, Starting, Running, Paused, Finished };
+    Q_ENUM(State)
+    enum class Outcome {
+        Completed,   ///< every item read was delivered, failed or invalid
+        Cancelled,   ///< cancel(): unfinished items were reported Failed "cancelled"
+        ConfigError, ///< the transfer cannot run as configured (nothing was sent)
+        SourceError, ///< the database failed (connecting, or while reading)
+    };
+    Q_ENUM(Outcome)
+
+    explicit TransferRun(const TransferSpec &spec, RunOptions options = {},
+                         QObject *parent = nullptr);
+    ~TransferRun() override;
+
+    /// Starts asynchronously; everything after, errors included, arrives as signals.
+    void start();
+    void pause();
+    void resume();
+    /// Stops reading and sending; items not yet delivered are reported Failed "cancelled".
+    void cancel();
+
+    State state() const { return m_state; }
+    RunCounts counts() const;
+    /// Seconds since start(), frozen when the run finishes.
+    double elapsedSeconds() const;
+    const ColumnList &columns() const { return m_columns; }
+    const TransferSpec &spec() const { return m_spec; }
+
+Q_SIGNALS:
+    /// The query ran and the transform compiled: sending begins.
+    void started(const sluice::ColumnList &columns);
+    /// One chunk's items, invalid ones included, before any of them is sent.
+    void itemsQueued(const QList<sluice::Item> &items);
+    void itemStatusChanged(qint64 id, sluice::ItemStatus status, int attempts);
+    /// Delivered, Failed or Invalid: exactly once per item read.
+    void itemFinished(const sluice::ItemResult &result);
+    void stateChanged(sluice::TransferRun::State state);
+    /// The run is over. message explains ConfigError/SourceError (every problem, one per
+    /// line, each naming the field, column or parameter) and is empty otherwise.
+    void finished(sluice::TransferRun::Outcome outcome, const QString &message);
+
+private:
+    void fail(Outcome outcome, const QString &message);
+    void onOpened(const ColumnList &columns);
+    void onChunk(const RowChunk &chunk);
+    void onItemStatus(qint64 id, ItemStatus status, int attempts);
+    void onItemFinished(const ItemResult &result);
+    void maybeRequestChunk();
+    void releaseSource();
+    void maybeFinish();
+    void setState(State state);
+    void finish(Outcome outcome, const QString &message);
+    bool resolveSecrets(QStringList *errors);
+
+    TransferSpec m_spec;
+    RunOptions m_options;
+    State m_state = State::Idle;
+    QString m_password;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    ColumnList m_columns;
+    std::unique_ptr<RowSource> m_source;
+    std::unique_ptr<Transform> m_transform;
+    std::unique_ptr<Dispatcher> m_dispatcher;
+    QSet<qint64> m_retrying;
+    qint64 m_read = 0;
+    qint64 m_delivered = 0;
+    qint64 m_failed = 0;
+    qint64 m_invalid = 0;
+    bool m_sourceDone = false;
+    bool m_cancelling = false;
+    std::optional<Outcome> m_pendingOutcome; ///< a failure waiting for the dispatcher to drain
+    QString m_pendingMessage;
+    QElapsedTimer m_clock;
+    double m_finalSeconds = -1;
+};
+
+} // namespace sluice

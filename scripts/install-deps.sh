@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
+#   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers
+#   scripts/install-deps.sh test    build + PostgreSQL server, clang-format, fonts
+#   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
+#   scripts/install-deps.sh bench   build + nginx, wrk, Python aiohttp (the reference baseline)
+# Several sets may be given. Uses apt-get as root, sudo otherwise.
+set -euo pipefail
+
+build=(g++ cmake ninja-build pkg-config
+       qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+       libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc
+       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev)
+test_extra=(postgresql clang-format fonts-dejavu-core sqlite3 python3)
+run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3)
+bench_extra=(postgresql nginx libnginx-mod-http-echo wrk python3 python3-aiohttp python3-requests sqlite3 time)
+
+want=()
+[[ $# -gt 0 ]] || set -- build
+for set_name in "$@"; do
+  case "$set_name" in
+    build) want+=("${build[@]}") ;;
+    test) want+=("${build[@]}" "${test_extra[@]}") ;;
+    run) want+=("${build[@]}" "${run_extra[@]}") ;;
+    bench) want+=("${build[@]}" "${bench_extra[@]}") ;;
+    *) echo "install-deps: unknown set '$set_name' (build, test, run, bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in $(printf '%s\n' "${want[@]}" | sort -u); do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: everything needed is installed" >&2
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null; then
+  as_root=(sudo)
+else
+  echo "install-deps: these packages are missing and I am not root (and there is no sudo):" >&2
+  echo "  ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -q
+"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

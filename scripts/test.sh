@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Installs what is missing, builds Sluice and runs the whole test suite.
+#   scripts/test.sh              build in build/ and run every test (CTest)
+#   scripts/test.sh --sanitize   also build in build-asan/ with ASan+UBSan and run every test there
+# With CI=true (as .ci/run runs it): warnings are errors, formatting is checked, and the
+# sanitizer build runs too.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+sanitize=0
+[[ "${CI:-}" == true ]] && sanitize=1
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) sanitize=1 ;;
+    *) echo "test.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh test
+
+jobs=$(nproc)
+extra_flags=""
+if [[ "${CI:-}" == true ]]; then
+  extra_flags="-Werror -DQT_FORCE_ASSERTS"
+  echo "== clang-format check" >&2
+  mapfile -t sources < <(git ls-files '*.cpp' '*.h')
+  clang-format --dry-run --Werror "${sources[@]}"
+fi
+
+build_and_test() {
+  local dir=$1; shift
+  echo "== configure $dir" >&2
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_FLAGS="$extra_flags" "$@" >/dev/null
+  echo "== build $dir" >&2
+  cmake --build "$dir" -j"$jobs"
+  echo "== test $dir" >&2
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+}
+
+build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [[ $sanitize == 1 ]]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON
+fi
