@@ -16,10 +16,11 @@
 
 namespace {
 
-const char *const Usage = "Usage: sluice [TRANSFER.json]      start the desktop app\n"
-                          "       sluice run TRANSFER.json ...  run a transfer headless (see sluice run --help)\n"
-                          "       sluice demo-api [--port N]    start the local demo API (see sluice demo-api --help)\n"
-                          "       sluice --help | --version\n";
+const char *const Usage
+    = "Usage: sluice [TRANSFER.json]      start the desktop app\n"
+      "       sluice run TRANSFER.json ...  run a transfer headless (see sluice run --help)\n"
+      "       sluice demo-api [--port N]    start the local demo API (see sluice demo-api --help)\n"
+      "       sluice --help | --version\n";
 
 void setApplicationInfo()
 {

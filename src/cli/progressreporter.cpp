@@ -17,21 +17,21 @@ ProgressReporter *s_active = nullptr;
 // Log messages may come from other threads; stderr lines must not interleave.
 QMutex s_outputMutex;
 constexpr int LiveIntervalMs = 250;
-constexpr int LinesIntervalMs = 5000;
 
 } // namespace
 
-ProgressReporter::ProgressReporter(TransferRun *run, Style style, QObject *parent)
+ProgressReporter::ProgressReporter(TransferRun *run, Style style, int linesIntervalMs,
+                                   QObject *parent)
     : QObject(parent)
     , m_run(run)
     , m_style(style == Style::Live && !isatty(STDERR_FILENO) ? Style::Lines : style)
 {
+    s_active = this;
+    m_previousHandler = qInstallMessageHandler(&ProgressReporter::messageHandler);
     if (m_style == Style::Quiet)
         return;
     connect(&m_timer, &QTimer::timeout, this, &ProgressReporter::tick);
-    m_timer.start(m_style == Style::Live ? LiveIntervalMs : LinesIntervalMs);
-    s_active = this;
-    m_previousHandler = qInstallMessageHandler(&ProgressReporter::messageHandler);
+    m_timer.start(m_style == Style::Live ? LiveIntervalMs : linesIntervalMs);
 }
 
 ProgressReporter::~ProgressReporter()
@@ -62,20 +62,20 @@ QString ProgressReporter::statusLine(const TransferRun &run)
     const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
     return QStringLiteral("read %1 | delivered %2, failed %3, invalid %4 | sending %5, "
                           "retrying %6, queued %7 | %8 items/s | %9 s")
-            .arg(c.read)
-            .arg(c.delivered)
-            .arg(c.failed)
-            .arg(c.invalid)
-            .arg(c.sending)
-            .arg(c.retrying)
-            .arg(c.queued)
-            .arg(locale.toString(rate, 'f', 0), locale.toString(seconds, 'f', 1));
+        .arg(c.read)
+        .arg(c.delivered)
+        .arg(c.failed)
+        .arg(c.invalid)
+        .arg(c.sending)
+        .arg(c.retrying)
+        .arg(c.queued)
+        .arg(locale.toString(rate, 'f', 0), locale.toString(seconds, 'f', 1));
 }
 
 void ProgressReporter::tick()
 {
     const QMutexLocker lock(&s_outputMutex);
-    const QByteArray line = statusLine(*m_run).toLocal8Bit();
+    const QByteArray line = statusLine(*m_run).toUtf8();
     if (m_style == Style::Live) {
         std::fprintf(stderr, "\r\x1b[K%s", line.constData());
         m_lineShown = true;
@@ -91,7 +91,7 @@ void ProgressReporter::printLog(const QString &text)
     const QMutexLocker lock(&s_outputMutex);
     if (m_lineShown)
         std::fputs("\r\x1b[K", stderr);
-    std::fprintf(stderr, "%s\n", text.toLocal8Bit().constData());
+    std::fprintf(stderr, "%s\n", text.toUtf8().constData());
     if (m_lineShown)
         std::fputs(m_lastLine.constData(), stderr);
     std::fflush(stderr);

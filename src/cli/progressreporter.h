@@ -21,8 +21,12 @@ class ProgressReporter final : public QObject
 public:
     enum class Style { Live, Lines, Quiet };
 
-    /// style Live is only honoured when stderr is a terminal.
-    ProgressReporter(TransferRun *run, Style style, QObject *parent = nullptr);
+    static constexpr int DefaultLinesIntervalMs = 5000;
+
+    /// style Live is only honoured when stderr is a terminal; otherwise a plain line is
+    /// printed every linesIntervalMs.
+    ProgressReporter(TransferRun *run, Style style, int linesIntervalMs = DefaultLinesIntervalMs,
+                     QObject *parent = nullptr);
     ~ProgressReporter() override;
 
     /// Clears the live line; call before printing the summary.

@@ -23,7 +23,7 @@ namespace {
 
 void printError(const QString &message)
 {
-    std::fprintf(stderr, "sluice run: %s\n", message.toLocal8Bit().constData());
+    std::fprintf(stderr, "sluice run: %s\n", message.toUtf8().constData());
 }
 
 /// Converts a --set value to the type the transfer file gives that parameter, so that
@@ -36,20 +36,23 @@ bool typedParameter(const QString &name, const QString &text, const QVariant &fi
     case QMetaType::LongLong:
         *value = text.toLongLong(&ok);
         if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 an integer value").arg(name, text);
+            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 an integer value")
+                         .arg(name, text);
         return ok;
     case QMetaType::Double:
         *value = text.toDouble(&ok);
         if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 a number value").arg(name, text);
+            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 a number value")
+                         .arg(name, text);
         return ok;
     case QMetaType::Bool:
         if (text == QLatin1String("true") || text == QLatin1String("false")) {
             *value = text == QLatin1String("true");
             return true;
         }
-        *error = QStringLiteral("--set %1=%2: the transfer gives :%1 a boolean value (true or false)")
-                         .arg(name, text);
+        *error
+            = QStringLiteral("--set %1=%2: the transfer gives :%1 a boolean value (true or false)")
+                  .arg(name, text);
         return false;
     default:
         *value = text;
@@ -67,7 +70,7 @@ std::optional<QString> askPassword(const TransferSpec &spec)
         where = s.host + u'/' + where;
     if (!s.user.isEmpty())
         where = s.user + u'@' + where;
-    std::fprintf(stderr, "Password for %s: ", where.toLocal8Bit().constData());
+    std::fprintf(stderr, "Password for %s: ", where.toUtf8().constData());
     std::fflush(stderr);
     termios old = {};
     const bool haveTerm = tcgetattr(STDIN_FILENO, &old) == 0;
@@ -95,24 +98,31 @@ int runTransferCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Runs a saved transfer without the desktop app: reads the rows its query returns,\n"
-            "turns each into JSON and sends it to the target API.\n\n"
-            "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
-            "2 the transfer could not run (configuration, connection or usage error);\n"
-            "130 interrupted (undelivered items are written to --failed)."));
+        "Runs a saved transfer without the desktop app: reads the rows its query returns,\n"
+        "turns each into JSON and sends it to the target API.\n\n"
+        "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
+        "2 the transfer could not run (configuration, connection or usage error);\n"
+        "130 interrupted (undelivered items are written to --failed)."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("transfer"), QStringLiteral("The transfer file (.json)."),
+    parser.addPositionalArgument(QStringLiteral("transfer"),
+                                 QStringLiteral("The transfer file (.json)."),
                                  QStringLiteral("TRANSFER.json"));
     const QCommandLineOption setOption(
-            QStringLiteral("set"),
-            QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable)."),
-            QStringLiteral("NAME=VALUE"));
+        QStringLiteral("set"),
+        QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable)."),
+        QStringLiteral("NAME=VALUE"));
     const QCommandLineOption failedOption(
-            QStringLiteral("failed"),
-            QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
-            QStringLiteral("FILE"));
+        QStringLiteral("failed"),
+        QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
+        QStringLiteral("FILE"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"),
                                          QStringLiteral("Shows no progress, only the summary."));
+    const QCommandLineOption intervalOption(
+        QStringLiteral("progress-interval"),
+        QStringLiteral("When stderr is not a terminal, prints a progress line every SECONDS "
+                       "(default 5)."),
+        QStringLiteral("SECONDS"));
+    parser.addOption(intervalOption);
     parser.addOption(setOption);
     parser.addOption(failedOption);
     parser.addOption(quietOption);
@@ -126,18 +136,19 @@ int runTransferCommand(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(parser.helpText()
-                           .replace(QLatin1String("Usage: ") + QFileInfo(arguments.value(0)).fileName(),
-                                    QStringLiteral("Usage: sluice run"))
-                           .toLocal8Bit()
-                           .constData(),
+                       .replace(QLatin1String("Usage: ") + QFileInfo(arguments.value(0)).fileName(),
+                                QStringLiteral("Usage: sluice run"))
+                       .toUtf8()
+                       .constData(),
                    stdout);
         return ExitAllDelivered;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
-        printError(positional.isEmpty() ? QStringLiteral("no transfer file given (see sluice run --help)")
-                                        : QStringLiteral("one transfer file at a time, got %1")
-                                                  .arg(positional.size()));
+        printError(
+            positional.isEmpty()
+                ? QStringLiteral("no transfer file given (see sluice run --help)")
+                : QStringLiteral("one transfer file at a time, got %1").arg(positional.size()));
         return ExitConfigError;
     }
 
@@ -155,8 +166,9 @@ int runTransferCommand(const QStringList &arguments)
         const qsizetype eq = assignment.indexOf(u'=');
         const QString name = assignment.left(eq);
         if (eq < 0 || !identifier.match(name).hasMatch()) {
-            printError(QStringLiteral("--set %1: expected NAME=VALUE with NAME a query parameter name")
-                               .arg(assignment));
+            printError(
+                QStringLiteral("--set %1: expected NAME=VALUE with NAME a query parameter name")
+                    .arg(assignment));
             return ExitConfigError;
         }
         QVariant value;
@@ -180,9 +192,25 @@ int runTransferCommand(const QStringList &arguments)
         }
     }
 
+    int intervalMs = ProgressReporter::DefaultLinesIntervalMs;
+    if (parser.isSet(intervalOption)) {
+        bool ok = false;
+        const double seconds = parser.value(intervalOption).toDouble(&ok);
+        if (!ok || seconds < 0.1 || seconds > 86400) {
+            printError(
+                QStringLiteral("--progress-interval %1: expected a number of seconds from 0.1 "
+                               "to 86400")
+                    .arg(parser.value(intervalOption)));
+            return ExitConfigError;
+        }
+        intervalMs = int(seconds * 1000);
+    }
+
     TransferRun run(spec, options);
-    ProgressReporter reporter(&run, parser.isSet(quietOption) ? ProgressReporter::Style::Quiet
-                                                              : ProgressReporter::Style::Live);
+    ProgressReporter reporter(&run,
+                              parser.isSet(quietOption) ? ProgressReporter::Style::Quiet
+                                                        : ProgressReporter::Style::Live,
+                              intervalMs);
     int exitCode = ExitAllDelivered;
     bool interrupted = false;
     bool writeFailed = false;
@@ -255,7 +283,7 @@ int runTransferCommand(const QStringList &arguments)
         if (failedWriter.linesWritten() > 0)
             std::fprintf(stderr, "sluice run: %lld failed or invalid items written to %s\n",
                          static_cast<long long>(failedWriter.linesWritten()),
-                         parser.value(failedOption).toLocal8Bit().constData());
+                         parser.value(failedOption).toUtf8().constData());
         std::fflush(stdout);
     }
     return exitCode;

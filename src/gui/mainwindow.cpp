@@ -13,12 +13,12 @@ MainWindow::MainWindow(QWidget *parent)
 {
     m_ui->setupUi(this);
     m_ui->introLabel->setText(
-            tr("<h2>Sluice %1</h2>"
-               "<p>Moves rows from a SQL database into an HTTP/JSON API.</p>"
-               "<p>The desktop forms are not built yet. Run a transfer from a terminal:</p>"
-               "<p><code>sluice demo-api &amp;<br>"
-               "sluice run resources/example/sensors-to-demo-api.json</code></p>")
-                    .arg(QApplication::applicationVersion()));
+        tr("<h2>Sluice %1</h2>"
+           "<p>Moves rows from a SQL database into an HTTP/JSON API.</p>"
+           "<p>The desktop forms are not built yet. Run a transfer from a terminal:</p>"
+           "<p><code>sluice demo-api &amp;<br>"
+           "sluice run resources/example/sensors-to-demo-api.json</code></p>")
+            .arg(QApplication::applicationVersion()));
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
 }
 

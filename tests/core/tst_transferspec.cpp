@@ -1,10 +1,1001 @@
-// placeholder until written
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <functional>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
-class Tst : public QObject
+
+#include "spec/transferspec.h"
+
+using namespace Qt::StringLiterals;
+using namespace sluice;
+
+namespace {
+
+// The example of docs/DESIGN.md, "Transfer file (version 1)".
+const QByteArray DesignExample = R"({
+  "version": 1,
+  "source": { "driver": "QSQLITE", "database": "sensors.db" },
+  "query": {
+    "sql": "SELECT * FROM sensors WHERE measured_at >= :startdate",
+    "parameters": { "startdate": "2024-01-01" }
+  },
+  "transform": {
+    "key": "{{id}}",
+    "template": {
+      "id": "{{id}}",
+      "name": "{{name}}",
+      "location": { "lat": "{{latitude}}", "lon": "{{longitude}}" },
+      "label": "{{site}} / {{name}}"
+    }
+  },
+  "target": {
+    "url": "http://127.0.0.1:9200/sensors/_doc",
+    "method": "POST",
+    "headers": { "Content-Type": "application/json" },
+    "mode": "item"
+  },
+  "run": { "chunkSize": 5000, "concurrency": 16, "maxRetries": 5 }
+})";
+
+const QByteArray MinimalDocument = R"({
+  "version": 1,
+  "source": { "driver": "QSQLITE", "database": "data.db" },
+  "query": { "sql": "SELECT 1" },
+  "target": { "url": "http://127.0.0.1/items" }
+})";
+
+const QString NameRule = u"(letters, digits and _, not starting with a digit)"_s;
+const QString DuplicateHeader
+    = u"header given more than once (header names are case-insensitive)"_s;
+
+QJsonObject parse(const QByteArray &json)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        qFatal("test document is not JSON: %s", qPrintable(error.errorString()));
+    return document.object();
+}
+
+/// Sets the member at a dotted path (creating objects on the way), or removes
+/// it when value is undefined.
+void setAt(QJsonObject &object, QStringList path, const QJsonValue &value)
+{
+    const QString key = path.takeFirst();
+    if (path.isEmpty()) {
+        if (value.isUndefined())
+            object.remove(key);
+        else
+            object.insert(key, value);
+        return;
+    }
+    QJsonObject child = object.value(key).toObject();
+    setAt(child, path, value);
+    object.insert(key, child);
+}
+
+QStringList strings(const QList<SpecError> &errors)
+{
+    QStringList result;
+    for (const SpecError &error : errors)
+        result << error.toString();
+    return result;
+}
+
+QString rangeError(const QString &path, int min, int max, const QString &actual)
+{
+    return u"%1: must be an integer from %2 to %3, not %4"_s.arg(path).arg(min).arg(max).arg(
+        actual);
+}
+
+bool writeFile(const QString &fileName, const QByteArray &data)
+{
+    QFile file(fileName);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+/// A spec with every field set to something other than its default.
+TransferSpec fullSpec()
+{
+    TransferSpec spec;
+    spec.source.driver = u"QPSQL"_s;
+    spec.source.database = u"sensors"_s;
+    spec.source.host = u"127.0.0.1"_s;
+    spec.source.port = 5433;
+    spec.source.user = u"steward"_s;
+    spec.source.passwordEnv = u"SENSORS_PASSWORD"_s;
+    spec.source.options = u"connect_timeout=5"_s;
+    spec.query.sql = u"SELECT * FROM sensors WHERE site = :site AND level > :level"_s;
+    spec.query.parameters = {
+        {u"site"_s, u"Zürich"_s},   {u"level"_s, qlonglong(-3)},
+        {u"ratio"_s, 0.25},         {u"big"_s, qlonglong(9007199254740991LL)},
+        {u"huge"_s, 1e300},         {u"active"_s, true},
+        {u"nothing"_s, QVariant()},
+    };
+    spec.transform.present = true;
+    spec.transform.key = u"{{ site }}-{{id}}"_s;
+    spec.transform.templ = QJsonObject {
+        {u"id"_s, u"{{id}}"_s},
+        {u"location"_s, QJsonObject {{u"lat"_s, u"{{latitude}}"_s}, {u"alt"_s, 410.5}}},
+        {u"tags"_s, QJsonArray {u"sensor"_s, u"{{site}}"_s, QJsonArray {1, true, QJsonValue()}}},
+        {u"constant"_s, 7},
+    };
+    spec.target.url = u"https://127.0.0.1:9200/sensors/_doc/{{id}}"_s;
+    spec.target.method = u"PUT"_s;
+    // Sorted by name: a JSON object keeps its keys sorted, so this survives a round trip.
+    spec.target.headers
+        = {{u"Accept"_s, u"application/json"_s}, {u"Content-Type"_s, u"application/json"_s}};
+    spec.target.headersEnv
+        = {{u"Authorization"_s, u"SENSORS_TOKEN"_s}, {u"X-Api-Key"_s, u"API_KEY"_s}};
+    spec.target.timeoutSeconds = 90;
+    spec.run.chunkSize = 250;
+    spec.run.concurrency = 64;
+    spec.run.maxRetries = 0;
+    return spec;
+}
+
+} // namespace
+
+class tst_TransferSpec : public QObject
 {
     Q_OBJECT
+
 private slots:
-    void notWrittenYet() { QFAIL("not written yet"); }
+    void designExample();
+    void defaults();
+    void validVariants_data();
+    void validVariants();
+    void parameterTypes_data();
+    void parameterTypes();
+    void invalidDocuments_data();
+    void invalidDocuments();
+    void multipleErrors();
+    void unsupportedVersionHidesTheRest();
+    void nullOutputs();
+    void loadMissingOrUnreadable();
+    void loadBrokenJson_data();
+    void loadBrokenJson();
+    void loadNonObject();
+    void loadSetsBaseDir();
+    void toJsonDefaultsAndOmissions();
+    void saveLoadRoundTrip();
+    void saveLoadDesignExample();
+    void saveError();
+    void validateBuiltInCode();
 };
-QTEST_APPLESS_MAIN(Tst)
+
+void tst_TransferSpec::designExample()
+{
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::fromJson(parse(DesignExample), &spec, &errors, u"/data/transfers"_s));
+    QCOMPARE(strings(errors), QStringList());
+
+    QCOMPARE(spec.source.driver, u"QSQLITE"_s);
+    QCOMPARE(spec.source.database, u"sensors.db"_s);
+    QCOMPARE(spec.source.host, QString());
+    QCOMPARE(spec.source.port, -1);
+    QCOMPARE(spec.source.user, QString());
+    QCOMPARE(spec.source.passwordEnv, QString());
+    QCOMPARE(spec.source.askPassword, false);
+    QCOMPARE(spec.source.options, QString());
+    QCOMPARE(spec.source.baseDir, u"/data/transfers"_s);
+    QCOMPARE(spec.source.resolvedDatabase(), u"/data/transfers/sensors.db"_s);
+
+    QCOMPARE(spec.query.sql, u"SELECT * FROM sensors WHERE measured_at >= :startdate"_s);
+    QCOMPARE(spec.query.parameters.size(), 1);
+    const QVariant startdate = spec.query.parameters.value(u"startdate"_s);
+    QCOMPARE(startdate.metaType(), QMetaType::fromType<QString>());
+    QCOMPARE(startdate.toString(), u"2024-01-01"_s);
+
+    QVERIFY(spec.transform.present);
+    QCOMPARE(spec.transform.key, u"{{id}}"_s);
+    const QJsonObject expectedTemplate {
+        {u"id"_s, u"{{id}}"_s},
+        {u"name"_s, u"{{name}}"_s},
+        {u"location"_s,
+         QJsonObject {{u"lat"_s, u"{{latitude}}"_s}, {u"lon"_s, u"{{longitude}}"_s}}},
+        {u"label"_s, u"{{site}} / {{name}}"_s},
+    };
+    QCOMPARE(spec.transform.templ, QJsonValue(expectedTemplate));
+
+    QCOMPARE(spec.target.url, u"http://127.0.0.1:9200/sensors/_doc"_s);
+    QCOMPARE(spec.target.method, u"POST"_s);
+    const QList<QPair<QString, QString>> headers {{u"Content-Type"_s, u"application/json"_s}};
+    QCOMPARE(spec.target.headers, headers);
+    QVERIFY(spec.target.headersEnv.isEmpty());
+    QCOMPARE(spec.target.mode, u"item"_s);
+    QCOMPARE(spec.target.timeoutSeconds, 30);
+
+    QCOMPARE(spec.run.chunkSize, 5000);
+    QCOMPARE(spec.run.concurrency, 16);
+    QCOMPARE(spec.run.maxRetries, 5);
+}
+
+void tst_TransferSpec::defaults()
+{
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::fromJson(parse(MinimalDocument), &spec, &errors));
+    QCOMPARE(strings(errors), QStringList());
+
+    QCOMPARE(spec.source.port, -1);
+    QCOMPARE(spec.source.askPassword, false);
+    QCOMPARE(spec.source.baseDir, QString());
+    QVERIFY(spec.query.parameters.isEmpty());
+    QVERIFY(!spec.transform.present);
+    QCOMPARE(spec.transform.key, QString());
+    QCOMPARE(spec.target.method, u"POST"_s);
+    QVERIFY(spec.target.headers.isEmpty());
+    QVERIFY(spec.target.headersEnv.isEmpty());
+    QCOMPARE(spec.target.mode, u"item"_s);
+    QCOMPARE(spec.target.timeoutSeconds, 30);
+    QCOMPARE(spec.run.chunkSize, RunSpec::DefaultChunkSize);
+    QCOMPARE(spec.run.concurrency, RunSpec::DefaultConcurrency);
+    QCOMPARE(spec.run.maxRetries, RunSpec::DefaultMaxRetries);
+    QCOMPARE(RunSpec::DefaultChunkSize, 5000);
+    QCOMPARE(RunSpec::DefaultConcurrency, 16);
+    QCOMPARE(RunSpec::DefaultMaxRetries, 5);
+}
+
+void tst_TransferSpec::validVariants_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QJsonValue>("value");
+
+    const auto row = [](const char *name, const QString &path, const QJsonValue &value) {
+        QTest::newRow(name) << path << value;
+    };
+    row("QPSQL without database", u"source"_s, QJsonObject {{u"driver"_s, u"QPSQL"_s}});
+    row("every source field", u"source"_s,
+        QJsonObject {{u"driver"_s, u"QMYSQL"_s},
+                     {u"database"_s, u"db"_s},
+                     {u"host"_s, u"127.0.0.1"_s},
+                     {u"port"_s, 65535},
+                     {u"user"_s, u"u"_s},
+                     {u"passwordEnv"_s, u"_DB_PASSWORD_2"_s},
+                     {u"askPassword"_s, false},
+                     {u"options"_s, u"MYSQL_OPT_RECONNECT=1"_s}});
+    row("askPassword alone", u"source.askPassword"_s, true);
+    row("port 1", u"source.port"_s, 1);
+    row("integral real port", u"source.port"_s, 5432.0);
+    row("empty optional string", u"source.host"_s, u""_s);
+    row("empty parameters", u"query.parameters"_s, QJsonObject());
+    row("underscore parameter", u"query.parameters._p1"_s, u"x"_s);
+    row("transform without key", u"transform"_s, QJsonObject {{u"template"_s, u"{{id}}"_s}});
+    row("null template", u"transform"_s, QJsonObject {{u"template"_s, QJsonValue()}});
+    row("number template", u"transform"_s, QJsonObject {{u"template"_s, 42}});
+    row("spaced placeholder", u"transform"_s,
+        QJsonObject {{u"key"_s, u"{{ first name }}"_s}, {u"template"_s, u"{{ first name }}"_s}});
+    row("single braces", u"transform"_s,
+        QJsonObject {{u"key"_s, u"{x} }} {y}"_s}, {u"template"_s, QJsonArray {u"{ }}"_s}}});
+    row("https with placeholders", u"target.url"_s,
+        u"https://{{host}}:9200/sensors/_doc/{{ id }}?routing={{site}}"_s);
+    row("IPv6 URL", u"target.url"_s, u"http://[::1]:8080/x"_s);
+    row("upper-case scheme", u"target.url"_s, u"HTTP://127.0.0.1/x"_s);
+    row("method PUT", u"target.method"_s, u"PUT"_s);
+    row("method lower case", u"target.method"_s, u"post"_s);
+    row("empty headers", u"target.headers"_s, QJsonObject());
+    row("header token characters", u"target.headers.X-A!#$%&'*+^_`|~9"_s, u"v\tw"_s);
+    row("headersEnv", u"target.headersEnv"_s,
+        QJsonObject {{u"Authorization"_s, u"TOKEN"_s}, {u"X-Api-Key"_s, u"API_KEY"_s}});
+    row("timeout bounds", u"target.timeoutSeconds"_s, 3600);
+    row("empty run", u"run"_s, QJsonObject());
+    row("run upper bounds", u"run"_s,
+        QJsonObject {{u"chunkSize"_s, RunSpec::MaxChunkSize},
+                     {u"concurrency"_s, RunSpec::MaxConcurrency},
+                     {u"maxRetries"_s, RunSpec::MaxMaxRetries}});
+    row("run lower bounds", u"run"_s,
+        QJsonObject {{u"chunkSize"_s, 1}, {u"concurrency"_s, 1}, {u"maxRetries"_s, 0}});
+}
+
+void tst_TransferSpec::validVariants()
+{
+    QFETCH(QString, path);
+    QFETCH(QJsonValue, value);
+    QJsonObject json = parse(MinimalDocument);
+    setAt(json, path.split(u'.'), value);
+    TransferSpec spec;
+    QList<SpecError> errors;
+    const bool ok = TransferSpec::fromJson(json, &spec, &errors);
+    QCOMPARE(strings(errors), QStringList());
+    QVERIFY(ok);
+    // What was read is what is written back (method normalised to upper case).
+    TransferSpec again;
+    QVERIFY(TransferSpec::fromJson(spec.toJson(), &again, &errors));
+    QCOMPARE(again, spec);
+}
+
+void tst_TransferSpec::parameterTypes_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QVariant>("expected");
+
+    QTest::newRow("string") << QByteArray(R"("2024-01-01")") << QVariant(u"2024-01-01"_s);
+    QTest::newRow("empty string") << QByteArray(R"("")") << QVariant(u""_s);
+    QTest::newRow("integer") << QByteArray("42") << QVariant(qlonglong(42));
+    QTest::newRow("zero") << QByteArray("0") << QVariant(qlonglong(0));
+    QTest::newRow("negative") << QByteArray("-7") << QVariant(qlonglong(-7));
+    // Integers JavaScript can hold exactly (|x| < 2^53) become qlonglong, others double.
+    QTest::newRow("2^53 - 1") << QByteArray("9007199254740991")
+                              << QVariant(qlonglong(9007199254740991LL));
+    QTest::newRow("-(2^53 - 1)") << QByteArray("-9007199254740991")
+                                 << QVariant(qlonglong(-9007199254740991LL));
+    QTest::newRow("2^53") << QByteArray("9007199254740992") << QVariant(9007199254740992.0);
+    QTest::newRow("-2^53") << QByteArray("-9007199254740992") << QVariant(-9007199254740992.0);
+    QTest::newRow("2^53 + 1") << QByteArray("9007199254740993") << QVariant(9007199254740992.0);
+    QTest::newRow("1e16") << QByteArray("1e16") << QVariant(1e16);
+    QTest::newRow("integral exponent") << QByteArray("1e3") << QVariant(qlonglong(1000));
+    QTest::newRow("integral real") << QByteArray("2.0") << QVariant(qlonglong(2));
+    QTest::newRow("real") << QByteArray("1.5") << QVariant(1.5);
+    QTest::newRow("negative real") << QByteArray("-0.001") << QVariant(-0.001);
+    QTest::newRow("true") << QByteArray("true") << QVariant(true);
+    QTest::newRow("false") << QByteArray("false") << QVariant(false);
+    QTest::newRow("null") << QByteArray("null") << QVariant();
+}
+
+void tst_TransferSpec::parameterTypes()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QVariant, expected);
+    QByteArray document = MinimalDocument;
+    document.replace(R"("sql": "SELECT 1")",
+                     QByteArray(R"("sql": "SELECT :p", "parameters": { "p": )" + json + " }"));
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY2(TransferSpec::fromJson(parse(document), &spec, &errors),
+             qPrintable(strings(errors).join(u'\n')));
+    QVERIFY(spec.query.parameters.contains(u"p"_s));
+    const QVariant actual = spec.query.parameters.value(u"p"_s);
+    QCOMPARE(actual.metaType(), expected.metaType());
+    QCOMPARE(actual.isNull(), expected.isNull());
+    QCOMPARE(actual, expected);
+
+    // The type survives being written and read again.
+    TransferSpec again;
+    QVERIFY(TransferSpec::fromJson(spec.toJson(), &again, &errors));
+    QCOMPARE(again.query.parameters.value(u"p"_s).metaType(), expected.metaType());
+    QCOMPARE(again.query.parameters.value(u"p"_s), expected);
+}
+
+void tst_TransferSpec::invalidDocuments_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<QStringList>("expected");
+
+    const QJsonValue removed(QJsonValue::Undefined);
+    const auto row = [](const char *name, const QString &path, const QJsonValue &value,
+                        const QStringList &expected) {
+        QTest::newRow(name) << path << value << expected;
+    };
+
+    // version and top level
+    row("version missing", u"version"_s, removed, {u"version: is required"_s});
+    row("version string", u"version"_s, u"1"_s, {u"version: must be an integer"_s});
+    row("version real", u"version"_s, 1.5, {u"version: must be an integer"_s});
+    row("version 2", u"version"_s, 2,
+        {u"version: unsupported version 2; this Sluice reads version 1"_s});
+    row("version 0", u"version"_s, 0,
+        {u"version: unsupported version 0; this Sluice reads version 1"_s});
+    row("unknown top-level key", u"comment"_s, u"x"_s, {u"comment: unknown key"_s});
+
+    // source
+    row("source missing", u"source"_s, removed, {u"source: is required"_s});
+    row("source string", u"source"_s, u"sensors.db"_s, {u"source: must be an object"_s});
+    row("source array", u"source"_s, QJsonArray(), {u"source: must be an object"_s});
+    row("driver missing", u"source.driver"_s, removed, {u"source.driver: is required"_s});
+    row("driver empty", u"source.driver"_s, u""_s, {u"source.driver: is required"_s});
+    row("driver number", u"source.driver"_s, 5, {u"source.driver: must be a string"_s});
+    row("database missing for QSQLITE", u"source.database"_s, removed,
+        {u"source.database: is required for QSQLITE"_s});
+    row("database empty for QSQLITE", u"source.database"_s, u""_s,
+        {u"source.database: is required for QSQLITE"_s});
+    row("database bool", u"source.database"_s, true, {u"source.database: must be a string"_s});
+    row("host number", u"source.host"_s, 1, {u"source.host: must be a string"_s});
+    row("user array", u"source.user"_s, QJsonArray(), {u"source.user: must be a string"_s});
+    row("options object", u"source.options"_s, QJsonObject(),
+        {u"source.options: must be a string"_s});
+    row("port 0", u"source.port"_s, 0, {rangeError(u"source.port"_s, 1, 65535, u"0"_s)});
+    row("port 65536", u"source.port"_s, 65536,
+        {rangeError(u"source.port"_s, 1, 65535, u"65536"_s)});
+    row("port real", u"source.port"_s, 80.5, {rangeError(u"source.port"_s, 1, 65535, u"80.5"_s)});
+    row("port string", u"source.port"_s, u"5432"_s,
+        {rangeError(u"source.port"_s, 1, 65535, u"\"5432\""_s)});
+    row("port null", u"source.port"_s, QJsonValue(),
+        {rangeError(u"source.port"_s, 1, 65535, u"null"_s)});
+    row("passwordEnv dash", u"source.passwordEnv"_s, u"MY-VAR"_s,
+        {u"source.passwordEnv: \"MY-VAR\" is not a valid environment variable name "_s + NameRule});
+    row("passwordEnv digit first", u"source.passwordEnv"_s, u"1PW"_s,
+        {u"source.passwordEnv: \"1PW\" is not a valid environment variable name "_s + NameRule});
+    row("passwordEnv empty", u"source.passwordEnv"_s, u""_s,
+        {u"source.passwordEnv: \"\" is not a valid environment variable name "_s + NameRule});
+    row("passwordEnv number", u"source.passwordEnv"_s, 3,
+        {u"source.passwordEnv: must be a string"_s});
+    row("askPassword string", u"source.askPassword"_s, u"yes"_s,
+        {u"source.askPassword: must be a boolean"_s});
+    row("passwordEnv and askPassword", u"source"_s,
+        QJsonObject {
+            {u"driver"_s, u"QPSQL"_s}, {u"passwordEnv"_s, u"PW"_s}, {u"askPassword"_s, true}},
+        {u"source: use either passwordEnv or askPassword, not both"_s});
+    row("password", u"source.password"_s, u"secret"_s,
+        {u"source.password: passwords are never stored in a transfer file; use passwordEnv "
+         u"(an environment variable) or askPassword"_s});
+    row("unknown source key", u"source.pass"_s, u"secret"_s, {u"source.pass: unknown key"_s});
+
+    // query
+    row("query missing", u"query"_s, removed, {u"query: is required"_s});
+    row("query string", u"query"_s, u"SELECT 1"_s, {u"query: must be an object"_s});
+    row("sql missing", u"query.sql"_s, removed, {u"query.sql: is required"_s});
+    row("sql empty", u"query.sql"_s, u""_s, {u"query.sql: is required"_s});
+    row("sql number", u"query.sql"_s, 1, {u"query.sql: must be a string"_s});
+    row("parameters array", u"query.parameters"_s, QJsonArray {1},
+        {u"query.parameters: must be an object"_s});
+    row("parameter array", u"query.parameters.x"_s, QJsonArray {1},
+        {u"query.parameters.x: must be a string, number, boolean or null"_s});
+    row("parameter object", u"query.parameters.x"_s, QJsonObject(),
+        {u"query.parameters.x: must be a string, number, boolean or null"_s});
+    row("parameter name digit first", u"query.parameters.1x"_s, u"a"_s,
+        {u"query.parameters.1x: not a valid parameter name "_s + NameRule});
+    row("parameter name dash", u"query.parameters.a-b"_s, u"a"_s,
+        {u"query.parameters.a-b: not a valid parameter name "_s + NameRule});
+    row("parameter name colon", u"query.parameters.:startdate"_s, u"a"_s,
+        {u"query.parameters.:startdate: not a valid parameter name "_s + NameRule});
+    row("unknown query key", u"query.limit"_s, 10, {u"query.limit: unknown key"_s});
+
+    // transform
+    row("transform string", u"transform"_s, u"x"_s, {u"transform: must be an object"_s});
+    row("transform null", u"transform"_s, QJsonValue(), {u"transform: must be an object"_s});
+    row("template missing", u"transform"_s, QJsonObject {{u"key"_s, u"{{id}}"_s}},
+        {u"transform.template: is required"_s});
+    row("key number", u"transform"_s, QJsonObject {{u"key"_s, 5}, {u"template"_s, 1}},
+        {u"transform.key: must be a string"_s});
+    row("key unclosed", u"transform"_s, QJsonObject {{u"key"_s, u"{{id"_s}, {u"template"_s, 1}},
+        {u"transform.key: unclosed placeholder \"{{id\""_s});
+    row("key empty placeholder", u"transform"_s,
+        QJsonObject {{u"key"_s, u"a-{{}}"_s}, {u"template"_s, 1}},
+        {u"transform.key: empty placeholder \"{{}}\""_s});
+    row("template nested unclosed", u"transform"_s,
+        QJsonObject {{u"template"_s,
+                      QJsonObject {{u"location"_s, QJsonObject {{u"lat"_s, u"{{latitude"_s}}}}}},
+        {u"transform.template.location.lat: unclosed placeholder \"{{latitude\""_s});
+    row("template unclosed after text", u"transform"_s,
+        QJsonObject {{u"template"_s, QJsonObject {{u"label"_s, u"{{site}} / {{name"_s}}}},
+        {u"transform.template.label: unclosed placeholder \"{{name\""_s});
+    row("template array element", u"transform"_s,
+        QJsonObject {
+            {u"template"_s, QJsonObject {{u"tags"_s, QJsonArray {u"a"_s, u"{{b}}"_s, u"{{}}"_s}}}}},
+        {u"transform.template.tags[2]: empty placeholder \"{{}}\""_s});
+    row("template nested array", u"transform"_s,
+        QJsonObject {
+            {u"template"_s, QJsonObject {{u"m"_s, QJsonArray {QJsonArray {1, u"{{ }}"_s}}}}}},
+        {u"transform.template.m[0][1]: empty placeholder \"{{ }}\""_s});
+    row("template root string", u"transform"_s, QJsonObject {{u"template"_s, u"x {{"_s}},
+        {u"transform.template: unclosed placeholder \"{{\""_s});
+    row("template brace in name", u"transform"_s,
+        QJsonObject {{u"template"_s, QJsonObject {{u"name"_s, u"{{a{b}}"_s}}}},
+        {u"transform.template.name: invalid placeholder \"{{a{b}}\": a column name cannot "
+         u"contain { or }"_s});
+    row("template several in one string", u"transform"_s,
+        QJsonObject {{u"template"_s, u"{{}} {{ok}} {{ }} {{y"_s}},
+        {u"transform.template: empty placeholder \"{{}}\""_s,
+         u"transform.template: empty placeholder \"{{ }}\""_s,
+         u"transform.template: unclosed placeholder \"{{y\""_s});
+    row("unknown transform key", u"transform"_s,
+        QJsonObject {{u"template"_s, 1}, {u"format"_s, u"json"_s}},
+        {u"transform.format: unknown key"_s});
+
+    // target
+    const QString notHttp = u"target.url: not an absolute http(s) URL"_s;
+    row("target missing", u"target"_s, removed, {u"target: is required"_s});
+    row("target string", u"target"_s, u"http://x/"_s, {u"target: must be an object"_s});
+    row("url missing", u"target.url"_s, removed, {u"target.url: is required"_s});
+    row("url empty", u"target.url"_s, u""_s, {u"target.url: is required"_s});
+    row("url number", u"target.url"_s, 5, {u"target.url: must be a string"_s});
+    row("url relative path", u"target.url"_s, u"/sensors/_doc"_s, {notHttp});
+    row("url relative", u"target.url"_s, u"sensors/_doc"_s, {notHttp});
+    row("url ftp", u"target.url"_s, u"ftp://127.0.0.1/x"_s, {notHttp});
+    row("url mailto", u"target.url"_s, u"mailto:a@example.org"_s, {notHttp});
+    row("url without host", u"target.url"_s, u"http://"_s, {notHttp});
+    row("url empty host", u"target.url"_s, u"http:///x"_s, {notHttp});
+    row("url no authority", u"target.url"_s, u"http:x"_s, {notHttp});
+    row("url bad port", u"target.url"_s, u"http://127.0.0.1:99999/"_s, {notHttp});
+    row("url space in host", u"target.url"_s, u"http://exa mple.com/"_s, {notHttp});
+    row("url space in path", u"target.url"_s, u"http://127.0.0.1/a b"_s, {notHttp});
+    row("url placeholder scheme", u"target.url"_s, u"{{scheme}}://127.0.0.1/"_s, {notHttp});
+    row("url credentials", u"target.url"_s, u"http://user:secret@127.0.0.1/"_s,
+        {u"target.url: must not contain a user name or password; use headersEnv for "
+         u"credentials"_s});
+    row("url unclosed placeholder", u"target.url"_s, u"http://127.0.0.1/_doc/{{id"_s,
+        {u"target.url: unclosed placeholder \"{{id\""_s});
+    row("url empty placeholder", u"target.url"_s, u"http://127.0.0.1/_doc/{{}}"_s,
+        {u"target.url: empty placeholder \"{{}}\""_s});
+    row("method GET", u"target.method"_s, u"GET"_s,
+        {u"target.method: \"GET\" is not supported; supported methods: POST, PUT"_s});
+    row("method patch", u"target.method"_s, u"patch"_s,
+        {u"target.method: \"patch\" is not supported; supported methods: POST, PUT"_s});
+    row("method number", u"target.method"_s, 1, {u"target.method: must be a string"_s});
+    row("headers array", u"target.headers"_s, QJsonArray(),
+        {u"target.headers: must be an object"_s});
+    row("header number", u"target.headers.X-Count"_s, 5,
+        {u"target.headers.X-Count: must be a string"_s});
+    row("header name space", u"target.headers.Bad Name"_s, u"v"_s,
+        {u"target.headers.Bad Name: not a valid HTTP header name"_s});
+    row("header name colon", u"target.headers.X:"_s, u"v"_s,
+        {u"target.headers.X:: not a valid HTTP header name"_s});
+    row("header name empty", u"target.headers."_s, u"v"_s,
+        {u"target.headers.: not a valid HTTP header name"_s});
+    row("header value line break", u"target.headers.X-A"_s, u"a\r\nInjected: 1"_s,
+        {u"target.headers.X-A: must not contain control characters such as line breaks"_s});
+    row("header twice", u"target.headers"_s,
+        QJsonObject {{u"Content-Type"_s, u"application/json"_s},
+                     {u"content-type"_s, u"text/plain"_s}},
+        {u"target.headers.content-type: "_s + DuplicateHeader});
+    row("headersEnv string", u"target.headersEnv"_s, u"TOKEN"_s,
+        {u"target.headersEnv: must be an object"_s});
+    row("headersEnv number", u"target.headersEnv.Authorization"_s, 5,
+        {u"target.headersEnv.Authorization: must be a string"_s});
+    row("headersEnv bad variable", u"target.headersEnv.Authorization"_s, u"API-TOKEN"_s,
+        {u"target.headersEnv.Authorization: \"API-TOKEN\" is not a valid environment variable "
+         u"name "_s
+         + NameRule});
+    row("headersEnv bad name", u"target.headersEnv.a b"_s, u"TOKEN"_s,
+        {u"target.headersEnv.a b: not a valid HTTP header name"_s});
+    row("headersEnv also in headers", u"target.headersEnv.content-TYPE"_s, u"CT"_s,
+        {u"target.headersEnv.content-TYPE: also set in target.headers"_s});
+    row("mode bulk", u"target.mode"_s, u"bulk"_s,
+        {u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s});
+    row("mode number", u"target.mode"_s, 1, {u"target.mode: must be a string"_s});
+    row("timeout 0", u"target.timeoutSeconds"_s, 0,
+        {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"0"_s)});
+    row("timeout 3601", u"target.timeoutSeconds"_s, 3601,
+        {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"3601"_s)});
+    row("timeout real", u"target.timeoutSeconds"_s, 1.5,
+        {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"1.5"_s)});
+    row("timeout string", u"target.timeoutSeconds"_s, u"30"_s,
+        {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"\"30\""_s)});
+    row("unknown target key", u"target.retries"_s, 3, {u"target.retries: unknown key"_s});
+
+    // run
+    const int maxChunk = RunSpec::MaxChunkSize;
+    const int maxConcurrency = RunSpec::MaxConcurrency;
+    const int maxRetries = RunSpec::MaxMaxRetries;
+    row("run string", u"run"_s, u"fast"_s, {u"run: must be an object"_s});
+    row("chunkSize 0", u"run.chunkSize"_s, 0,
+        {rangeError(u"run.chunkSize"_s, 1, maxChunk, u"0"_s)});
+    row("chunkSize above max", u"run.chunkSize"_s, maxChunk + 1,
+        {rangeError(u"run.chunkSize"_s, 1, maxChunk, QString::number(maxChunk + 1))});
+    row("chunkSize real", u"run.chunkSize"_s, 1.5,
+        {rangeError(u"run.chunkSize"_s, 1, maxChunk, u"1.5"_s)});
+    row("chunkSize string", u"run.chunkSize"_s, u"16"_s,
+        {rangeError(u"run.chunkSize"_s, 1, maxChunk, u"\"16\""_s)});
+    row("concurrency 0", u"run.concurrency"_s, 0,
+        {rangeError(u"run.concurrency"_s, 1, maxConcurrency, u"0"_s)});
+    row("concurrency above max", u"run.concurrency"_s, maxConcurrency + 1,
+        {rangeError(u"run.concurrency"_s, 1, maxConcurrency, QString::number(maxConcurrency + 1))});
+    row("concurrency string", u"run.concurrency"_s, u"16"_s,
+        {rangeError(u"run.concurrency"_s, 1, maxConcurrency, u"\"16\""_s)});
+    row("concurrency bool", u"run.concurrency"_s, true,
+        {rangeError(u"run.concurrency"_s, 1, maxConcurrency, u"true"_s)});
+    row("concurrency huge", u"run.concurrency"_s, 1e20,
+        {rangeError(u"run.concurrency"_s, 1, maxConcurrency, u"1e+20"_s)});
+    row("maxRetries negative", u"run.maxRetries"_s, -1,
+        {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"-1"_s)});
+    row("maxRetries above max", u"run.maxRetries"_s, maxRetries + 1,
+        {rangeError(u"run.maxRetries"_s, 0, maxRetries, QString::number(maxRetries + 1))});
+    row("maxRetries real", u"run.maxRetries"_s, 2.5,
+        {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"2.5"_s)});
+    row("maxRetries object", u"run.maxRetries"_s, QJsonObject(),
+        {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"an object"_s)});
+    row("unknown run key", u"run.rate"_s, 100, {u"run.rate: unknown key"_s});
+}
+
+void tst_TransferSpec::invalidDocuments()
+{
+    QFETCH(QString, path);
+    QFETCH(QJsonValue, value);
+    QFETCH(QStringList, expected);
+
+    // Start from the full example so every section is present and valid.
+    QJsonObject json = parse(DesignExample);
+    setAt(json, path.split(u'.'), value);
+
+    TransferSpec spec;
+    spec.query.sql = u"untouched"_s;
+    const TransferSpec before = spec;
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::fromJson(json, &spec, &errors));
+    QCOMPARE(strings(errors), expected);
+    QCOMPARE(spec, before); // a failed parse leaves the caller's spec alone
+}
+
+void tst_TransferSpec::multipleErrors()
+{
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"version"_s}, u"1"_s);
+    setAt(json, {u"extra"_s}, true);
+    setAt(json, {u"source"_s, u"password"_s}, u"hunter2"_s);
+    setAt(json, {u"source"_s, u"port"_s}, 0);
+    setAt(json, {u"query"_s, u"sql"_s}, u""_s);
+    setAt(json, {u"transform"_s, u"key"_s}, u"{{id"_s);
+    setAt(json, {u"target"_s, u"url"_s}, u"ftp://127.0.0.1/"_s);
+    setAt(json, {u"target"_s, u"mode"_s}, u"bulk"_s);
+    setAt(json, {u"run"_s, u"concurrency"_s}, 0);
+
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::fromJson(json, nullptr, &errors));
+    const QStringList expected {
+        u"version: must be an integer"_s,
+        u"extra: unknown key"_s,
+        u"source.password: passwords are never stored in a transfer file; use passwordEnv "
+        u"(an environment variable) or askPassword"_s,
+        rangeError(u"source.port"_s, 1, 65535, u"0"_s),
+        u"query.sql: is required"_s,
+        u"transform.key: unclosed placeholder \"{{id\""_s,
+        u"target.url: not an absolute http(s) URL"_s,
+        u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s,
+        rangeError(u"run.concurrency"_s, 1, RunSpec::MaxConcurrency, u"0"_s),
+    };
+    QCOMPARE(strings(errors), expected);
+    // Paths and messages are kept apart for the GUI.
+    QCOMPARE(errors.at(3).path, u"source.port"_s);
+    QCOMPARE(errors.at(3).message, u"must be an integer from 1 to 65535, not 0"_s);
+}
+
+void tst_TransferSpec::unsupportedVersionHidesTheRest()
+{
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"version"_s}, 3);
+    setAt(json, {u"bulk"_s}, QJsonObject());
+    setAt(json, {u"source"_s}, QJsonValue(QJsonValue::Undefined));
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::fromJson(json, nullptr, &errors));
+    QCOMPARE(strings(errors),
+             QStringList {u"version: unsupported version 3; this Sluice reads version 1"_s});
+}
+
+void tst_TransferSpec::nullOutputs()
+{
+    QVERIFY(TransferSpec::fromJson(parse(DesignExample), nullptr, nullptr));
+    QVERIFY(!TransferSpec::fromJson(QJsonObject(), nullptr, nullptr));
+
+    // errors is replaced, not appended to.
+    QList<SpecError> errors {{u"old"_s, u"stale"_s}};
+    QVERIFY(TransferSpec::fromJson(parse(DesignExample), nullptr, &errors));
+    QVERIFY(errors.isEmpty());
+
+    QCOMPARE((SpecError {u"a.b"_s, u"bad"_s}).toString(), u"a.b: bad"_s);
+    QCOMPARE((SpecError {QString(), u"bad file"_s}).toString(), u"bad file"_s);
+}
+
+void tst_TransferSpec::loadMissingOrUnreadable()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    for (const QString &fileName : {dir.filePath(u"missing.json"_s), dir.path()}) {
+        QFile probe(fileName);
+        QVERIFY(!probe.open(QIODevice::ReadOnly));
+        const QString reason = probe.errorString();
+        QVERIFY(!reason.isEmpty());
+
+        TransferSpec spec;
+        QList<SpecError> errors;
+        QVERIFY(!TransferSpec::load(fileName, &spec, &errors));
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.first().path, QString());
+        QCOMPARE(errors.first().message, u"cannot read "_s + fileName + u": "_s + reason);
+        QCOMPARE(spec, TransferSpec());
+    }
+}
+
+void tst_TransferSpec::loadBrokenJson_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+
+    // The position is that of the character where the parser gave up.
+    QTest::newRow("missing comma")
+        << QByteArray("{\n  \"version\": 1\n  \"source\": {}\n}") << 3 << 3;
+    QTest::newRow("bad literal") << QByteArray("{\"a\": tru}") << 1 << 7;
+    QTest::newRow("columns count characters") << QByteArray("{\"\xc3\xbc\": tru}") << 1 << 7;
+    QTest::newRow("trailing comma") << QByteArray("{\"a\": 1,\n}") << 2 << 1;
+    QTest::newRow("missing array separator") << QByteArray("{\n  \"a\": [1 2]\n}") << 2 << 11;
+    QTest::newRow("empty file") << QByteArray() << 1 << 1;
+}
+
+void tst_TransferSpec::loadBrokenJson()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, line);
+    QFETCH(int, column);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fileName = dir.filePath(u"broken.json"_s);
+    QVERIFY(writeFile(fileName, content));
+    QJsonParseError parseError;
+    QJsonDocument::fromJson(content, &parseError);
+    QVERIFY(parseError.error != QJsonParseError::NoError);
+
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::load(fileName, nullptr, &errors));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().path, QString());
+    QCOMPARE(
+        errors.first().message,
+        u"%1: not valid JSON at line %2, column %3: %4"_s.arg(fileName).arg(line).arg(column).arg(
+            parseError.errorString()));
+}
+
+void tst_TransferSpec::loadNonObject()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fileName = dir.filePath(u"array.json"_s);
+    QVERIFY(writeFile(fileName, "[" + DesignExample + "]"));
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::load(fileName, nullptr, &errors));
+    QCOMPARE(strings(errors), QStringList {fileName + u": the top level must be a JSON object"_s});
+}
+
+void tst_TransferSpec::loadSetsBaseDir()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkdir(u"transfers"_s));
+    const QString fileName = dir.filePath(u"transfers/sensors.json"_s);
+    QVERIFY(writeFile(fileName, DesignExample));
+
+    TransferSpec expected;
+    QVERIFY(TransferSpec::fromJson(parse(DesignExample), &expected, nullptr,
+                                   dir.filePath(u"transfers"_s)));
+
+    // An absolute and a relative file name give the same absolute folder.
+    for (const QString &name : {fileName, QDir::current().relativeFilePath(fileName)}) {
+        TransferSpec spec;
+        QList<SpecError> errors;
+        QVERIFY(TransferSpec::load(name, &spec, &errors));
+        QCOMPARE(strings(errors), QStringList());
+        QCOMPARE(spec.source.baseDir, dir.filePath(u"transfers"_s));
+        QCOMPARE(spec.source.resolvedDatabase(), dir.filePath(u"transfers/sensors.db"_s));
+        QCOMPARE(spec, expected);
+    }
+
+    // Errors in a file keep their JSON paths.
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"run"_s, u"chunkSize"_s}, 0);
+    QVERIFY(writeFile(fileName, QJsonDocument(json).toJson()));
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::load(fileName, nullptr, &errors));
+    QCOMPARE(strings(errors),
+             QStringList {rangeError(u"run.chunkSize"_s, 1, RunSpec::MaxChunkSize, u"0"_s)});
+}
+
+void tst_TransferSpec::toJsonDefaultsAndOmissions()
+{
+    TransferSpec spec;
+    spec.source.driver = u"QSQLITE"_s;
+    spec.source.database = u"data.db"_s;
+    spec.source.baseDir = u"/somewhere"_s;
+    spec.query.sql = u"SELECT 1"_s;
+    spec.target.url = u"http://127.0.0.1/items"_s;
+    spec.transform.key = u"{{id}}"_s; // ignored: transform.present is false
+
+    const QJsonObject json = spec.toJson();
+    QCOMPARE(json.value(u"version"_s), QJsonValue(1));
+    QCOMPARE(json.value(u"source"_s).toObject(),
+             (QJsonObject {{u"driver"_s, u"QSQLITE"_s}, {u"database"_s, u"data.db"_s}}));
+    QCOMPARE(json.value(u"query"_s).toObject(),
+             (QJsonObject {{u"sql"_s, u"SELECT 1"_s}, {u"parameters"_s, QJsonObject()}}));
+    QVERIFY(!json.contains(u"transform"_s));
+    QCOMPARE(json.value(u"target"_s).toObject(),
+             (QJsonObject {{u"url"_s, u"http://127.0.0.1/items"_s},
+                           {u"method"_s, u"POST"_s},
+                           {u"headers"_s, QJsonObject()},
+                           {u"mode"_s, u"item"_s},
+                           {u"timeoutSeconds"_s, 30}}));
+    QCOMPARE(json.value(u"run"_s).toObject(),
+             (QJsonObject {{u"chunkSize"_s, RunSpec::DefaultChunkSize},
+                           {u"concurrency"_s, RunSpec::DefaultConcurrency},
+                           {u"maxRetries"_s, RunSpec::DefaultMaxRetries}}));
+    QCOMPARE(json.keys(),
+             (QStringList {u"query"_s, u"run"_s, u"source"_s, u"target"_s, u"version"_s}));
+
+    // Set fields appear, typed; the key is omitted when empty.
+    spec.source.port = 5432;
+    spec.source.askPassword = true;
+    spec.transform.present = true;
+    spec.transform.key.clear();
+    spec.transform.templ = QJsonArray {u"{{id}}"_s};
+    spec.target.headersEnv = {{u"Authorization"_s, u"TOKEN"_s}};
+    const QJsonObject set = spec.toJson();
+    QCOMPARE(set.value(u"source"_s).toObject().value(u"port"_s), QJsonValue(5432));
+    QCOMPARE(set.value(u"source"_s).toObject().value(u"askPassword"_s), QJsonValue(true));
+    QCOMPARE(set.value(u"transform"_s).toObject(),
+             (QJsonObject {{u"template"_s, QJsonArray {u"{{id}}"_s}}}));
+    QCOMPARE(set.value(u"target"_s).toObject().value(u"headersEnv"_s).toObject(),
+             (QJsonObject {{u"Authorization"_s, u"TOKEN"_s}}));
+}
+
+void tst_TransferSpec::saveLoadRoundTrip()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fileName = dir.filePath(u"full.json"_s);
+
+    TransferSpec spec = fullSpec();
+    QCOMPARE(strings(spec.validate()), QStringList());
+    spec.source.baseDir = u"/not/written"_s;
+    QString error;
+    QVERIFY2(spec.save(fileName, &error), qPrintable(error));
+    QVERIFY(error.isEmpty());
+
+    TransferSpec loaded;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::load(fileName, &loaded, &errors));
+    QCOMPARE(strings(errors), QStringList());
+    QCOMPARE(loaded.source.baseDir, dir.path());
+    spec.source.baseDir = dir.path();
+    QCOMPARE(loaded.query.parameters, spec.query.parameters);
+    for (auto it = spec.query.parameters.cbegin(); it != spec.query.parameters.cend(); ++it)
+        QCOMPARE(loaded.query.parameters.value(it.key()).metaType(), it.value().metaType());
+    QCOMPARE(loaded.transform.templ, spec.transform.templ);
+    QCOMPARE(loaded, spec);
+
+    // The file is indented, typed and holds no base folder.
+    QFile file(fileName);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains("\n    \"version\": 1"));
+    QVERIFY(text.contains("\"level\": -3"));
+    QVERIFY(text.contains("\"ratio\": 0.25"));
+    QVERIFY(text.contains("\"nothing\": null"));
+    QVERIFY(!text.contains("baseDir"));
+    QVERIFY(!text.contains("/not/written"));
+
+    // Saving again over the file works and changes nothing.
+    QVERIFY(loaded.save(fileName, &error));
+    TransferSpec again;
+    QVERIFY(TransferSpec::load(fileName, &again, &errors));
+    QCOMPARE(again, spec);
+}
+
+void tst_TransferSpec::saveLoadDesignExample()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    TransferSpec spec;
+    QVERIFY(TransferSpec::fromJson(parse(DesignExample), &spec, nullptr, dir.path()));
+    const QString fileName = dir.filePath(u"example.json"_s);
+    QVERIFY(spec.save(fileName, nullptr));
+    TransferSpec loaded;
+    QVERIFY(TransferSpec::load(fileName, &loaded, nullptr));
+    QCOMPARE(loaded, spec);
+    // Relative SQLite paths stay relative in the file.
+    QCOMPARE(loaded.source.database, u"sensors.db"_s);
+}
+
+void tst_TransferSpec::saveError()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fileName = dir.filePath(u"no/such/folder/x.json"_s);
+    QString error;
+    QVERIFY(!fullSpec().save(fileName, &error));
+    QVERIFY2(error.startsWith(u"cannot write "_s + fileName + u": "_s), qPrintable(error));
+    QVERIFY(error.size() > (u"cannot write "_s + fileName + u": "_s).size());
+    QVERIFY(!QFile::exists(fileName));
+    QVERIFY(!fullSpec().save(fileName, nullptr));
+}
+
+void tst_TransferSpec::validateBuiltInCode()
+{
+    struct Case
+    {
+        const char *name;
+        std::function<void(TransferSpec &)> change;
+        QStringList expected;
+    };
+    const QList<Case> cases {
+        {"valid", [](TransferSpec &) {}, {}},
+        {"method in lower case", [](TransferSpec &s) { s.target.method = u"put"_s; }, {}},
+        {"no driver",
+         [](TransferSpec &s) { s.source.driver.clear(); },
+         {u"source.driver: is required"_s}},
+        {"QSQLITE without database",
+         [](TransferSpec &s) {
+             s.source.driver = u"QSQLITE"_s;
+             s.source.database.clear();
+         },
+         {u"source.database: is required for QSQLITE"_s}},
+        {"port 0",
+         [](TransferSpec &s) { s.source.port = 0; },
+         {rangeError(u"source.port"_s, 1, 65535, u"0"_s)}},
+        {"passwordEnv and askPassword",
+         [](TransferSpec &s) { s.source.askPassword = true; },
+         {u"source: use either passwordEnv or askPassword, not both"_s}},
+        {"bad passwordEnv",
+         [](TransferSpec &s) { s.source.passwordEnv = u"A B"_s; },
+         {u"source.passwordEnv: \"A B\" is not a valid environment variable name "_s + NameRule}},
+        {"no sql", [](TransferSpec &s) { s.query.sql.clear(); }, {u"query.sql: is required"_s}},
+        {"bad parameter",
+         [](TransferSpec &s) {
+             s.query.parameters.insert(u"1x"_s, QVariantList {1, 2});
+         },
+         {u"query.parameters.1x: not a valid parameter name "_s + NameRule,
+          u"query.parameters.1x: must be a string, number, boolean or null"_s}},
+        {"undefined template",
+         [](TransferSpec &s) { s.transform.templ = QJsonValue(QJsonValue::Undefined); },
+         {u"transform.template: is required"_s}},
+        {"bad key",
+         [](TransferSpec &s) { s.transform.key = u"{{"_s; },
+         {u"transform.key: unclosed placeholder \"{{\""_s}},
+        {"no url", [](TransferSpec &s) { s.target.url.clear(); }, {u"target.url: is required"_s}},
+        {"relative url",
+         [](TransferSpec &s) { s.target.url = u"/x/{{id}}"_s; },
+         {u"target.url: not an absolute http(s) URL"_s}},
+        {"method GET",
+         [](TransferSpec &s) { s.target.method = u"GET"_s; },
+         {u"target.method: \"GET\" is not supported; supported methods: POST, PUT"_s}},
+        {"same header twice",
+         [](TransferSpec &s) {
+             s.target.headers = {{u"X-A"_s, u"1"_s}, {u"X-A"_s, u"2"_s}};
+         },
+         {u"target.headers.X-A: "_s + DuplicateHeader}},
+        {"same header, other case",
+         [](TransferSpec &s) {
+             s.target.headers = {{u"x-a"_s, u"1"_s}, {u"X-A"_s, u"2"_s}};
+         },
+         {u"target.headers.x-a: "_s + DuplicateHeader}},
+        {"same headersEnv twice",
+         [](TransferSpec &s) {
+             s.target.headersEnv.append({u"X-Api-Key"_s, u"OTHER_KEY"_s});
+         },
+         {u"target.headersEnv.X-Api-Key: "_s + DuplicateHeader}},
+        {"header in both lists",
+         [](TransferSpec &s) {
+             s.target.headersEnv.append({u"Accept"_s, u"ACCEPT"_s});
+         },
+         {u"target.headersEnv.Accept: also set in target.headers"_s}},
+        {"bad header name",
+         [](TransferSpec &s) {
+             s.target.headers.append({u"X Y"_s, u"1"_s});
+         },
+         {u"target.headers.X Y: not a valid HTTP header name"_s}},
+        {"mode bulk",
+         [](TransferSpec &s) { s.target.mode = u"bulk"_s; },
+         {u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s}},
+        {"timeout 0",
+         [](TransferSpec &s) { s.target.timeoutSeconds = 0; },
+         {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"0"_s)}},
+        {"run out of range",
+         [](TransferSpec &s) {
+             s.run.chunkSize = RunSpec::MaxChunkSize + 1;
+             s.run.concurrency = 0;
+             s.run.maxRetries = -1;
+         },
+         {rangeError(u"run.chunkSize"_s, 1, RunSpec::MaxChunkSize,
+                     QString::number(RunSpec::MaxChunkSize + 1)),
+          rangeError(u"run.concurrency"_s, 1, RunSpec::MaxConcurrency, u"0"_s),
+          rangeError(u"run.maxRetries"_s, 0, RunSpec::MaxMaxRetries, u"-1"_s)}},
+    };
+    for (const Case &c : cases) {
+        TransferSpec spec = fullSpec();
+        c.change(spec);
+        const TransferSpec before = spec;
+        const QStringList actual = strings(spec.validate());
+        QVERIFY2(actual == c.expected,
+                 qPrintable(QString::fromUtf8(c.name) + u": got ["_s + actual.join(u" | "_s)
+                            + u"], expected ["_s + c.expected.join(u" | "_s) + u']'));
+        QCOMPARE(spec, before); // validate() is const in effect too
+    }
+}
+
+QTEST_APPLESS_MAIN(tst_TransferSpec)
 #include "tst_transferspec.moc"

@@ -1,10 +1,420 @@
-// placeholder until written
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End to end: runs the real `sluice` executable as a process against a SQLite file and a
+// real HTTP server on 127.0.0.1 (TestSink, or `sluice demo-api` itself), and checks exit
+// codes, the summary line, progress lines and the --failed file.
+
+#include "sqlitefixture.h"
+#include "testsink.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
-class Tst : public QObject
+
+#include <csignal>
+
+using namespace sluice;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+} // namespace
+
+class TestCli : public QObject
 {
     Q_OBJECT
-private slots:
-    void notWrittenYet() { QFAIL("not written yet"); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void versionAndHelp();
+    void allDelivered();
+    void failedItemsGoToTheFailedFile();
+    void setOverridesAParameter();
+    void configErrors_data();
+    void configErrors();
+    void progressLinesWhenNotATerminal();
+    void interruptWritesUndeliveredItems();
+    void bundledExampleIntoDemoApi();
+
+private:
+    /// Runs sluice with arguments while this process's event loop keeps serving the sink.
+    Result runSluice(const QStringList &arguments, int timeoutMs = 60000,
+                     const std::function<void(QProcess &)> &whileRunning = {});
+    QString writeTransfer(const QString &name, const QString &url, int concurrency = 16);
+
+    QString m_sluice;
+    QTemporaryDir m_dir;
+    TestSink m_sink;
+    QString m_db;
 };
-QTEST_APPLESS_MAIN(Tst)
+
+void TestCli::initTestCase()
+{
+    m_sluice = qEnvironmentVariable("SLUICE_BINARY");
+    QVERIFY2(QFileInfo(m_sluice).isExecutable(),
+             "SLUICE_BINARY must name the sluice executable (run via ctest)");
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_sink.isListening());
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 300; ++i)
+        rows.append({i, QStringLiteral("Zürich %1").arg(i), i * 0.25,
+                     i % 50 == 0 ? QVariant() : QVariant(QStringLiteral("c%1").arg(i))});
+    QString error;
+    m_db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("cli.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, "
+                        "value REAL, code TEXT)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!m_db.isEmpty(), qPrintable(error));
+}
+
+void TestCli::init()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(0);
+}
+
+Result TestCli::runSluice(const QStringList &arguments, int timeoutMs,
+                          const std::function<void(QProcess &)> &whileRunning)
+{
+    QProcess process;
+    process.setProgram(m_sluice);
+    process.setArguments(arguments);
+    process.start();
+    if (!process.waitForStarted()) {
+        qWarning() << "cannot start" << m_sluice << process.errorString();
+        return {};
+    }
+    if (whileRunning)
+        whileRunning(process);
+    // Not waitForFinished(): the sink lives in this thread and needs the event loop.
+    QElapsedTimer clock;
+    clock.start();
+    while (process.state() != QProcess::NotRunning && clock.elapsed() < timeoutMs)
+        QTest::qWait(10);
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished();
+        qWarning() << "sluice did not finish in time";
+        return {};
+    }
+    Result r;
+    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    return r;
+}
+
+QString TestCli::writeTransfer(const QString &name, const QString &url, int concurrency)
+{
+    const QString text
+        = QStringLiteral(R"({
+  "version": 1,
+  "source": { "driver": "QSQLITE", "database": "cli.db" },
+  "query": { "sql": "%1", "parameters": { "min": 0 } },
+  "transform": { "key": "{{name}}",
+                 "template": { "id": "{{id}}", "name": "{{name}}", "value": "{{value}}" } },
+  "target": { "url": "%2", "method": "POST" },
+  "run": { "chunkSize": 64, "concurrency": %3, "maxRetries": 0 }
+})")
+              .arg(
+                  QStringLiteral("SELECT id, name, value, code FROM t WHERE id > :min ORDER BY id"),
+                  url, QString::number(concurrency));
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) != text.toUtf8().size())
+        return {};
+    return path;
+}
+
+void TestCli::versionAndHelp()
+{
+    Result r = runSluice({QStringLiteral("--version")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(QRegularExpression(QStringLiteral("^sluice \\d+\\.\\d+\\.\\d+\\n$"))
+                 .match(r.out)
+                 .hasMatch(),
+             qPrintable(r.out));
+    r = runSluice({QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(QLatin1String("sluice run TRANSFER.json")));
+    r = runSluice({QStringLiteral("run"), QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(QLatin1String("--failed")));
+    QVERIFY(r.out.contains(QLatin1String("--set")));
+    r = runSluice({QStringLiteral("--bogus")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains(QLatin1String("--bogus")));
+}
+
+void TestCli::allDelivered()
+{
+    const QString transfer
+        = writeTransfer(QStringLiteral("ok.json"), m_sink.url(QStringLiteral("/items")).toString());
+    const Result r = runSluice({QStringLiteral("run"), transfer});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QRegularExpression summary(QStringLiteral(
+        "^delivered 300, failed 0, invalid 0 in \\d+\\.\\d\\d s \\(\\d+ items/s\\)\\n$"));
+    QVERIFY2(summary.match(r.out).hasMatch(), qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 300);
+    const auto byId = m_sink.countById();
+    QCOMPARE(byId.size(), 300);
+    for (int n : byId)
+        QCOMPARE(n, 1);
+    for (const auto &request : m_sink.requests()) {
+        if (request.jsonId == QLatin1String("4"))
+            QCOMPARE(request.body, QByteArray(R"({"id":4,"name":"Zürich 4","value":1.0})"));
+    }
+}
+
+void TestCli::failedItemsGoToTheFailedFile()
+{
+    m_sink.setHandler([](const TestSink::Request &request) {
+        TestSink::Reply reply;
+        if (request.jsonId.toInt() % 30 == 0) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral(R"({"error":"value out of range"})");
+        }
+        return reply;
+    });
+    const QString transfer = writeTransfer(
+        QStringLiteral("fail.json"), m_sink.url().toString() + QStringLiteral("items/{{code}}"));
+    const QString failedFile = m_dir.filePath(QStringLiteral("failed.ndjson"));
+    const Result r
+        = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--failed"), failedFile});
+    QCOMPARE(r.exitCode, 1);
+    // Multiples of 50 have a NULL code (invalid, never sent); other multiples of 30 fail.
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 286, failed 8, invalid 6 in ")),
+             qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 294);
+    // Every failed item is logged with its key, status and response text.
+    QVERIFY2(r.err.contains(QStringLiteral("Zürich 60")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QLatin1String("value out of range")), qPrintable(r.err));
+
+    QFile file(failedFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QHash<QString, QJsonObject> lines;
+    while (!file.atEnd()) {
+        const QByteArray line = file.readLine().trimmed();
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        lines.insert(o.value(QLatin1String("key")).toString(), o);
+    }
+    QCOMPARE(lines.size(), 14);
+    const QJsonObject failed = lines.value(QStringLiteral("Zürich 60"));
+    QCOMPARE(failed.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(failed.value(QLatin1String("httpStatus")).toInt(), 422);
+    QCOMPARE(failed.value(QLatin1String("attempts")).toInt(), 1);
+    QCOMPARE(failed.value(QLatin1String("response")).toString(),
+             QStringLiteral(R"({"error":"value out of range"})"));
+    QCOMPARE(
+        failed.value(QLatin1String("payload")).toObject().value(QLatin1String("value")).toDouble(),
+        15.0);
+    QCOMPARE(failed.value(QLatin1String("url")).toString(),
+             m_sink.url(QStringLiteral("/items/c60")).toString());
+    const QJsonObject invalid = lines.value(QStringLiteral("Zürich 100"));
+    QCOMPARE(invalid.value(QLatin1String("status")).toString(), QStringLiteral("invalid"));
+    QVERIFY(invalid.value(QLatin1String("error")).toString().contains(QLatin1String("\"code\"")));
+}
+
+void TestCli::setOverridesAParameter()
+{
+    const QString transfer = writeTransfer(QStringLiteral("set.json"),
+                                           m_sink.url(QStringLiteral("/items")).toString());
+    Result r = runSluice(
+        {QStringLiteral("run"), transfer, QStringLiteral("--set"), QStringLiteral("min=250")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 50, failed 0, invalid 0 in ")),
+             qPrintable(r.out));
+    // The file gives :min an integer, so a non-integer value is refused before anything runs.
+    r = runSluice(
+        {QStringLiteral("run"), transfer, QStringLiteral("--set"), QStringLiteral("min=ten")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("--set min=ten")), qPrintable(r.err));
+    r = runSluice(
+        {QStringLiteral("run"), transfer, QStringLiteral("--set"), QStringLiteral("max=3")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String(":max")), qPrintable(r.err));
+}
+
+void TestCli::configErrors_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("content");
+    QTest::addColumn<QString>("expected");
+    const QString url = QStringLiteral("http://127.0.0.1:9/x");
+    QTest::newRow("unknown key")
+        << "k.json"
+        << R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+                                 "query":{"sql":"SELECT 1"},"target":{"url":"http://127.0.0.1:9/x","retries":3}})"
+        << "target.retries: unknown key";
+    QTest::newRow("bad url") << "u.json"
+                             << R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+                             "query":{"sql":"SELECT 1"},"target":{"url":"/relative"}})"
+                             << "target.url:";
+    QTest::newRow("broken json") << "j.json"
+                                 << "{\"version\": 1,\n  \"source\": }"
+                                 << "not valid JSON at line 2";
+    QTest::newRow("unknown column")
+        << "c.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT id FROM t"},"transform":{"template":{"lat":"{{latitud}}"}},
+               "target":{"url":"%1"}})")
+               .arg(url)
+        << "transform.template.lat: the query returns no column \"latitud\"";
+    QTest::newRow("missing database")
+        << "m.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"missing.db"},
+               "query":{"sql":"SELECT 1"},"target":{"url":"%1"}})")
+               .arg(url)
+        << "missing.db";
+    QTest::newRow("bad sql")
+        << "s.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELEKT * FROM t"},"target":{"url":"%1"}})")
+               .arg(url)
+        << "query:";
+    QTest::newRow("no such file") << ""
+                                  << ""
+                                  << "cannot read";
+}
+
+void TestCli::configErrors()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, content);
+    QFETCH(QString, expected);
+    QString path = m_dir.filePath(file.isEmpty() ? QStringLiteral("does-not-exist.json") : file);
+    if (!file.isEmpty()) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content.toUtf8());
+    }
+    const Result r = runSluice({QStringLiteral("run"), path});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(expected), qPrintable(r.err));
+    QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestCli::progressLinesWhenNotATerminal()
+{
+    m_sink.setDefaultDelayMs(30);
+    const QString transfer = writeTransfer(QStringLiteral("slow.json"),
+                                           m_sink.url(QStringLiteral("/items")).toString(), 2);
+    const Result r = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--set"),
+                                QStringLiteral("min=200"), QStringLiteral("--progress-interval"),
+                                QStringLiteral("0.2")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // stderr is a pipe here: plain lines, no terminal control codes.
+    const QStringList lines = r.err.split(u'\n', Qt::SkipEmptyParts);
+    int progress = 0;
+    for (const QString &line : lines) {
+        if (line.startsWith(QLatin1String("sluice: read ")))
+            ++progress;
+    }
+    QVERIFY2(progress >= 2, qPrintable(r.err));
+    QVERIFY(!r.err.contains(QLatin1Char('\x1b')));
+    QVERIFY(r.err.contains(QLatin1String("delivered")));
+}
+
+void TestCli::interruptWritesUndeliveredItems()
+{
+    m_sink.setDefaultDelayMs(300);
+    const QString transfer = writeTransfer(QStringLiteral("int.json"),
+                                           m_sink.url(QStringLiteral("/items")).toString());
+    const QString failedFile = m_dir.filePath(QStringLiteral("interrupted.ndjson"));
+    const Result r
+        = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--failed"), failedFile},
+                    60000, [this](QProcess &process) {
+                        QTRY_VERIFY(m_sink.deliveredCount() >= 16);
+                        ::kill(pid_t(process.processId()), SIGINT);
+                    });
+    QCOMPARE(r.exitCode, 130);
+    QVERIFY2(r.err.contains(QLatin1String("interrupted")), qPrintable(r.err));
+    QFile file(failedFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    int cancelled = 0;
+    while (!file.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+        QVERIFY(o.value(QLatin1String("error")).toString().contains(QLatin1String("cancelled")));
+        QVERIFY(o.value(QLatin1String("payload")).isObject());
+        ++cancelled;
+    }
+    QVERIFY(cancelled > 0);
+    // Whatever was read is either delivered or in the file: the summary adds up.
+    const QRegularExpression summary(
+        QStringLiteral("^delivered (\\d+), failed (\\d+), invalid 0 in "));
+    const auto m = summary.match(r.out);
+    QVERIFY2(m.hasMatch(), qPrintable(r.out));
+    QCOMPARE(m.captured(2).toInt(), cancelled);
+}
+
+void TestCli::bundledExampleIntoDemoApi()
+{
+    const QString source = qEnvironmentVariable("SLUICE_SOURCE_DIR");
+    QVERIFY(!source.isEmpty());
+    const QString exampleDir = source + QStringLiteral("/resources/example/");
+    // Copy the example so its relative database path still works, then point it at a
+    // demo API on a free port.
+    QFile::remove(m_dir.filePath(QStringLiteral("sensors.db")));
+    QVERIFY(QFile::copy(exampleDir + QStringLiteral("sensors.db"),
+                        m_dir.filePath(QStringLiteral("sensors.db"))));
+
+    QProcess api;
+    api.start(m_sluice,
+              {QStringLiteral("demo-api"), QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(api.waitForStarted());
+    QTRY_VERIFY(api.canReadLine());
+    const QString banner = QString::fromUtf8(api.readLine());
+    const auto port
+        = QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:(\\d+)/")).match(banner);
+    QVERIFY2(port.hasMatch(), qPrintable(banner));
+
+    QFile example(exampleDir + QStringLiteral("sensors-to-demo-api.json"));
+    QVERIFY(example.open(QIODevice::ReadOnly));
+    QByteArray text = example.readAll();
+    text.replace("127.0.0.1:8765", QByteArray("127.0.0.1:" + port.captured(1).toLatin1()));
+    const QString transfer = m_dir.filePath(QStringLiteral("example.json"));
+    QFile out(transfer);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(text);
+    out.close();
+
+    const Result r = runSluice({QStringLiteral("run"), transfer});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 240, failed 0, invalid 0 in ")),
+             qPrintable(r.out));
+
+    // The demo API holds every item, with its types.
+    QNetworkAccessManager nam;
+    QScopedPointer<QNetworkReply> reply(nam.get(
+        QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port.captured(1))))));
+    QTRY_VERIFY(reply->isFinished());
+    const QJsonObject summary = QJsonDocument::fromJson(reply->readAll()).object();
+    QCOMPARE(summary.value(QLatin1String("collections"))
+                 .toObject()
+                 .value(QLatin1String("sensors"))
+                 .toInt(),
+             240);
+
+    api.terminate();
+    QVERIFY(api.waitForFinished(5000));
+    QCOMPARE(api.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

@@ -1,1 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace sluice {
+
+/// Names of the :name parameters in sql, in first-use order, each once, without the colon.
+///
+/// A name is [A-Za-z_][A-Za-z0-9_]* after a single ':'. Skipped, so that no parameter is
+/// found inside them: '...' literals ('' escapes; backslash escapes in PostgreSQL E'...'),
+/// "..." and `...` quoted identifiers, -- line comments, /* */ comments (not nested),
+/// PostgreSQL dollar quotes ($$...$$, $tag$...$tag$), PostgreSQL ::casts and := assignments.
+///
+/// Qt's own placeholder scanner (used by QSqlQuery::prepare) skips only quotes, so it also
+/// sees :names inside comments and dollar quotes; countSqlParameterUses() lets a caller
+/// detect that disagreement.
+QStringList findSqlParameters(const QString &sql);
+
+/// How many :name parameter markers sql contains by the rules of findSqlParameters(),
+/// counting a name used twice twice.
+qsizetype countSqlParameterUses(const QString &sql);
+
+} // namespace sluice

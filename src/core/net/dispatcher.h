@@ -1,1 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include <map>
+#include <vector>
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+#include <QTimer>
+
+#include "net/httplane.h"
+#include "net/retrypolicy.h"
+#include "transfer/item.h"
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace sluice {
+
+struct DispatchConfig
+{
+    QString url; ///< used when an Item's url is empty
+    QByteArray method = "POST"; ///< POST or PUT (any verb is sent as given)
+    QList<QPair<QByteArray, QByteArray>> headers; ///< sent on every request (Content-Type
+                                                  ///< defaults to application/json)
+    int concurrency = 16; ///< requests in flight, clamped to [1, Dispatcher::MaxConcurrency]
+    int timeoutMs = 30000; ///< QNetworkRequest::setTransferTimeout (0: none)
+    RetryPolicy retry;
+    int maxResponseBytes = 65536; ///< response text kept for a failed item
+};
+
+/// Sends items as HTTP requests, at most `concurrency` at once as the server sees it, retries
+/// transient failures with backoff, and reports one result per item.
+///
+/// Threads: lives in the caller's thread (which needs an event loop) and is used only from it.
+/// It owns the queue, the retry schedule and the cap; the HTTP work runs in
+/// min(ceil(concurrency/6), max(2, idealThreadCount)) HttpLane threads holding
+/// ceil(concurrency/6) QNetworkAccessManagers between them, none of which is ever given more
+/// than six requests (Qt 6.4 opens six connections per host and manager and would queue the
+/// rest internally, at a cost).
+///
+/// Signals are emitted from the event loop, never from inside submit(), pause() or resume();
+/// cancel() emits synchronously. Slots may call any function here, including cancel(), but must
+/// not delete the dispatcher (use deleteLater()).
+///
+/// Redirects are not followed: a 3xx answer is a failure (not retried) whose error names the
+/// Location. Qt's default policy would follow a 302 to a POST with a GET and report its 2xx.
+class Dispatcher final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Dispatcher)
+
+public:
+    static constexpr int MaxConcurrency = 512;
+
+    explicit Dispatcher(const DispatchConfig &config, QObject *parent = nullptr);
+    /// Aborts what is in flight and joins the lane threads. Emits nothing: call cancel() first
+    /// to have every unfinished item reported.
+    ~Dispatcher() override;
+
+    /// Queues valid items; they are sent in order of submission as slots free up (retries that
+    /// come due go before items never sent). An invalid item is reported Invalid without a
+    /// request. After cancel(), submitted items finish Failed "cancelled".
+    void submit(QList<Item> items);
+    /// Submitted, not yet in flight (including waiting to retry).
+    qsizetype backlog() const;
+    int inFlight() const;
+    /// Pause: nothing new starts, what is in flight completes (and may be scheduled to retry).
+    void pause();
+    void resume();
+    bool isPaused() const;
+    /// Nothing new starts, in-flight requests are aborted; every unfinished item gets
+    /// itemFinished Failed with error "cancelled" (+ "while sending: the server may have received
+    /// it" for in-flight ones) before this returns, then idle(). Final: the dispatcher stays
+    /// cancelled.
+    void cancel();
+    bool isCancelled() const;
+
+    /// The effective cap on requests in flight.
+    int concurrency() const;
+    int managerCount() const;
+    int laneCount() const;
+    /// backlogLow() fires when the backlog drops to or below this: max(concurrency * 2, 64).
+    qsizetype lowWaterMark() const;
+
+Q_SIGNALS:
+    void itemStatusChanged(qint64 id, sluice::ItemStatus status, int attempts); // Sending, Retrying
+    void itemFinished(const sluice::ItemResult &result); // Delivered/Failed/Invalid, once per item
+    /// The backlog dropped to/below lowWaterMark(): time to submit more. Fires once per
+    /// submit() (the next time the backlog is low after it), so a producer that answers it with
+    /// submit() is pulled along.
+    void backlogLow();
+    /// Backlog empty and nothing in flight, after work was submitted (or after cancel()).
+    void idle();
+
+private:
+    struct Entry
+    {
+        Item item;
+        int attempts = 0;
+    };
+    struct Slot
+    {
+        Entry entry;
+        QByteArray requestId;
+        quint32 generation = 0; // bumped on release so a late response cannot match a reuse
+        int lane = -1;
+        bool active = false;
+    };
+    struct Lane
+    {
+        QThread *thread = nullptr;
+        HttpLane *worker = nullptr; // lives in `thread`; deleted there when the thread finishes
+        int capacity = 0;
+        int inFlight = 0;
+        QList<HttpLane::Request> batch;
+    };
+
+    void schedulePump();
+    void pump();
+    void startRequests();
+    void emitPending();
+    void onResponses(const QList<sluice::HttpLane::Response> &responses);
+    void handleResponse(const HttpLane::Response &response);
+    void onRetryTimer();
+    void armRetryTimer();
+    void releaseSlot(quint32 index);
+    void failForGood(Entry &&entry, const QByteArray &requestId,
+                     const HttpLane::Response &response);
+    ItemResult resultFor(Entry &&entry, ItemStatus status) const;
+    ItemResult cancelledResult(Entry &&entry, const QString &error) const;
+
+    DispatchConfig m_config;
+    int m_concurrency = 0;
+    int m_managers = 0;
+    qsizetype m_lowWater = 0;
+    std::vector<Lane> m_lanes;
+    std::vector<Slot> m_slots;
+    std::vector<quint32> m_freeSlots;
+    int m_inFlight = 0;
+    QList<Entry> m_queue; // submitted or due for retry, in sending order
+    std::multimap<qint64, Entry> m_waiting; // due time on m_clock (ms) -> item waiting to retry
+    QElapsedTimer m_clock;
+    QTimer m_pumpTimer;
+    QTimer m_retryTimer; // one timer for the earliest due retry
+    bool m_paused = false;
+    bool m_cancelled = false;
+    bool m_lowArmed = false; // backlogLow() owed since the last submit()
+    bool m_busy = false; // idle() owed since the last submit()
+
+    // Signals collected while the state changes and emitted afterwards, so a slot that calls
+    // back into the dispatcher always sees it consistent.
+    std::vector<QPair<qint64, int>> m_outSending;
+    std::vector<QPair<qint64, int>> m_outRetrying;
+    std::vector<ItemResult> m_outFinished;
+};
+
+} // namespace sluice

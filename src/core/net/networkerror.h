@@ -1,1 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+
+#include <QNetworkReply>
+#include <QString>
+
+namespace sluice {
+
+/// The one place that turns a NetworkError into plain words for people ("connection refused",
+/// "timed out"). Short, lower case, no URL: callers add the context. Translatable (context
+/// "sluice::NetworkError"). Any thread.
+QString networkErrorText(QNetworkReply::NetworkError error);
+
+} // namespace sluice

@@ -3,7 +3,6 @@
 
 #include "transform/jsonwriter.h"
 
-
 namespace sluice {
 
 FailedWriter::~FailedWriter()
@@ -19,7 +18,7 @@ bool FailedWriter::open(const QString &fileName, QString *error)
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         if (error)
             *error = QStringLiteral("cannot write the failed-items file \"%1\": %2")
-                             .arg(fileName, m_file.errorString());
+                         .arg(fileName, m_file.errorString());
         return false;
     }
     return true;
@@ -75,7 +74,7 @@ bool FailedWriter::write(const ItemResult &result)
     if (m_file.write(line) != line.size() || !m_file.flush()) {
         if (m_error.isEmpty())
             m_error = QStringLiteral("cannot write to \"%1\": %2")
-                              .arg(m_file.fileName(), m_file.errorString());
+                          .arg(m_file.fileName(), m_file.errorString());
         return false;
     }
     ++m_lines;
@@ -87,7 +86,7 @@ bool FailedWriter::close(QString *error)
     if (m_file.isOpen()) {
         if (!m_file.flush() && m_error.isEmpty())
             m_error = QStringLiteral("cannot write to \"%1\": %2")
-                              .arg(m_file.fileName(), m_file.errorString());
+                          .arg(m_file.fileName(), m_file.errorString());
         m_file.close();
     }
     if (error)

@@ -27,11 +27,11 @@ QString itemStatusName(ItemStatus status);
 /// One row turned into something to send. Value type, cheap to move.
 struct Item
 {
-    qint64 id = -1;     ///< 0-based row number in the query result; unique within a run
-    QString key;        ///< the transform's key (identifies the item for people)
+    qint64 id = -1; ///< 0-based row number in the query result; unique within a run
+    QString key; ///< the transform's key (identifies the item for people)
     QByteArray payload; ///< compact UTF-8 JSON body; empty when the item is invalid
-    QString url;        ///< resolved target URL when the URL has placeholders, else empty
-    QString error;      ///< why the transform could not build the item; empty when valid
+    QString url; ///< resolved target URL when the URL has placeholders, else empty
+    QString error; ///< why the transform could not build the item; empty when valid
 
     bool isValid() const { return error.isEmpty(); }
 };
@@ -43,14 +43,14 @@ struct ItemResult
     qint64 id = -1;
     QString key;
     ItemStatus status = ItemStatus::Queued;
-    int httpStatus = 0;       ///< last HTTP status, 0 when no response was received
-    int attempts = 0;         ///< requests sent for this item (0 for Invalid)
-    qint64 latencyMs = 0;     ///< duration of the last attempt
-    QString error;            ///< human-readable reason; empty when Delivered
-    QByteArray responseBody;  ///< response text of the last attempt (capped), kept for failures
-    QByteArray payload;       ///< the item's JSON, kept for Failed so it can be retried
-    QString url;              ///< resolved URL, when the target URL has placeholders
-    QByteArray requestId;     ///< X-Request-ID of the last attempt
+    int httpStatus = 0; ///< last HTTP status, 0 when no response was received
+    int attempts = 0; ///< requests sent for this item (0 for Invalid)
+    qint64 latencyMs = 0; ///< duration of the last attempt
+    QString error; ///< human-readable reason; empty when Delivered
+    QByteArray responseBody; ///< response text of the last attempt (capped), kept for failures
+    QByteArray payload; ///< the item's JSON, kept for Failed so it can be retried
+    QString url; ///< resolved URL, when the target URL has placeholders
+    QByteArray requestId; ///< X-Request-ID of the last attempt
 };
 
 } // namespace sluice

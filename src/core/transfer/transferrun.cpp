@@ -79,7 +79,7 @@ bool TransferRun::resolveSecrets(QStringList *errors)
         if (!value)
             errors->append(QStringLiteral("source.passwordEnv: the environment variable %1 "
                                           "(the database password) is not set")
-                                   .arg(source.passwordEnv));
+                               .arg(source.passwordEnv));
         else
             m_password = *value;
     } else if (source.askPassword) {
@@ -101,14 +101,15 @@ bool TransferRun::resolveSecrets(QStringList *errors)
         if (!value) {
             errors->append(QStringLiteral("target.headersEnv.%1: the environment variable %2 "
                                           "is not set")
-                                   .arg(name, variable));
+                               .arg(name, variable));
             continue;
         }
         hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
         m_headers.append({name.toLatin1(), value->toUtf8()});
     }
     if (!hasContentType)
-        m_headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+        m_headers.append(
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
     return errors->isEmpty();
 }
 
@@ -129,7 +130,8 @@ void TransferRun::start()
         resolveSecrets(&errors);
     if (!errors.isEmpty()) {
         // Reported from the event loop so a caller connecting after start() still hears it.
-        QTimer::singleShot(0, this, [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
+        QTimer::singleShot(0, this,
+                           [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
         return;
     }
 
@@ -141,7 +143,7 @@ void TransferRun::start()
         // A message that names a field of the transfer (a parameter, the driver, the
         // file) is a configuration problem; anything else is the database failing.
         const bool config = message.startsWith(QLatin1String("source."))
-                || message.startsWith(QLatin1String("query."));
+            || message.startsWith(QLatin1String("query."));
         fail(config ? Outcome::ConfigError : Outcome::SourceError, message);
     });
     m_source->start();
@@ -210,8 +212,8 @@ void TransferRun::onChunk(const RowChunk &chunk)
         result.status = ItemStatus::Invalid;
         result.error = item.error;
         ++m_invalid;
-        qCWarning(lcTransform).noquote() << "item" << item.key << "(row" << item.id + 1
-                                         << ") is invalid:" << item.error;
+        qCWarning(lcTransform).noquote()
+            << "item" << item.key << "(row" << item.id + 1 << ") is invalid:" << item.error;
         Q_EMIT itemFinished(result);
     }
     if (!valid.isEmpty())

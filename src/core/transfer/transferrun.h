@@ -69,8 +69,8 @@ public:
     enum class State { Idle, Starting, Running, Paused, Finished };
     Q_ENUM(State)
     enum class Outcome {
-        Completed,   ///< every item read was delivered, failed or invalid
-        Cancelled,   ///< cancel(): unfinished items were reported Failed "cancelled"
+        Completed, ///< every item read was delivered, failed or invalid
+        Cancelled, ///< cancel(): unfinished items were reported Failed "cancelled"
         ConfigError, ///< the transfer cannot run as configured (nothing was sent)
         SourceError, ///< the database failed (connecting, or while reading)
     };

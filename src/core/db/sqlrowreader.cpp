@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqlrowreader.h"
+
+#include <atomic>
+#include <utility>
+
+#include <QFileInfo>
+#include <QLibrary>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlField>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QThread>
+
+#include "db/sqlparameters.h"
+#include "log/logging.h"
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+namespace {
+
+// PostgreSQL type OIDs (QSqlField::typeID() under QPSQL).
+constexpr int PgNumericOid = 1700;
+constexpr int PgTimestampTzOid = 1184;
+constexpr int PgTimeTzOid = 1266;
+
+bool isSqlite(const QString &driver)
+{
+    return driver == "QSQLITE"_L1;
+}
+
+bool isPostgres(const QString &driver)
+{
+    return driver == "QPSQL"_L1;
+}
+
+QString errorText(const QSqlError &error)
+{
+    return error.text().trimmed();
+}
+
+/// Whether the column's values arrive as text under QSql::HighPrecision although the
+/// column is numeric (read from the drivers' sources; QPSQL and QSQLITE measured).
+bool arrivesAsExactText(const QString &driver, const QSqlField &field)
+{
+    if (isSqlite(driver))
+        return false; // INTEGER stays qint64 and REAL stays double
+    if (isPostgres(driver))
+        return field.typeID() == PgNumericOid; // float4/float8 stay double
+    // QMYSQL/QMARIADB and QODBC hand every column they type as Double over as text.
+    return field.metaType().id() == QMetaType::Double;
+}
+
+bool isTimeZoneAware(const QString &driver, const QSqlField &field)
+{
+    return isPostgres(driver)
+        && (field.typeID() == PgTimestampTzOid || field.typeID() == PgTimeTzOid);
+}
+
+/// libpq's cancel API, resolved at run time from the libpq the QPSQL plugin has loaded
+/// (sluice_core does not link libpq).
+struct LibpqCancel
+{
+    using GetCancel = void *(*)(void *conn);
+    using Cancel = int (*)(void *cancel, char *errbuf, int errbufsize);
+    using FreeCancel = void (*)(void *cancel);
+
+    GetCancel getCancel = nullptr;
+    Cancel cancel = nullptr;
+    FreeCancel freeCancel = nullptr;
+
+    static const LibpqCancel &instance()
+    {
+        static const LibpqCancel api = [] {
+            LibpqCancel a;
+            QLibrary libpq(u"pq"_s, 5);
+            a.getCancel = reinterpret_cast<GetCancel>(libpq.resolve("PQgetCancel"));
+            a.cancel = reinterpret_cast<Cancel>(libpq.resolve("PQcancel"));
+            a.freeCancel = reinterpret_cast<FreeCancel>(libpq.resolve("PQfreeCancel"));
+            return a;
+        }();
+        return api;
+    }
+    bool isValid() const { return getCancel && cancel && freeCancel; }
+};
+
+/// Asks the server to stop the statement running on db. Without this, dropping a half-read
+/// single-row-mode result makes QPSQL read and discard every remaining row first (2.6 s for
+/// 3 million rows here, 20 ms with the cancel), and the thread that waits for the reader
+/// blocks meanwhile. PostgreSQL ignores the cancel while it sends a prepared statement's
+/// (EXECUTE's) materialised result, so parameterised queries are still drained.
+void cancelPostgresStatement(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    // Qt 6.4 names the type after libpq's struct: "pg_conn*".
+    const char *type = handle.typeName();
+    if (qstrcmp(type, "pg_conn*") != 0 && qstrcmp(type, "PGconn*") != 0)
+        return;
+    void *conn = *static_cast<void *const *>(handle.constData());
+    const LibpqCancel &api = LibpqCancel::instance();
+    if (!conn || !api.isValid())
+        return;
+    void *cancel = api.getCancel(conn);
+    if (!cancel)
+        return;
+    char error[256] = {};
+    if (!api.cancel(cancel, error, int(sizeof error)))
+        qCDebug(lcSource) << "PQcancel failed:" << error;
+    api.freeCancel(cancel);
+}
+
+QString uniqueConnectionName()
+{
+    static std::atomic<quint64> counter {0};
+    QString name;
+    do {
+        name = u"sluice.source."_s + QString::number(++counter);
+    } while (QSqlDatabase::contains(name));
+    return name;
+}
+
+} // namespace
+
+void registerRowMetaTypes()
+{
+    qRegisterMetaType<sluice::RowChunk>();
+    qRegisterMetaType<sluice::ColumnInfo>();
+    qRegisterMetaType<sluice::ColumnList>("sluice::ColumnList");
+}
+
+SqlRowReader::SqlRowReader(ConnectionSettings settings, QuerySpec query, int chunkSize,
+                           QString password, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_query(std::move(query))
+    , m_chunkSize(qMax(1, chunkSize))
+    , m_password(std::move(password))
+{
+    registerRowMetaTypes();
+}
+
+SqlRowReader::~SqlRowReader()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    release();
+}
+
+void SqlRowReader::open()
+{
+    if (m_state != State::Idle)
+        return;
+    QString error = checkSettings();
+    if (error.isEmpty())
+        error = openConnection();
+    if (error.isEmpty())
+        error = runQuery();
+    if (!error.isEmpty()) {
+        fail(error);
+        return;
+    }
+
+    const QSqlRecord record = m_sqlQuery->record();
+    m_columnCount = record.count();
+    ColumnList columns;
+    columns.reserve(m_columnCount);
+    for (int i = 0; i < m_columnCount; ++i) {
+        const QSqlField field = record.field(i);
+        ColumnInfo column;
+        column.name = field.name();
+        column.metaTypeId = field.metaType().id();
+        column.nativeTypeId = field.typeID();
+        column.timeZoneAware = isTimeZoneAware(m_settings.driver, field);
+        column.exactNumeric = arrivesAsExactText(m_settings.driver, field);
+        if (isPostgres(m_settings.driver) && column.nativeTypeId == PgTimeTzOid) {
+            // QPSQL parses timetz with QTime::fromString, which rejects the offset: every
+            // value would arrive as an invalid QTime. Refuse rather than send nothing.
+            fail(u"query: column \"%1\" is a PostgreSQL timetz, which Qt's QPSQL driver cannot "
+                 "read (every value arrives empty); cast it in the SQL, e.g. to time or text"_s.arg(
+                     column.name));
+            return;
+        }
+        columns.append(column);
+    }
+    m_state = State::Streaming;
+    qCDebug(lcSource) << "opened" << m_settings.driver << "with" << m_columnCount << "columns";
+    Q_EMIT opened(columns);
+}
+
+QString SqlRowReader::checkSettings() const
+{
+    if (!QSqlDatabase::isDriverAvailable(m_settings.driver)) {
+        return u"source.driver: the Qt SQL driver \"%1\" is not available (installed: %2)"_s.arg(
+            m_settings.driver, QSqlDatabase::drivers().join(", "_L1));
+    }
+
+    if (m_query.sql.trimmed().isEmpty())
+        return u"query.sql: the query is empty"_s;
+    QStringList problems;
+    const QStringList names = findSqlParameters(m_query.sql);
+    for (const QString &name : names) {
+        if (!m_query.parameters.contains(name))
+            problems.append(
+                u"query.parameters: the query uses :%1 but no value is given"_s.arg(name));
+    }
+    for (auto it = m_query.parameters.cbegin(); it != m_query.parameters.cend(); ++it) {
+        if (!names.contains(it.key()))
+            problems.append(u"query.parameters.%1: the query has no parameter :%1"_s.arg(it.key()));
+    }
+    if (!problems.isEmpty())
+        return problems.join(u'\n');
+
+    if (isSqlite(m_settings.driver)) {
+        const QString file = m_settings.resolvedDatabase();
+        if (file.isEmpty())
+            return u"source.database: no SQLite file given"_s;
+        // Read-only opening already refuses to create a file; checking first gives the
+        // user a message that names the file.
+        if (file != ":memory:"_L1 && !file.startsWith("file:"_L1) && !QFileInfo::exists(file)) {
+            return u"source.database: SQLite file \"%1\" does not exist"_s.arg(
+                QFileInfo(file).absoluteFilePath());
+        }
+    }
+    return {};
+}
+
+QString SqlRowReader::openConnection()
+{
+    const QString database = m_settings.resolvedDatabase();
+    QString options = m_settings.options;
+    if (isSqlite(m_settings.driver)) {
+        // A source is only read, and read-only opening never creates a missing file.
+        options = options.trimmed().isEmpty() ? u"QSQLITE_OPEN_READONLY"_s
+                                              : options + u";QSQLITE_OPEN_READONLY"_s;
+    }
+
+    m_connectionName = uniqueConnectionName();
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_settings.driver, m_connectionName);
+    db.setDatabaseName(database);
+    if (!m_settings.host.isEmpty())
+        db.setHostName(m_settings.host);
+    if (m_settings.port >= 0)
+        db.setPort(m_settings.port);
+    if (!m_settings.user.isEmpty())
+        db.setUserName(m_settings.user);
+    if (!m_password.isEmpty())
+        db.setPassword(m_password);
+    db.setConnectOptions(options);
+    const bool ok = db.open();
+    m_password.clear(); // needed for opening only
+
+    if (ok)
+        return {};
+    QString where = u"cannot connect to %1 database \"%2\""_s.arg(m_settings.driver, database);
+    if (!m_settings.host.isEmpty()) {
+        where += " on "_L1 + m_settings.host;
+        if (m_settings.port >= 0)
+            where += u':' + QString::number(m_settings.port);
+    }
+    if (!m_settings.user.isEmpty())
+        where += " as "_L1 + m_settings.user;
+    return where + ": "_L1 + errorText(db.lastError());
+}
+
+QString SqlRowReader::runQuery()
+{
+    auto query = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connectionName, false));
+    // Both must be set before the query runs: forward-only is what makes QPSQL stream
+    // (single-row mode) and QSQLITE not cache rows; HighPrecision keeps exact decimals exact.
+    query->setForwardOnly(true);
+    query->setNumericalPrecisionPolicy(QSql::HighPrecision);
+
+    const QStringList names = findSqlParameters(m_query.sql);
+    if (names.isEmpty()) {
+        // Nothing to bind, so no PREPARE: QPSQL runs a prepared statement as an SQL EXECUTE,
+        // and PostgreSQL materialises an EXECUTE's whole result on the server (a temporary
+        // file of 330 MB for 3 million rows here) before it sends the first row. A plain
+        // query streams from the first row. It also keeps Qt's placeholder scanner away.
+        if (!query->exec(m_query.sql))
+            return "query: "_L1 + errorText(query->lastError());
+    } else {
+        const bool prepared = query->prepare(m_query.sql);
+        // Qt finds placeholders with its own scanner, which does not skip comments or dollar
+        // quotes and reads :123 as a name. Where it disagrees, values would be bound to the
+        // wrong markers (or the database rejects the rewritten SQL with a puzzling message),
+        // so stop with one that says why. Qt counts even when preparing fails.
+        const qsizetype qtMarkers = query->boundValues().size();
+        const qsizetype ourMarkers = countSqlParameterUses(m_query.sql);
+        if (qtMarkers != ourMarkers) {
+            return u"query: Qt finds %1 parameter marker(s) in the SQL where Sluice finds %2; "
+                   "Qt also reads :name inside comments and dollar-quoted text, and :123 as a "
+                   "parameter, so remove those"_s.arg(qtMarkers)
+                       .arg(ourMarkers);
+        }
+        if (!prepared) {
+            const QString text = errorText(query->lastError());
+            return "query: "_L1 + (text.isEmpty() ? u"the SQL cannot be prepared"_s : text);
+        }
+        for (const QString &name : names)
+            query->bindValue(u':' + name, m_query.parameters.value(name));
+        if (!query->exec())
+            return "query: "_L1 + errorText(query->lastError());
+    }
+    if (!query->isSelect())
+        return u"query: the statement returns no rows (a source query must be a SELECT)"_s;
+    m_sqlQuery = std::move(query);
+    m_queryRunning = true;
+    return {};
+}
+
+void SqlRowReader::fetchChunk()
+{
+    switch (m_state) {
+    case State::Idle:
+        fail(u"source: open() must succeed before rows are read"_s);
+        return;
+    case State::Failed:
+    case State::Closed:
+        return;
+    case State::AtEnd:
+        Q_EMIT chunkReady(RowChunk {m_nextId, {}, true});
+        return;
+    case State::Streaming:
+        break;
+    }
+
+    RowChunk chunk;
+    chunk.firstId = m_nextId;
+    chunk.rows.reserve(m_chunkSize);
+    if (m_lookahead) {
+        chunk.rows.append(std::move(*m_lookahead));
+        m_lookahead.reset();
+    }
+    ReadResult result = ReadResult::Row;
+    QVariantList row;
+    while (chunk.rows.size() < m_chunkSize && (result = readRow(&row)) == ReadResult::Row)
+        chunk.rows.append(std::move(row));
+    if (result == ReadResult::Row) {
+        // The chunk is full: one row more tells whether it is the last one.
+        result = readRow(&row);
+        if (result == ReadResult::Row)
+            m_lookahead = std::move(row);
+    }
+    if (result == ReadResult::Error) {
+        fail("query: "_L1 + errorText(m_sqlQuery->lastError()));
+        return;
+    }
+
+    chunk.atEnd = result == ReadResult::End;
+    m_nextId += chunk.rows.size();
+    if (chunk.atEnd) {
+        m_state = State::AtEnd;
+        release(); // nothing else is read: give the connection back now
+        qCDebug(lcSource) << "read" << m_nextId << "rows";
+    }
+    Q_EMIT chunkReady(chunk);
+}
+
+SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
+{
+    if (!m_sqlQuery->next()) {
+        m_queryRunning = false;
+        return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
+    }
+    row->clear();
+    row->reserve(m_columnCount);
+    for (int i = 0; i < m_columnCount; ++i)
+        row->append(m_sqlQuery->isNull(i) ? QVariant() : m_sqlQuery->value(i));
+    return ReadResult::Row;
+}
+
+void SqlRowReader::close()
+{
+    release();
+    m_state = State::Closed;
+}
+
+void SqlRowReader::fail(const QString &message)
+{
+    m_state = State::Failed;
+    release();
+    qCDebug(lcSource).noquote() << "failed:" << message;
+    Q_EMIT failed(message);
+}
+
+void SqlRowReader::release()
+{
+    m_lookahead.reset();
+    if (m_sqlQuery) {
+        if (m_queryRunning && isPostgres(m_settings.driver))
+            cancelPostgresStatement(QSqlDatabase::database(m_connectionName, false));
+        m_sqlQuery.reset();
+        m_queryRunning = false;
+    }
+    if (m_connectionName.isEmpty())
+        return;
+    {
+        // No QSqlDatabase or QSqlQuery handle may outlive this scope: removeDatabase()
+        // would warn and break them.
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+} // namespace sluice

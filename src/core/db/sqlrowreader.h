@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QVariant>
+
+#include "db/columninfo.h"
+#include "db/connectionsettings.h"
+#include "spec/transferspec.h"
+
+class QSqlQuery;
+
+namespace sluice {
+
+/// Consecutive rows of a query result, handed over by value.
+struct RowChunk
+{
+    qint64 firstId = 0; ///< 0-based index of rows.first() in the whole result
+    QList<QVariantList> rows; ///< one QVariant per column, in column order; NULL = QVariant()
+    bool atEnd = false; ///< no rows follow this chunk (the query is done)
+};
+
+/// Reads a query's rows in chunks: the worker side of RowSource.
+///
+/// Threads: the reader lives in ONE thread for its whole life: move it there before open(),
+/// call its slots there (queued) and destroy it there. Its connection is opened, used and
+/// removed in that thread only; errors leave it as failed(), never as exceptions.
+///
+/// The connection is its own, uniquely named, and used by nothing else: with QPSQL a
+/// forward-only result is streamed in single-row mode, and any other statement on that
+/// connection would silently discard the rest of it. Memory stays flat for any number of
+/// rows (QMYSQL is the exception: Qt always buffers the whole result there).
+///
+/// Values come with QSql::HighPrecision: PostgreSQL numeric (and MySQL/ODBC decimal and
+/// floating columns) arrive as exact text, flagged by ColumnInfo::exactNumeric. QSQLITE
+/// keeps REAL as double. NULLs are plain null QVariants. A PostgreSQL timetz column makes
+/// open() fail: Qt 6.4's QPSQL turns every timetz value into an invalid QTime.
+class SqlRowReader final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SqlRowReader)
+
+public:
+    /// chunkSize < 1 counts as 1. The password is used for opening only (never in messages).
+    SqlRowReader(ConnectionSettings settings, QuerySpec query, int chunkSize, QString password,
+                 QObject *parent = nullptr);
+    /// Finishes the query and removes the connection; must run in the reader's thread.
+    ~SqlRowReader() override;
+
+public Q_SLOTS:
+    /// Checks the settings and parameters, connects, and runs the query forward-only:
+    /// prepared with every parameter bound (values are never spliced into the SQL), or,
+    /// when the SQL has no parameters, unprepared: QPSQL prepares as SQL PREPARE/EXECUTE,
+    /// and PostgreSQL materialises an EXECUTE's whole result on the server before the first
+    /// row. Emits opened() or failed(). Only the first call does anything.
+    void open();
+    /// Reads up to chunkSize rows and emits ONE chunkReady(); the last chunk has atEnd set
+    /// (a result of exactly n * chunkSize rows still ends with a full chunk, not an empty
+    /// one; an empty result gives one empty chunk). At the end the connection is released.
+    /// Emits failed() when reading fails. After the end it answers with an empty atEnd
+    /// chunk; after failed() or close() it does nothing.
+    void fetchChunk();
+    /// Drops the query and the connection (idempotent). A half-read PostgreSQL query is
+    /// cancelled on the server rather than read to its end.
+    void close();
+
+Q_SIGNALS:
+    void opened(const sluice::ColumnList &columns);
+    void chunkReady(const sluice::RowChunk &chunk);
+    void failed(const QString &message);
+
+private:
+    enum class State { Idle, Streaming, AtEnd, Failed, Closed };
+    enum class ReadResult { Row, End, Error };
+
+    QString checkSettings() const;
+    QString openConnection();
+    QString runQuery();
+    ReadResult readRow(QVariantList *row);
+    void fail(const QString &message);
+    void release();
+
+    ConnectionSettings m_settings;
+    QuerySpec m_query;
+    int m_chunkSize;
+    QString m_password;
+    QString m_connectionName; ///< non-empty while the connection is registered
+    std::unique_ptr<QSqlQuery> m_sqlQuery;
+    bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
+    int m_columnCount = 0;
+    qint64 m_nextId = 0;
+    /// The row after a full chunk, read to know whether that chunk is the last one.
+    std::optional<QVariantList> m_lookahead;
+    State m_state = State::Idle;
+};
+
+/// Registers RowChunk and ColumnList for queued connections (idempotent, thread-safe).
+void registerRowMetaTypes();
+
+} // namespace sluice
+
+Q_DECLARE_METATYPE(sluice::RowChunk)
