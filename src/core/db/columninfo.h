@@ -14,7 +14,7 @@ struct ColumnInfo
 {
     QString name;
     int metaTypeId = QMetaType::UnknownType; ///< the driver's declared type (QSqlField::metaType)
-    int nativeTypeId = -1;                   ///< the database's own type id (QSqlField::typeID), -1 unknown
+    int nativeTypeId = -1; ///< the database's own type id (QSqlField::typeID), -1 unknown
     /// The database knows the time zone of this column's values (PostgreSQL timestamptz,
     /// timetz): date-times are written with their UTC offset.
     bool timeZoneAware = false;

@@ -9,15 +9,15 @@ namespace sluice {
 /// produce. It never holds a password, only where to get one.
 struct ConnectionSettings
 {
-    QString driver;      ///< Qt SQL driver name: QSQLITE, QPSQL, QMYSQL, QODBC, ...
-    QString database;    ///< database name, or the file for QSQLITE (relative to baseDir)
+    QString driver; ///< Qt SQL driver name: QSQLITE, QPSQL, QMYSQL, QODBC, ...
+    QString database; ///< database name, or the file for QSQLITE (relative to baseDir)
     QString host;
-    int port = -1;       ///< -1: the driver's default
+    int port = -1; ///< -1: the driver's default
     QString user;
     QString passwordEnv; ///< name of the environment variable holding the password
     bool askPassword = false; ///< "ask when run": the front end asks for it
-    QString options;     ///< Qt connect options (QSqlDatabase::setConnectOptions)
-    QString baseDir;     ///< folder a relative QSQLITE path is resolved against (not saved)
+    QString options; ///< Qt connect options (QSqlDatabase::setConnectOptions)
+    QString baseDir; ///< folder a relative QSQLITE path is resolved against (not saved)
 
     /// The database file or name as the driver should open it (relative QSQLITE
     /// paths resolved against baseDir).

@@ -35,15 +35,15 @@ struct QuerySpec
 
 struct TransformSpec
 {
-    bool present = false;  ///< false: each row becomes {column: typed value}
-    QString key;           ///< key template; empty: the 1-based row number
-    QJsonValue templ;      ///< the JSON template ("template" in the file)
+    bool present = false; ///< false: each row becomes {column: typed value}
+    QString key; ///< key template; empty: the 1-based row number
+    QJsonValue templ; ///< the JSON template ("template" in the file)
     friend bool operator==(const TransformSpec &, const TransformSpec &) = default;
 };
 
 struct TargetSpec
 {
-    QString url;     ///< absolute http(s) URL, may contain {{column}} placeholders
+    QString url; ///< absolute http(s) URL, may contain {{column}} placeholders
     QString method = QStringLiteral("POST"); ///< POST or PUT
     /// Header name -> value, in file order. Values are sent as they are.
     QList<QPair<QString, QString>> headers;
