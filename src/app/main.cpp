@@ -33,6 +33,10 @@ void setApplicationInfo()
 
 int main(int argc, char *argv[])
 {
+    // Without TZ, glibc checks /etc/localtime again for every local-time conversion, which
+    // halves the speed of reading time-zone-aware columns; pointing TZ at it is equivalent.
+    if (!qEnvironmentVariableIsSet("TZ"))
+        qputenv("TZ", ":/etc/localtime");
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
 
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {

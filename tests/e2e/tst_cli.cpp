@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void configErrors_data();
     void configErrors();
     void progressLinesWhenNotATerminal();
+    void liveLineOnATerminal();
     void interruptWritesUndeliveredItems();
     void bundledExampleIntoDemoApi();
 
@@ -329,6 +331,30 @@ void TestCli::progressLinesWhenNotATerminal()
     QVERIFY2(progress >= 2, qPrintable(r.err));
     QVERIFY(!r.err.contains(QLatin1Char('\x1b')));
     QVERIFY(r.err.contains(QLatin1String("delivered")));
+}
+
+void TestCli::liveLineOnATerminal()
+{
+    // script(1) (util-linux, essential in Debian) gives sluice a pseudo-terminal.
+    const QString script = QStandardPaths::findExecutable(QStringLiteral("script"));
+    QVERIFY2(!script.isEmpty(), "script(1) from bsdutils is needed");
+    m_sink.setDefaultDelayMs(30);
+    const QString transfer = writeTransfer(QStringLiteral("tty.json"),
+                                           m_sink.url(QStringLiteral("/items")).toString(), 2);
+    const QString command = QStringLiteral("'%1' run '%2' --set min=250").arg(m_sluice, transfer);
+    QProcess process;
+    process.start(script, {QStringLiteral("-qfec"), command, QStringLiteral("/dev/null")});
+    QVERIFY(process.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(process.state() == QProcess::NotRunning, 60000);
+    QCOMPARE(process.exitCode(), 0);
+    const QString screen = QString::fromUtf8(process.readAllStandardOutput());
+    // The live line is redrawn in place: carriage return and erase-line before each update,
+    // and cleared before the summary.
+    QVERIFY2(screen.count(QStringLiteral("\r\x1b[Kread ")) >= 2, qPrintable(screen));
+    QVERIFY2(!screen.contains(QLatin1String("sluice: read ")), qPrintable(screen));
+    QVERIFY2(screen.contains(QLatin1String("delivered 50, failed 0, invalid 0 in ")),
+             qPrintable(screen));
+    QCOMPARE(m_sink.requestCount(), 50);
 }
 
 void TestCli::interruptWritesUndeliveredItems()

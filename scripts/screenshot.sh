@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Regenerates docs/images/main-window.png: the desktop app in a real X server (Xvfb),
+# captured with ImageMagick. Needs a built sluice (scripts/run-example.sh --no-gui builds it)
+# and `scripts/install-deps.sh run` (xvfb, xauth, imagemagick).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+sluice=${SLUICE:-build/src/app/sluice}
+out=${1:-docs/images/main-window.png}
+[[ -x "$sluice" ]] || { echo "screenshot.sh: build sluice first ($sluice)" >&2; exit 2; }
+mkdir -p "$(dirname "$out")"
+export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+xvfb-run -a -s "-screen 0 900x600x24" sh -c "
+  '$sluice' & app=\$!
+  sleep 2
+  import -window root '$out'
+  kill \$app; wait \$app 2>/dev/null || true"
+echo "screenshot.sh: wrote $out ($(identify -format '%wx%h' "$out"))" >&2
