@@ -417,11 +417,15 @@ void Dispatcher::failForGood(Entry &&entry, const QByteArray &requestId,
     result.payload = std::move(payload);
     // Log the moment it fails for good, before anyone hears of it: if a slot crashes or the
     // process is killed, the reason is on record.
+    // The error already holds the status and the response's first line; the rest of the
+    // response (up to a limit) follows only when there is more to it.
+    const QString responseText = QString::fromUtf8(response.body.left(MaxLoggedResponse)).trimmed();
     qCWarning(lcNet).noquote().nospace()
         << "item " << result.key << " failed after " << result.attempts
-        << " attempt(s), HTTP status " << result.httpStatus << ", request id "
-        << QString::fromLatin1(requestId) << ": " << result.error
-        << "; response: " << QString::fromUtf8(response.body.left(MaxLoggedResponse));
+        << " attempt(s) (request id " << QString::fromLatin1(requestId) << "): " << result.error
+        << (responseText.isEmpty() || result.error.contains(responseText)
+                ? QString()
+                : QStringLiteral("; response: ") + responseText);
     m_outFinished.push_back(std::move(result));
 }
 
