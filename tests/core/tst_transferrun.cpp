@@ -72,6 +72,9 @@ private Q_SLOTS:
     void emptyResultCompletes();
     void cancelReportsEveryUnfinishedItem();
     void pauseAndResume();
+    void retryFailedItemsAfterTheRun();
+    void retryWithAnEditedPayload();
+    void retryAfterCancel();
 
 private:
     TransferSpec makeSpec(int rows, const QString &path = QStringLiteral("/items"));
@@ -390,6 +393,121 @@ void TestTransferRun::pauseAndResume()
     QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
     QCOMPARE(run.counts().delivered, 200);
     QVERIFY(states.size() >= 4); // Starting, Running, Paused, Running, Finished
+}
+
+void TestTransferRun::retryFailedItemsAfterTheRun()
+{
+    m_sink.clear();
+    // The API rejects multiples of 5 with 503 until it "recovers".
+    bool recovered = false;
+    m_sink.setHandler([&recovered](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (!recovered && r.jsonId.toInt() % 5 == 0) {
+            reply.status = 503;
+            reply.body = QByteArrayLiteral(R"({"error":"down for maintenance"})");
+        }
+        return reply;
+    });
+    TransferSpec spec = makeSpec(100);
+    spec.run.maxRetries = 1;
+    RunOptions options;
+    options.retry.baseDelayMs = 5;
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    QSignalSpy statuses(&run, &TransferRun::itemStatusChanged);
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(run.counts().failed, 20);
+    QCOMPARE(rec.results.value(4).attempts, 2);
+
+    QList<Item> again;
+    for (const ItemResult &r : std::as_const(rec.results)) {
+        if (r.status == ItemStatus::Failed)
+            again.append(Item {r.id, r.key, r.payload, r.url, {}});
+    }
+    // Ids that did not fail are not sent again.
+    again.append(Item {0, QStringLiteral("sensor-1"), QByteArrayLiteral("{}"), {}, {}});
+    recovered = true;
+    rec.outcome.reset();
+    statuses.clear();
+    QCOMPARE(run.retry(again), 20);
+    QCOMPARE(run.state(), TransferRun::State::Running);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
+    const RunCounts c = run.counts();
+    QCOMPARE(c.delivered, 100);
+    QCOMPARE(c.failed, 0);
+    QCOMPARE(rec.results.value(4).status, ItemStatus::Delivered);
+    QCOMPARE(rec.results.value(4).attempts, 3); // two before, one now
+    QCOMPARE(rec.finishedById.value(4), 2); // reported once per send
+    QCOMPARE(rec.finishedById.value(0), 1);
+    // Each retried item went back to Queued before it was sent.
+    int queuedAgain = 0;
+    for (const QList<QVariant> &args : std::as_const(statuses))
+        queuedAgain += args.at(1).value<ItemStatus>() == ItemStatus::Queued ? 1 : 0;
+    QCOMPARE(queuedAgain, 20);
+    QCOMPARE(m_sink.countById().value(QStringLiteral("5")), 1);
+    m_sink.setHandler(nullptr); // it refers to a local
+}
+
+void TestTransferRun::retryWithAnEditedPayload()
+{
+    m_sink.clear();
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.body.contains("\"value\":null")) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral(R"({"error":"value must not be null"})");
+        }
+        return reply;
+    });
+    TransferRun run(makeSpec(20));
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(run.counts().failed, 2); // ids 10 and 20 have a NULL value
+    const ItemResult failed = rec.results.value(9);
+    QCOMPARE(failed.httpStatus, 422);
+    Item edited {
+        failed.id, failed.key, QByteArrayLiteral(R"({"id":10,"value":0.0})"), failed.url, {}};
+    rec.outcome.reset();
+    QCOMPARE(run.retry({edited}), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(rec.results.value(9).status, ItemStatus::Delivered);
+    QCOMPARE(run.counts().delivered, 19);
+    QCOMPARE(run.counts().failed, 1);
+    QCOMPARE(m_sink.requests().last().body, QByteArray(R"({"id":10,"value":0.0})"));
+}
+
+void TestTransferRun::retryAfterCancel()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(100);
+    TransferRun run(makeSpec(200));
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY(run.counts().delivered >= 8);
+    run.cancel();
+    QTRY_VERIFY(rec.outcome.has_value());
+    m_sink.setDefaultDelayMs(0);
+    const qint64 failed = run.counts().failed;
+    QVERIFY(failed > 0);
+    QList<Item> again;
+    for (const ItemResult &r : std::as_const(rec.results)) {
+        if (r.status == ItemStatus::Failed)
+            again.append(Item {r.id, r.key, r.payload, r.url, {}});
+    }
+    rec.outcome.reset();
+    QCOMPARE(run.retry(again), int(failed));
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    // Still a cancelled run (not everything was read), but what was owed is delivered.
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Cancelled);
+    QCOMPARE(run.counts().failed, 0);
+    QCOMPARE(run.counts().delivered, run.counts().read);
+    for (int n : m_sink.countById())
+        QVERIFY(n >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestTransferRun)

@@ -165,6 +165,20 @@ void TransferRun::onOpened(const ColumnList &columns)
     }
     m_transform = std::make_unique<Transform>(std::move(*transform));
 
+    createDispatcher();
+
+    setState(State::Running);
+    Q_EMIT started(columns);
+    m_source->requestChunk();
+}
+
+void TransferRun::createDispatcher()
+{
+    if (m_dispatcher) {
+        // A cancelled dispatcher is final; it may be the sender of what called us.
+        m_dispatcher->disconnect(this);
+        m_dispatcher.release()->deleteLater();
+    }
     DispatchConfig config;
     config.url = m_spec.target.url;
     config.method = m_spec.target.method.toLatin1();
@@ -178,10 +192,44 @@ void TransferRun::onOpened(const ColumnList &columns)
     connect(m_dispatcher.get(), &Dispatcher::itemFinished, this, &TransferRun::onItemFinished);
     connect(m_dispatcher.get(), &Dispatcher::backlogLow, this, &TransferRun::maybeRequestChunk);
     connect(m_dispatcher.get(), &Dispatcher::idle, this, &TransferRun::maybeFinish);
+}
 
-    setState(State::Running);
-    Q_EMIT started(columns);
-    m_source->requestChunk();
+int TransferRun::retry(const QList<Item> &items)
+{
+    if (m_state == State::Idle || m_state == State::Starting || !m_transform)
+        return 0;
+    QList<Item> accepted;
+    for (const Item &item : items) {
+        const auto it = m_notDelivered.constFind(item.id);
+        if (it == m_notDelivered.cend() || item.payload.isEmpty())
+            continue;
+        if (it->first == ItemStatus::Invalid)
+            --m_invalid;
+        else
+            --m_failed;
+        m_priorAttempts.insert(item.id, it->second);
+        m_notDelivered.erase(it);
+        Item copy = item;
+        copy.error.clear();
+        accepted.append(std::move(copy));
+    }
+    if (accepted.isEmpty())
+        return 0;
+    if (!m_dispatcher || m_dispatcher->isCancelled())
+        createDispatcher();
+    if (m_state == State::Finished) {
+        m_wasCancelled = m_wasCancelled || m_cancelling;
+        m_cancelling = false;
+        m_pendingOutcome.reset();
+        m_pendingMessage.clear();
+        m_finalSeconds = -1;
+        setState(State::Running);
+    }
+    for (const Item &item : std::as_const(accepted))
+        Q_EMIT itemStatusChanged(item.id, ItemStatus::Queued, m_priorAttempts.value(item.id));
+    const int count = int(accepted.size());
+    m_dispatcher->submit(std::move(accepted));
+    return count;
 }
 
 void TransferRun::onChunk(const RowChunk &chunk)
@@ -212,6 +260,7 @@ void TransferRun::onChunk(const RowChunk &chunk)
         result.status = ItemStatus::Invalid;
         result.error = item.error;
         ++m_invalid;
+        m_notDelivered.insert(item.id, {ItemStatus::Invalid, 0});
         qCWarning(lcTransform).noquote()
             << "item" << item.key << "(row" << item.id + 1 << ") is invalid:" << item.error;
         Q_EMIT itemFinished(result);
@@ -254,17 +303,26 @@ void TransferRun::onItemStatus(qint64 id, ItemStatus status, int attempts)
         m_retrying.insert(id);
     else
         m_retrying.remove(id);
-    Q_EMIT itemStatusChanged(id, status, attempts);
+    Q_EMIT itemStatusChanged(id, status, attempts + m_priorAttempts.value(id));
 }
 
 void TransferRun::onItemFinished(const ItemResult &result)
 {
     m_retrying.remove(result.id);
-    if (result.status == ItemStatus::Delivered)
+    const int prior = m_priorAttempts.take(result.id);
+    if (result.status == ItemStatus::Delivered) {
         ++m_delivered;
-    else
+    } else {
         ++m_failed;
-    Q_EMIT itemFinished(result);
+        m_notDelivered.insert(result.id, {result.status, result.attempts + prior});
+    }
+    if (prior == 0) {
+        Q_EMIT itemFinished(result);
+    } else {
+        ItemResult counted = result;
+        counted.attempts += prior;
+        Q_EMIT itemFinished(counted);
+    }
     maybeRequestChunk();
 }
 
@@ -277,7 +335,7 @@ void TransferRun::maybeFinish()
     if (m_pendingOutcome)
         finish(*m_pendingOutcome, m_pendingMessage);
     else
-        finish(m_cancelling ? Outcome::Cancelled : Outcome::Completed, {});
+        finish(m_cancelling || m_wasCancelled ? Outcome::Cancelled : Outcome::Completed, {});
 }
 
 void TransferRun::pause()

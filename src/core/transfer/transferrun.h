@@ -7,6 +7,7 @@
 #include "transfer/item.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMap>
 #include <QObject>
 #include <QPointer>
@@ -86,6 +87,13 @@ public:
     void resume();
     /// Stops reading and sending; items not yet delivered are reported Failed "cancelled".
     void cancel();
+    /// Sends again items this run reported Failed or Invalid, to the same target with the
+    /// same settings; a payload may have been edited (an Invalid item needs one). Items with
+    /// other ids, or without a payload, are skipped. Allowed once the run has started, also
+    /// after it finished: it then runs again until these items are done and finishes with
+    /// the same kind of outcome (Completed, or Cancelled if it had been cancelled). Attempts
+    /// count on from the earlier ones. Returns how many items were accepted.
+    int retry(const QList<sluice::Item> &items);
 
     State state() const { return m_state; }
     RunCounts counts() const;
@@ -115,6 +123,7 @@ private:
     void onItemFinished(const ItemResult &result);
     void maybeRequestChunk();
     void releaseSource();
+    void createDispatcher();
     void maybeFinish();
     void setState(State state);
     void finish(Outcome outcome, const QString &message);
@@ -125,11 +134,16 @@ private:
     State m_state = State::Idle;
     QString m_password;
     QList<QPair<QByteArray, QByteArray>> m_headers;
+    bool m_wasCancelled = false;
     ColumnList m_columns;
     std::unique_ptr<RowSource> m_source;
     std::unique_ptr<Transform> m_transform;
     std::unique_ptr<Dispatcher> m_dispatcher;
     QSet<qint64> m_retrying;
+    /// Items that ended Failed or Invalid (and could be retried): id -> status, attempts.
+    QHash<qint64, QPair<ItemStatus, int>> m_notDelivered;
+    /// Attempts made before a retry, added to what the dispatcher counts.
+    QHash<qint64, int> m_priorAttempts;
     qint64 m_read = 0;
     qint64 m_delivered = 0;
     qint64 m_failed = 0;
