@@ -10,7 +10,7 @@ out=${1:-docs/images/main-window.png}
 [[ -x "$sluice" ]] || { echo "screenshot.sh: build sluice first ($sluice)" >&2; exit 2; }
 mkdir -p "$(dirname "$out")"
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
-xvfb-run -a -s "-screen 0 900x600x24" sh -c "
+xvfb-run -a -s "-screen 0 1100x760x24" sh -c "
   '$sluice' & app=\$!
   sleep 2
   import -window root '$out'

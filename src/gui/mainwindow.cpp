@@ -3,25 +3,382 @@
 
 #include "ui_mainwindow.h"
 
+#include "builtindemoapi.h"
+#include "connectionpanel.h"
+#include "querypanel.h"
+#include "targetpanel.h"
+#include "transformpanel.h"
+
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+
+// Q_INIT_RESOURCE cannot be used inside a namespace.
+static void initExampleResources()
+{
+    Q_INIT_RESOURCE(example);
+}
 
 namespace sluice {
+
+namespace {
+
+constexpr int MaxRecentFiles = 8;
+const QString RecentFilesKey = QStringLiteral("files/recent");
+const QString GeometryKey = QStringLiteral("window/geometry");
+const QString StateKey = QStringLiteral("window/state");
+const QString TabKey = QStringLiteral("window/tab");
+const QString FirstStartKey = QStringLiteral("app/firstStartDone");
+
+/// Copies a bundled example file out of the resources unless a copy is already there.
+bool copyExampleFile(const QString &name, const QDir &dir, bool overwrite, QString *error)
+{
+    const QString target = dir.filePath(name);
+    if (QFile::exists(target)) {
+        if (!overwrite)
+            return true;
+        QFile::remove(target);
+    }
+    QFile source(QStringLiteral(":/example/") + name);
+    if (!source.copy(target)) {
+        *error = QObject::tr("cannot copy the example file %1 to %2: %3")
+                     .arg(name, dir.path(), source.errorString());
+        return false;
+    }
+    // Resource files are read-only; the copy must be writable so it can be saved over.
+    QFile::setPermissions(
+        target, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    return true;
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_ui(std::make_unique<Ui::MainWindow>())
+    , m_demoApi(new BuiltInDemoApi(this))
 {
     m_ui->setupUi(this);
-    m_ui->introLabel->setText(
-        tr("<h2>Sluice %1</h2>"
-           "<p>Moves rows from a SQL database into an HTTP/JSON API.</p>"
-           "<p>The desktop forms are not built yet. Run a transfer from a terminal:</p>"
-           "<p><code>sluice demo-api &amp;<br>"
-           "sluice run resources/example/sensors-to-demo-api.json</code></p>")
-            .arg(QApplication::applicationVersion()));
+    initExampleResources();
+
+    connect(m_ui->actionNew, &QAction::triggered, this, &MainWindow::newTransfer);
+    connect(m_ui->actionOpen, &QAction::triggered, this, &MainWindow::open);
+    connect(m_ui->actionOpenExample, &QAction::triggered, this, [this] {
+        if (maybeSave())
+            openExample();
+    });
+    connect(m_ui->actionSave, &QAction::triggered, this, &MainWindow::save);
+    connect(m_ui->actionSaveAs, &QAction::triggered, this, [this] { saveAs(); });
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
+    connect(m_ui->actionAbout, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Sluice"),
+                           tr("<h3>Sluice %1</h3><p>Moves rows from a SQL database into an "
+                              "HTTP/JSON API, concurrently, and shows every item's fate.</p>"
+                              "<p>The same transfer files run headless: "
+                              "<code>sluice run FILE.json</code>.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+    for (int i = 0; i < m_ui->tabs->count(); ++i)
+        m_ui->tabs->widget(i)->setAccessibleName(m_ui->tabs->tabText(i).remove(u'&'));
+
+    wirePanels();
+    connect(m_demoApi, &BuiltInDemoApi::started, this, [this](quint16 port) {
+        statusBar()->showMessage(
+            tr("Built-in demo API listening on http://127.0.0.1:%1/").arg(port));
+        applyExampleUrl();
+    });
+    connect(m_demoApi, &BuiltInDemoApi::failed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("The built-in demo API could not start: %1").arg(message));
+    });
+    m_demoApi->start();
+
+    updateRecentMenu();
+    restoreLayout();
+
+    QSettings settings;
+    const QStringList recent = settings.value(RecentFilesKey).toStringList();
+    if (!settings.value(FirstStartKey, false).toBool() || recent.isEmpty()
+        || !QFileInfo::exists(recent.first())) {
+        settings.setValue(FirstStartKey, true);
+        openExample();
+    } else {
+        openFile(recent.first());
+    }
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::wirePanels()
+{
+    auto *connection = m_ui->connectionPanel;
+    auto *query = m_ui->queryPanel;
+    auto *transform = m_ui->transformPanel;
+    auto *target = m_ui->targetPanel;
+    connect(connection, &ConnectionPanel::changed, this, [this, connection, query] {
+        query->setConnection(connection->settings(), connection->password());
+        markModified();
+    });
+    connect(query, &QueryPanel::changed, this, &MainWindow::markModified);
+    connect(query, &QueryPanel::previewReady, transform, &TransformPanel::setPreview);
+    connect(transform, &TransformPanel::changed, this, &MainWindow::markModified);
+    connect(target, &TargetPanel::changed, this, [this, target, transform] {
+        transform->setUrlTemplate(target->target().url);
+        markModified();
+    });
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(GeometryKey).toByteArray());
+    restoreState(settings.value(StateKey).toByteArray());
+    m_ui->tabs->setCurrentIndex(settings.value(TabKey, 0).toInt());
+}
+
+TransferSpec MainWindow::currentSpec() const
+{
+    TransferSpec spec;
+    spec.source = m_ui->connectionPanel->settings();
+    spec.query = m_ui->queryPanel->query();
+    spec.transform = m_ui->transformPanel->transform();
+    spec.target = m_ui->targetPanel->target();
+    spec.run = m_ui->targetPanel->run();
+    return spec;
+}
+
+void MainWindow::setSpec(const TransferSpec &spec)
+{
+    m_loading = true;
+    m_ui->connectionPanel->setSettings(spec.source);
+    m_ui->queryPanel->setConnection(spec.source, m_ui->connectionPanel->password());
+    m_ui->queryPanel->setQuery(spec.query);
+    m_ui->transformPanel->setUrlTemplate(spec.target.url);
+    m_ui->transformPanel->setTransform(spec.transform);
+    m_ui->targetPanel->setTarget(spec.target, spec.run);
+    m_loading = false;
+    setWindowModified(false);
+}
+
+void MainWindow::markModified()
+{
+    if (m_loading)
+        return;
+    setWindowModified(true);
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_fileName.isEmpty() ? tr("Untitled") : QFileInfo(m_fileName).fileName();
+    setWindowTitle(name + QStringLiteral("[*] — Sluice"));
+}
+
+void MainWindow::setCurrentFile(const QString &fileName)
+{
+    m_fileName = fileName;
+    if (!fileName.isEmpty())
+        addRecentFile(fileName);
+    updateTitle();
+}
+
+void MainWindow::newTransfer()
+{
+    if (!maybeSave())
+        return;
+    TransferSpec spec;
+    spec.source.driver = QStringLiteral("QSQLITE");
+    spec.target.url
+        = QStringLiteral("http://127.0.0.1:%1/items/_doc")
+              .arg(m_demoApi->port() ? m_demoApi->port() : BuiltInDemoApi::PreferredPort);
+    m_isExample = false;
+    setSpec(spec);
+    setCurrentFile({});
+    m_ui->tabs->setCurrentWidget(m_ui->connectionPanel);
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString dir = m_fileName.isEmpty() ? QDir::homePath() : QFileInfo(m_fileName).path();
+    const QString fileName = QFileDialog::getOpenFileName(
+        this, tr("Open Transfer"), dir, tr("Transfer files (*.json);;All files (*)"));
+    if (!fileName.isEmpty())
+        openFile(fileName);
+}
+
+bool MainWindow::openFile(const QString &fileName)
+{
+    TransferSpec spec;
+    QList<SpecError> errors;
+    if (!TransferSpec::load(fileName, &spec, &errors)) {
+        QStringList lines;
+        for (const SpecError &e : std::as_const(errors))
+            lines.append(e.toString().toHtmlEscaped());
+        QMessageBox::warning(this, tr("Cannot open the transfer"),
+                             tr("<p>%1 cannot be opened:</p><ul><li>%2</li></ul>")
+                                 .arg(QDir::toNativeSeparators(fileName).toHtmlEscaped(),
+                                      lines.join(QStringLiteral("</li><li>"))));
+        return false;
+    }
+    m_isExample = false;
+    setSpec(spec);
+    setCurrentFile(QFileInfo(fileName).absoluteFilePath());
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(fileName)), 5000);
+    return true;
+}
+
+void MainWindow::openExample()
+{
+    const QDir dir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                   + QStringLiteral("/example"));
+    QString error;
+    if (!dir.mkpath(QStringLiteral("."))
+        || !copyExampleFile(QStringLiteral("sensors.db"), dir, false, &error)
+        || !copyExampleFile(QStringLiteral("sensors-to-demo-api.json"), dir, true, &error)) {
+        QMessageBox::warning(this, tr("Cannot open the example"),
+                             error.isEmpty() ? tr("Cannot create %1").arg(dir.path()) : error);
+        return;
+    }
+    if (!openFile(dir.filePath(QStringLiteral("sensors-to-demo-api.json"))))
+        return;
+    m_isExample = true;
+    applyExampleUrl();
+}
+
+void MainWindow::applyExampleUrl()
+{
+    // The example file names the default port; the built-in API may have had to take another.
+    if (!m_isExample || m_demoApi->port() == 0)
+        return;
+    TargetSpec target = m_ui->targetPanel->target();
+    static const QRegularExpression hostPort(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/"));
+    const QString url
+        = QString(target.url)
+              .replace(hostPort, QStringLiteral("http://127.0.0.1:%1/").arg(m_demoApi->port()));
+    if (url == target.url)
+        return;
+    target.url = url;
+    const bool modified = isWindowModified();
+    m_loading = true;
+    m_ui->targetPanel->setTarget(target, m_ui->targetPanel->run());
+    m_ui->transformPanel->setUrlTemplate(url);
+    m_loading = false;
+    setWindowModified(modified);
+}
+
+bool MainWindow::save()
+{
+    if (m_fileName.isEmpty())
+        return saveAs();
+    const TransferSpec spec = currentSpec();
+    const QList<SpecError> errors = spec.validate();
+    if (!errors.isEmpty()) {
+        QStringList lines;
+        for (const SpecError &e : errors)
+            lines.append(e.toString().toHtmlEscaped());
+        // Saving an unfinished transfer is allowed: the file says what is missing when opened.
+        if (QMessageBox::question(this, tr("Save an incomplete transfer?"),
+                                  tr("<p>The transfer is not complete yet:</p><ul><li>%1</li></ul>"
+                                     "<p>Save it anyway?</p>")
+                                      .arg(lines.join(QStringLiteral("</li><li>"))))
+            != QMessageBox::Yes)
+            return false;
+    }
+    QString error;
+    if (!spec.save(m_fileName, &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    setWindowModified(false);
+    addRecentFile(m_fileName);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_fileName)), 5000);
+    return true;
+}
+
+bool MainWindow::saveAs(const QString &fileName)
+{
+    QString target = fileName;
+    if (target.isEmpty()) {
+        const QString dir
+            = m_fileName.isEmpty() || m_isExample ? QDir::homePath() : QFileInfo(m_fileName).path();
+        target = QFileDialog::getSaveFileName(this, tr("Save Transfer As"),
+                                              dir + QStringLiteral("/transfer.json"),
+                                              tr("Transfer files (*.json)"));
+        if (target.isEmpty())
+            return false;
+    }
+    if (!target.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        target += QStringLiteral(".json");
+    const QString previous = m_fileName;
+    m_fileName = target;
+    if (!save()) {
+        m_fileName = previous;
+        return false;
+    }
+    m_isExample = false;
+    setCurrentFile(QFileInfo(target).absoluteFilePath());
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!isWindowModified())
+        return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"), tr("The transfer has unsaved changes. Save them first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecentFile(const QString &fileName)
+{
+    QSettings settings;
+    QStringList recent = settings.value(RecentFilesKey).toStringList();
+    recent.removeAll(fileName);
+    recent.prepend(fileName);
+    while (recent.size() > MaxRecentFiles)
+        recent.removeLast();
+    settings.setValue(RecentFilesKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    QMenu *menu = m_ui->menuRecent;
+    menu->clear();
+    const QStringList recent = QSettings().value(RecentFilesKey).toStringList();
+    int number = 0;
+    for (const QString &fileName : recent) {
+        QAction *action = menu->addAction(
+            QStringLiteral("&%1 %2").arg(++number).arg(QDir::toNativeSeparators(fileName)));
+        connect(action, &QAction::triggered, this, [this, fileName] {
+            if (maybeSave())
+                openFile(fileName);
+        });
+    }
+    menu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(StateKey, saveState());
+    settings.setValue(TabKey, m_ui->tabs->currentIndex());
+    event->accept();
+}
 
 } // namespace sluice

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "spec/transferspec.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -11,8 +13,11 @@ class MainWindow;
 
 namespace sluice {
 
-/// The desktop app's main window. For now it only says how to run a transfer headless;
-/// the forms, the live item table and retry arrive with the desktop-app issue.
+class BuiltInDemoApi;
+
+/// The desktop app's main window: one tab per step (connection, query, transform,
+/// target), files (new, open, recent, save), and the built-in demo API the bundled
+/// example points at. Layout and recent files persist in QSettings.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -22,8 +27,41 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    /// Opens a transfer file; errors are shown to the user (each naming its field).
+    bool openFile(const QString &fileName);
+    /// Opens the bundled example (copied to the user's data folder), pointed at the
+    /// built-in demo API. On first start this happens by itself.
+    void openExample();
+    /// The transfer as the forms describe it now.
+    TransferSpec currentSpec() const;
+    void setSpec(const TransferSpec &spec);
+    QString currentFile() const { return m_fileName; }
+    bool isModified() const { return isWindowModified(); }
+
+    bool save();
+    bool saveAs(const QString &fileName = {});
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void newTransfer();
+    void open();
+    void markModified();
+    bool maybeSave();
+    void setCurrentFile(const QString &fileName);
+    void updateRecentMenu();
+    void addRecentFile(const QString &fileName);
+    void updateTitle();
+    void wirePanels();
+    void restoreLayout();
+    void applyExampleUrl();
+
     std::unique_ptr<Ui::MainWindow> m_ui;
+    BuiltInDemoApi *m_demoApi = nullptr;
+    QString m_fileName;
+    bool m_isExample = false;
+    bool m_loading = false;
 };
 
 } // namespace sluice

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqlrowreader.h"
 
-#include <atomic>
 #include <utility>
 
-#include <QFileInfo>
 #include <QLibrary>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -14,6 +12,7 @@
 #include <QSqlRecord>
 #include <QThread>
 
+#include "db/sqlconnection.h"
 #include "db/sqlparameters.h"
 #include "log/logging.h"
 
@@ -113,16 +112,6 @@ void cancelPostgresStatement(const QSqlDatabase &db)
     api.freeCancel(cancel);
 }
 
-QString uniqueConnectionName()
-{
-    static std::atomic<quint64> counter {0};
-    QString name;
-    do {
-        name = u"sluice.source."_s + QString::number(++counter);
-    } while (QSqlDatabase::contains(name));
-    return name;
-}
-
 } // namespace
 
 void registerRowMetaTypes()
@@ -192,10 +181,9 @@ void SqlRowReader::open()
 
 QString SqlRowReader::checkSettings() const
 {
-    if (!QSqlDatabase::isDriverAvailable(m_settings.driver)) {
-        return u"source.driver: the Qt SQL driver \"%1\" is not available (installed: %2)"_s.arg(
-            m_settings.driver, QSqlDatabase::drivers().join(", "_L1));
-    }
+    // The source first, as the transfer file lists it: driver, then the SQLite file.
+    if (const QString problem = sqlConnectionProblem(m_settings); !problem.isEmpty())
+        return problem;
 
     if (m_query.sql.trimmed().isEmpty())
         return u"query.sql: the query is empty"_s;
@@ -210,59 +198,19 @@ QString SqlRowReader::checkSettings() const
         if (!names.contains(it.key()))
             problems.append(u"query.parameters.%1: the query has no parameter :%1"_s.arg(it.key()));
     }
-    if (!problems.isEmpty())
-        return problems.join(u'\n');
-
-    if (isSqlite(m_settings.driver)) {
-        const QString file = m_settings.resolvedDatabase();
-        if (file.isEmpty())
-            return u"source.database: no SQLite file given"_s;
-        // Read-only opening already refuses to create a file; checking first gives the
-        // user a message that names the file.
-        if (file != ":memory:"_L1 && !file.startsWith("file:"_L1) && !QFileInfo::exists(file)) {
-            return u"source.database: SQLite file \"%1\" does not exist"_s.arg(
-                QFileInfo(file).absoluteFilePath());
-        }
-    }
-    return {};
+    return problems.join(u'\n');
 }
 
 QString SqlRowReader::openConnection()
 {
-    const QString database = m_settings.resolvedDatabase();
-    QString options = m_settings.options;
-    if (isSqlite(m_settings.driver)) {
-        // A source is only read, and read-only opening never creates a missing file.
-        options = options.trimmed().isEmpty() ? u"QSQLITE_OPEN_READONLY"_s
-                                              : options + u";QSQLITE_OPEN_READONLY"_s;
-    }
-
-    m_connectionName = uniqueConnectionName();
-    QSqlDatabase db = QSqlDatabase::addDatabase(m_settings.driver, m_connectionName);
-    db.setDatabaseName(database);
-    if (!m_settings.host.isEmpty())
-        db.setHostName(m_settings.host);
-    if (m_settings.port >= 0)
-        db.setPort(m_settings.port);
-    if (!m_settings.user.isEmpty())
-        db.setUserName(m_settings.user);
-    if (!m_password.isEmpty())
-        db.setPassword(m_password);
-    db.setConnectOptions(options);
-    const bool ok = db.open();
+    const QString name = uniqueSqlConnectionName(u"sluice.source."_s);
+    QString error;
+    const bool ok = openSqlConnection(m_settings, m_password, name, &error);
     m_password.clear(); // needed for opening only
-
-    if (ok)
-        return {};
-    QString where = u"cannot connect to %1 database \"%2\""_s.arg(m_settings.driver, database);
-    if (!m_settings.host.isEmpty()) {
-        where += " on "_L1 + m_settings.host;
-        if (m_settings.port >= 0)
-            where += u':' + QString::number(m_settings.port);
-    }
-    if (!m_settings.user.isEmpty())
-        where += " as "_L1 + m_settings.user;
-    return where + ": "_L1 + errorText(db.lastError());
+    if (!ok)
+        return error; // openSqlConnection() left no connection behind
+    m_connectionName = name;
+    return {};
 }
 
 QString SqlRowReader::runQuery()
@@ -397,13 +345,7 @@ void SqlRowReader::release()
     }
     if (m_connectionName.isEmpty())
         return;
-    {
-        // No QSqlDatabase or QSqlQuery handle may outlive this scope: removeDatabase()
-        // would warn and break them.
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
+    closeSqlConnection(m_connectionName);
     m_connectionName.clear();
 }
 

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "sqlconnection.h"
+
+#include <atomic>
+
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+namespace {
+
+bool isSqlite(const QString &driver)
+{
+    return driver == "QSQLITE"_L1;
+}
+
+} // namespace
+
+QString driverDisplayName(const QString &driver)
+{
+    if (driver == "QSQLITE"_L1)
+        return u"SQLite"_s;
+    if (driver == "QPSQL"_L1)
+        return u"PostgreSQL"_s;
+    if (driver == "QMYSQL"_L1 || driver == "QMARIADB"_L1)
+        return u"MySQL/MariaDB"_s;
+    if (driver == "QODBC"_L1)
+        return u"ODBC"_s;
+    return driver;
+}
+
+QString sqlConnectionProblem(const ConnectionSettings &settings)
+{
+    if (!QSqlDatabase::isDriverAvailable(settings.driver)) {
+        return u"source.driver: the Qt SQL driver \"%1\" is not available (installed: %2)"_s.arg(
+            settings.driver, QSqlDatabase::drivers().join(", "_L1));
+    }
+    if (isSqlite(settings.driver)) {
+        const QString file = settings.resolvedDatabase();
+        if (file.isEmpty())
+            return u"source.database: no SQLite file given"_s;
+        // Read-only opening already refuses to create a file; checking first gives the
+        // user a message that names the file.
+        if (file != ":memory:"_L1 && !file.startsWith("file:"_L1) && !QFileInfo::exists(file)) {
+            return u"source.database: SQLite file \"%1\" does not exist"_s.arg(
+                QFileInfo(file).absoluteFilePath());
+        }
+    }
+    return {};
+}
+
+QString uniqueSqlConnectionName(const QString &prefix)
+{
+    static std::atomic<quint64> counter {0};
+    QString name;
+    do {
+        name = prefix + QString::number(++counter);
+    } while (QSqlDatabase::contains(name));
+    return name;
+}
+
+bool openSqlConnection(const ConnectionSettings &settings, const QString &password,
+                       const QString &connectionName, QString *error)
+{
+    if (const QString problem = sqlConnectionProblem(settings); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+
+    const QString database = settings.resolvedDatabase();
+    QString options = settings.options;
+    if (isSqlite(settings.driver)) {
+        // A source is only read, and read-only opening never creates a missing file.
+        options = options.trimmed().isEmpty() ? u"QSQLITE_OPEN_READONLY"_s
+                                              : options + u";QSQLITE_OPEN_READONLY"_s;
+    }
+
+    bool ok = false;
+    QString driverError;
+    {
+        // No handle may outlive this scope: closeSqlConnection() removes the connection.
+        QSqlDatabase db = QSqlDatabase::addDatabase(settings.driver, connectionName);
+        db.setDatabaseName(database);
+        if (!settings.host.isEmpty())
+            db.setHostName(settings.host);
+        if (settings.port >= 0)
+            db.setPort(settings.port);
+        if (!settings.user.isEmpty())
+            db.setUserName(settings.user);
+        if (!password.isEmpty())
+            db.setPassword(password);
+        db.setConnectOptions(options);
+        ok = db.open();
+        if (!ok)
+            driverError = db.lastError().text().trimmed();
+    }
+    if (ok)
+        return true;
+    closeSqlConnection(connectionName);
+
+    QString where = u"cannot connect to %1 database \"%2\""_s.arg(settings.driver, database);
+    if (!settings.host.isEmpty()) {
+        where += " on "_L1 + settings.host;
+        if (settings.port >= 0)
+            where += u':' + QString::number(settings.port);
+    }
+    if (!settings.user.isEmpty())
+        where += " as "_L1 + settings.user;
+    *error = where + ": "_L1 + driverError;
+    return false;
+}
+
+void closeSqlConnection(const QString &connectionName)
+{
+    if (!QSqlDatabase::contains(connectionName))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
+}
+
+} // namespace sluice

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+#include "db/connectionsettings.h"
+
+namespace sluice {
+
+// Opening a database connection for a ConnectionSettings. The run (SqlRowReader) and the
+// connection test (ConnectionTester) both open through these functions, so a steward
+// reads the same words for the same problem in the form and in the run.
+//
+// Threads: a Qt SQL connection belongs to the thread that adds it. Call
+// openSqlConnection() and closeSqlConnection() for one name in the same thread, and use
+// the connection only there. The free functions themselves are thread-safe.
+
+/// The driver's name for people: QSQLITE "SQLite", QPSQL "PostgreSQL", QMYSQL and
+/// QMARIADB "MySQL/MariaDB", QODBC "ODBC"; any other name as it is.
+QString driverDisplayName(const QString &driver);
+
+/// The first problem that keeps these settings from being opened, found without
+/// connecting: the driver is not installed (the message lists the installed ones), or the
+/// SQLite file is not given or does not exist. Empty when there is none. Messages start
+/// with the transfer-file field they are about ("source.driver: ...").
+QString sqlConnectionProblem(const ConnectionSettings &settings);
+
+/// A connection name no registered connection has: prefix followed by a number.
+QString uniqueSqlConnectionName(const QString &prefix);
+
+/// Adds a connection named connectionName (which must be free) and opens it:
+/// sqlConnectionProblem() first, then host, port, user, password and connect options from
+/// the settings. SQLite is always opened read-only, so a missing file is never created.
+/// The password is only handed to the driver, never put into a message.
+/// On success the connection stays registered and open; remove it with
+/// closeSqlConnection() in the same thread. On failure returns false with *error set and
+/// leaves no connection behind.
+bool openSqlConnection(const ConnectionSettings &settings, const QString &password,
+                       const QString &connectionName, QString *error);
+
+/// Closes and removes a connection (no-op for an unknown name). Every QSqlQuery and
+/// QSqlDatabase handle on it must be gone by then, or Qt warns and breaks them.
+void closeSqlConnection(const QString &connectionName);
+
+} // namespace sluice

@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "transferstatusmodel.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include <QSet>
+
+#include "transfer/transferrun.h"
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+namespace {
+
+/// Past this many ranges in one flush, one signal over the span from the first to the last
+/// dirty row costs a view less than thousands of small ones.
+constexpr size_t MaxRangesPerFlush = 256;
+
+/// Whether key is exactly the 1-based row number of id (the key a transfer without a key
+/// template gives), so the row need not store it.
+bool isRowNumber(const QString &key, qint64 id)
+{
+    if (id < 0 || id == std::numeric_limits<qint64>::max())
+        return false;
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, id + 1);
+    if (ec != std::errc())
+        return false;
+    if (key.size() != end - digits)
+        return false;
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        if (key.at(i) != QLatin1Char(digits[i]))
+            return false;
+    }
+    return true;
+}
+
+template<typename T>
+T clampTo(qint64 value)
+{
+    return T(std::clamp<qint64>(value, 0, std::numeric_limits<T>::max()));
+}
+
+QString firstLine(const QString &text)
+{
+    const qsizetype end = text.indexOf(u'\n');
+    return end < 0 ? text : text.left(end).trimmed();
+}
+
+bool isFailure(ItemStatus status)
+{
+    return status == ItemStatus::Failed || status == ItemStatus::Invalid;
+}
+
+} // namespace
+
+TransferStatusModel::TransferStatusModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(DefaultFlushIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &TransferStatusModel::flush);
+}
+
+TransferStatusModel::~TransferStatusModel() = default;
+
+void TransferStatusModel::attach(TransferRun *run)
+{
+    for (const QMetaObject::Connection &connection : m_runConnections)
+        disconnect(connection);
+    m_runConnections.clear();
+    clear();
+    if (!run)
+        return;
+    m_runConnections = {
+        connect(run, &TransferRun::itemsQueued, this, &TransferStatusModel::addItems),
+        connect(run, &TransferRun::itemStatusChanged, this, &TransferStatusModel::setStatus),
+        connect(run, &TransferRun::itemFinished, this, &TransferStatusModel::setResult),
+        // The last changes should not wait for the timer.
+        connect(run, &TransferRun::finished, this, [this] { flush(); }),
+    };
+}
+
+void TransferStatusModel::clear()
+{
+    m_flushTimer.stop();
+    beginResetModel();
+    std::deque<Row>().swap(m_rows); // clear() may keep a block; a new run starts from nothing
+    m_dense = true;
+    m_rowById = {};
+    m_failures = {};
+    m_counts = {};
+    std::vector<int>().swap(m_dirtyRows);
+    endResetModel();
+}
+
+void TransferStatusModel::setFlushInterval(int ms)
+{
+    m_flushTimer.setInterval(std::max(0, ms));
+}
+
+bool TransferStatusModel::isKnown(qint64 id) const
+{
+    return rowForId(id) >= 0;
+}
+
+const TransferStatusModel::Failure &TransferStatusModel::failureOf(qint64 id) const
+{
+    static const Failure none;
+    const auto failure = m_failures.constFind(id);
+    return failure == m_failures.cend() ? none : *failure;
+}
+
+int TransferStatusModel::rowForId(qint64 id) const
+{
+    if (m_dense)
+        return id >= 0 && id < qint64(m_rows.size()) ? int(id) : -1;
+    return m_rowById.value(id, -1);
+}
+
+qint64 TransferStatusModel::idAt(int row) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return -1;
+    return m_rows[size_t(row)].id;
+}
+
+QString TransferStatusModel::keyOf(const Row &row)
+{
+    return row.flags & KeyIsRowNumber ? QString::number(row.id + 1) : row.key;
+}
+
+ItemStatus TransferStatusModel::statusAt(int row) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return ItemStatus::Queued;
+    return m_rows[size_t(row)].status;
+}
+
+ItemResult TransferStatusModel::resultAt(int row) const
+{
+    ItemResult result;
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return result;
+    const Row &r = m_rows[size_t(row)];
+    result.id = r.id;
+    result.key = keyOf(r);
+    result.status = r.status;
+    result.httpStatus = r.httpStatus;
+    result.attempts = r.attempts;
+    result.latencyMs = r.latencyMs;
+    const auto failure = m_failures.constFind(r.id);
+    if (failure != m_failures.cend()) {
+        result.error = failure->error;
+        result.responseBody = failure->response;
+        result.payload = failure->payload;
+        result.url = failure->url;
+        result.requestId = failure->requestId;
+    }
+    return result;
+}
+
+QList<qint64> TransferStatusModel::idsWithStatus(ItemStatus status) const
+{
+    QList<qint64> ids;
+    ids.reserve(count(status));
+    for (const Row &row : m_rows) {
+        if (row.status == status)
+            ids.append(row.id);
+    }
+    return ids;
+}
+
+int TransferStatusModel::count(ItemStatus status) const
+{
+    const auto index = size_t(status);
+    return index < m_counts.size() ? m_counts[index] : 0;
+}
+
+QByteArray TransferStatusModel::payloadFor(qint64 id) const
+{
+    return failureOf(id).payload;
+}
+
+bool TransferStatusModel::setPayload(qint64 id, const QByteArray &payload)
+{
+    const int row = rowForId(id);
+    if (row < 0 || m_rows[size_t(row)].status == ItemStatus::Delivered)
+        return false;
+    m_failures[id].payload = payload;
+    markDirty(row, DirtyPayload);
+    return true;
+}
+
+QList<Item> TransferStatusModel::itemsForRetry(const QList<qint64> &ids) const
+{
+    QList<Item> items;
+    for (qint64 id : ids) {
+        const int row = rowForId(id);
+        if (row < 0 || !isFailure(m_rows[size_t(row)].status))
+            continue;
+        const auto failure = m_failures.constFind(id);
+        if (failure == m_failures.cend() || failure->payload.isEmpty())
+            continue;
+        items.append(Item {id, keyOf(m_rows[size_t(row)]), failure->payload, failure->url, {}});
+    }
+    return items;
+}
+
+void TransferStatusModel::addItems(const QList<Item> &items)
+{
+    const qint64 first = qint64(m_rows.size());
+    // Decide which items become rows before announcing any: one insertion per call.
+    std::vector<qsizetype> accepted;
+    accepted.reserve(size_t(items.size()));
+    bool dense = m_dense;
+    qint64 denseAdded = 0; // items of this call whose id is their row number
+    QSet<qint64> sparseAdded;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const qint64 id = items.at(i).id;
+        if (dense && id == first + denseAdded) {
+            ++denseAdded;
+            accepted.push_back(i);
+            continue;
+        }
+        const bool known
+            = isKnown(id) || (id >= first && id < first + denseAdded) || sparseAdded.contains(id);
+        if (known)
+            continue;
+        dense = false;
+        sparseAdded.insert(id);
+        accepted.push_back(i);
+    }
+    if (accepted.empty())
+        return;
+    if (m_dense && !dense) {
+        m_rowById.reserve(qsizetype(first) + qsizetype(accepted.size()));
+        for (qint64 row = 0; row < first; ++row)
+            m_rowById.insert(row, int(row));
+    }
+
+    beginInsertRows({}, int(first), int(first + qint64(accepted.size()) - 1));
+    int row = int(first);
+    for (qsizetype index : accepted) {
+        const Item &item = items.at(index);
+        Row &r = m_rows.emplace_back();
+        r.id = item.id;
+        if (isRowNumber(item.key, item.id))
+            r.flags |= KeyIsRowNumber;
+        else
+            r.key = item.key;
+        if (!item.isValid()) {
+            r.status = ItemStatus::Invalid;
+            Failure &failure = m_failures[item.id];
+            failure.error = item.error;
+            failure.payload = item.payload;
+            failure.url = item.url;
+        }
+        ++m_counts[size_t(r.status)];
+        if (!dense)
+            m_rowById.insert(item.id, row);
+        ++row;
+    }
+    m_dense = dense;
+    endInsertRows();
+}
+
+void TransferStatusModel::changeStatus(Row &row, ItemStatus status)
+{
+    --m_counts[size_t(row.status)];
+    ++m_counts[size_t(status)];
+    row.status = status;
+}
+
+void TransferStatusModel::setStatus(qint64 id, ItemStatus status, int attempts)
+{
+    const int row = rowForId(id);
+    if (row < 0)
+        return;
+    Row &r = m_rows[size_t(row)];
+    quint8 changed = 0;
+    if (r.status != status) {
+        changeStatus(r, status);
+        changed |= DirtyStatus;
+    }
+    const auto clamped = clampTo<quint16>(attempts);
+    if (r.attempts != clamped) {
+        r.attempts = clamped;
+        changed |= DirtyAttempts;
+    }
+    if (status == ItemStatus::Delivered && m_failures.remove(id))
+        changed |= DirtyResult;
+    if (changed)
+        markDirty(row, changed);
+}
+
+void TransferStatusModel::setResult(const ItemResult &result)
+{
+    const int row = rowForId(result.id);
+    if (row < 0)
+        return;
+    Row &r = m_rows[size_t(row)];
+    quint8 changed = DirtyResult;
+    if (r.status != result.status) {
+        changeStatus(r, result.status);
+        changed |= DirtyStatus;
+    }
+    const auto attempts = clampTo<quint16>(result.attempts);
+    if (r.attempts != attempts) {
+        r.attempts = attempts;
+        changed |= DirtyAttempts;
+    }
+    r.httpStatus = clampTo<quint16>(result.httpStatus);
+    r.latencyMs = clampTo<quint32>(result.latencyMs);
+    if (result.attempts > 0)
+        r.flags |= HasLatency;
+    else
+        r.flags &= quint8(~HasLatency);
+
+    if (isFailure(result.status)) {
+        Failure &failure = m_failures[result.id];
+        failure.error = result.error;
+        failure.response = result.responseBody;
+        // An invalid item has no payload; keep one the steward may have written meanwhile.
+        if (!result.payload.isEmpty())
+            failure.payload = result.payload;
+        if (!result.url.isEmpty())
+            failure.url = result.url;
+        failure.requestId = result.requestId;
+    } else if (result.status == ItemStatus::Delivered) {
+        m_failures.remove(result.id);
+    }
+    markDirty(row, changed);
+}
+
+void TransferStatusModel::markDirty(int row, quint8 what)
+{
+    Row &r = m_rows[size_t(row)];
+    if (!(r.flags & DirtyMask))
+        m_dirtyRows.push_back(row);
+    r.flags |= what;
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+QList<int> TransferStatusModel::rolesFor(quint8 dirty)
+{
+    QList<int> roles;
+    if (dirty & (DirtyStatus | DirtyAttempts | DirtyResult))
+        roles.append(Qt::DisplayRole);
+    if (dirty & DirtyResult)
+        roles.append(Qt::ToolTipRole);
+    if (dirty & (DirtyStatus | DirtyAttempts | DirtyResult))
+        roles.append(SortRole);
+    if (dirty & DirtyStatus)
+        roles.append(StatusRole);
+    if (dirty & DirtyResult)
+        roles.append({ErrorTextRole, ResponseTextRole});
+    if (dirty & (DirtyResult | DirtyPayload))
+        roles.append(PayloadRole);
+    return roles;
+}
+
+void TransferStatusModel::flush()
+{
+    m_flushTimer.stop();
+    if (m_dirtyRows.empty())
+        return;
+    // Take the list first: a slot connected to dataChanged may change rows again.
+    std::vector<int> rows;
+    rows.swap(m_dirtyRows);
+    const int total = rowCount();
+
+    // Like qBittorrent's transfer list: past half the table, one signal is cheaper for a
+    // view (and a sorting proxy) than many.
+    if (rows.size() * 2 > size_t(total)) {
+        quint8 all = 0;
+        for (int row : rows) {
+            Row &r = m_rows[size_t(row)];
+            all |= r.flags & DirtyMask;
+            r.flags &= quint8(~DirtyMask);
+        }
+        Q_EMIT dataChanged(index(0, 0), index(total - 1, ColumnCount - 1), rolesFor(all));
+        return;
+    }
+
+    std::sort(rows.begin(), rows.end());
+    struct Range
+    {
+        int first;
+        int last;
+        quint8 dirty;
+    };
+    std::vector<Range> ranges;
+    for (int row : rows) {
+        Row &r = m_rows[size_t(row)];
+        const quint8 dirty = r.flags & DirtyMask;
+        r.flags &= quint8(~DirtyMask);
+        if (!ranges.empty() && ranges.back().last + 1 == row) {
+            ranges.back().last = row;
+            ranges.back().dirty |= dirty;
+        } else {
+            ranges.push_back({row, row, dirty});
+        }
+    }
+    if (ranges.size() > MaxRangesPerFlush) {
+        quint8 all = 0;
+        for (const Range &range : ranges)
+            all |= range.dirty;
+        ranges = {{ranges.front().first, ranges.back().last, all}};
+    }
+    for (const Range &range : ranges) {
+        Q_EMIT dataChanged(index(range.first, 0), index(range.last, ColumnCount - 1),
+                           rolesFor(range.dirty));
+    }
+}
+
+int TransferStatusModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TransferStatusModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &r = m_rows[size_t(index.row())];
+    const auto column = Column(index.column());
+    const bool hasLatency = r.flags & HasLatency;
+
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case Key:
+            return keyOf(r);
+        case Status:
+            return itemStatusName(r.status);
+        case HttpStatus:
+            return r.httpStatus ? QString::number(r.httpStatus) : QString();
+        case Attempts:
+            return r.attempts ? QString::number(r.attempts) : QString();
+        case Latency:
+            return hasLatency ? tr("%1 ms").arg(r.latencyMs) : QString();
+        case Error:
+            return firstLine(failureOf(r.id).error);
+        case ColumnCount:
+            break;
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (column == Error) {
+            const QString error = failureOf(r.id).error;
+            if (!error.isEmpty())
+                return error;
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == HttpStatus || column == Attempts || column == Latency)
+            return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+        return QVariant::fromValue(Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter));
+    case SortRole:
+        switch (column) {
+        case Key:
+            return keyOf(r);
+        case Status:
+            return int(r.status);
+        case HttpStatus:
+            return int(r.httpStatus);
+        case Attempts:
+            return int(r.attempts);
+        case Latency:
+            return hasLatency ? qint64(r.latencyMs) : qint64(-1);
+        case Error:
+            return failureOf(r.id).error;
+        case ColumnCount:
+            break;
+        }
+        return {};
+    case StatusRole:
+        return int(r.status);
+    case ItemIdRole:
+        return r.id;
+    case ErrorTextRole:
+        return failureOf(r.id).error;
+    case ResponseTextRole:
+        return QString::fromUtf8(failureOf(r.id).response);
+    case PayloadRole:
+        return failureOf(r.id).payload;
+    default:
+        return {};
+    }
+}
+
+QVariant TransferStatusModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::TextAlignmentRole) {
+        const bool numeric = section == HttpStatus || section == Attempts || section == Latency;
+        return QVariant::fromValue(
+            Qt::Alignment((numeric ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter));
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (Column(section)) {
+    case Key:
+        return tr("Key");
+    case Status:
+        return tr("Status");
+    case HttpStatus:
+        return tr("HTTP");
+    case Attempts:
+        return tr("Attempts");
+    case Latency:
+        return tr("Latency");
+    case Error:
+        return tr("Error");
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QHash<int, QByteArray> TransferStatusModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    names.insert(SortRole, QByteArrayLiteral("sortValue"));
+    names.insert(StatusRole, QByteArrayLiteral("status"));
+    names.insert(ItemIdRole, QByteArrayLiteral("itemId"));
+    names.insert(ErrorTextRole, QByteArrayLiteral("errorText"));
+    names.insert(ResponseTextRole, QByteArrayLiteral("responseText"));
+    names.insert(PayloadRole, QByteArrayLiteral("payload"));
+    return names;
+}
+
+} // namespace sluice

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <array>
+#include <deque>
+#include <vector>
+
+#include <QAbstractTableModel>
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMetaObject>
+#include <QString>
+#include <QTimer>
+
+#include "transfer/item.h"
+
+namespace sluice {
+
+class TransferRun;
+
+/// The live item table of a run: one row per item read, in the order the run queued them.
+///
+/// Built for a million rows. A row holds a compact record (id, key, status, HTTP status,
+/// attempts, latency: 48 bytes plus the key's text); a key that is just the 1-based row
+/// number (the default without a key template) is not stored at all. Error text, response
+/// body, payload, URL and request id are kept only for items that are Failed or Invalid.
+/// Rows are never removed except by clear().
+///
+/// Signals are batched (STYLE.md §5): each addItems() call (a chunk) is one row insertion;
+/// value changes only mark rows dirty, and a timer (flushInterval(), default 200 ms, started
+/// by the first change) emits them: one dataChanged over the whole table when more than half
+/// of the rows changed, otherwise one per contiguous range of dirty rows naming only the
+/// roles that changed there. Until then data() already returns the new values, so a view
+/// repainting for other reasons never shows stale text.
+///
+/// Retries: an item that failed keeps its error, response and payload while it is sent
+/// again (they describe its last attempt); a later Delivered result drops them, a later
+/// failure replaces them.
+///
+/// Threads: the owner's thread only (the run's signals arrive there). Never starts network
+/// work: retry goes through itemsForRetry() and TransferRun::retry().
+class TransferStatusModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TransferStatusModel)
+
+public:
+    enum Column { Key, Status, HttpStatus, Attempts, Latency, Error, ColumnCount };
+    Q_ENUM(Column)
+
+    /// Custom roles answer for every column of a row unless noted.
+    enum Role {
+        /// The raw value of the cell, for sorting: key and error as QString, status as int
+        /// (ItemStatus), HTTP status, attempts and latency in ms as numbers (latency -1 while
+        /// the item has no finished attempt).
+        SortRole = Qt::UserRole,
+        StatusRole, ///< int (ItemStatus)
+        ItemIdRole, ///< qint64
+        ErrorTextRole, ///< QString, the full error; empty unless Failed or Invalid
+        ResponseTextRole, ///< QString, the last response body as text; failures only
+        PayloadRole, ///< QByteArray, the JSON that would be sent again; failures only
+    };
+    Q_ENUM(Role)
+
+    static constexpr int DefaultFlushIntervalMs = 200;
+
+    explicit TransferStatusModel(QObject *parent = nullptr);
+    ~TransferStatusModel() override;
+
+    /// Clears the model and follows run (itemsQueued, itemStatusChanged, itemFinished; the
+    /// run's end flushes at once). nullptr only detaches. The run must outlive the
+    /// attachment or be detached; a destroyed run detaches itself.
+    void attach(TransferRun *run);
+
+    /// Removes every row (a model reset) and forgets pending changes.
+    void clear();
+
+    int flushInterval() const { return m_flushTimer.interval(); }
+    /// Milliseconds between batched dataChanged signals; 0 flushes on the next event loop pass.
+    void setFlushInterval(int ms);
+    /// Emits the pending value changes now (tests, and the end of a run).
+    void flush();
+    /// Rows whose change has not been signalled yet.
+    int pendingRowCount() const { return int(m_dirtyRows.size()); }
+
+    int rowForId(qint64 id) const; ///< -1 when the id has no row
+    qint64 idAt(int row) const; ///< -1 when row is out of range
+    /// Everything the model knows about row's item; error, response, payload, URL and request
+    /// id are filled for failed and invalid items only. A default result for a bad row.
+    ItemResult resultAt(int row) const;
+    ItemStatus statusAt(int row) const;
+    /// Ids of the items now in status, in row order. Scans every row.
+    QList<qint64> idsWithStatus(ItemStatus status) const;
+    /// Rows in status; kept up to date on every change (no scan).
+    int count(ItemStatus status) const;
+
+    /// The payload kept for a failed or invalid item (possibly edited); empty otherwise.
+    QByteArray payloadFor(qint64 id) const;
+    /// Replaces the payload of an item that is not Delivered (the steward fixed its JSON
+    /// before sending it again). Returns false, changing nothing, for an unknown id or a
+    /// delivered item.
+    bool setPayload(qint64 id, const QByteArray &payload);
+    /// Items ready for TransferRun::retry(): those of ids that are Failed or Invalid and have
+    /// a payload, with key, payload and URL. Other ids are skipped.
+    QList<Item> itemsForRetry(const QList<qint64> &ids) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+public Q_SLOTS:
+    /// Appends one row per item (one row insertion for the whole list), status Queued, or
+    /// Invalid with its error for an item the transform rejected. Ids already present are
+    /// skipped.
+    void addItems(const QList<sluice::Item> &items);
+    /// A status change of a known item (unknown ids are ignored). Delivered drops what was
+    /// kept for a failure.
+    void setStatus(qint64 id, sluice::ItemStatus status, int attempts);
+    /// The outcome of a known item (unknown ids are ignored).
+    void setResult(const sluice::ItemResult &result);
+
+private:
+    /// Which group of roles of a row changed since the last flush (bits of Row::flags).
+    enum DirtyFlag : quint8 {
+        DirtyStatus = 0x01,
+        DirtyAttempts = 0x02,
+        DirtyResult = 0x04,
+        DirtyPayload = 0x08,
+        DirtyMask = 0x0f,
+        KeyIsRowNumber = 0x10, ///< key is QString::number(id + 1), not stored
+        HasLatency = 0x20, ///< latencyMs belongs to a finished attempt
+    };
+
+    /// 48 bytes on 64-bit: sizes are clamped to what a transfer can reach.
+    struct Row
+    {
+        qint64 id = -1;
+        QString key;
+        quint32 latencyMs = 0;
+        quint16 httpStatus = 0;
+        quint16 attempts = 0;
+        ItemStatus status = ItemStatus::Queued;
+        quint8 flags = 0;
+    };
+    static_assert(sizeof(void *) != 8 || sizeof(Row) == 48);
+
+    /// Kept only for Failed and Invalid items.
+    struct Failure
+    {
+        QString error;
+        QByteArray response;
+        QByteArray payload;
+        QString url;
+        QByteArray requestId;
+    };
+
+    bool isKnown(qint64 id) const;
+    /// The failure kept for id, or an empty one.
+    const Failure &failureOf(qint64 id) const;
+    static QString keyOf(const Row &row);
+    void changeStatus(Row &row, ItemStatus status);
+    void markDirty(int row, quint8 what);
+    static QList<int> rolesFor(quint8 dirty);
+
+    std::deque<Row> m_rows; ///< no reallocation (and no copy of a million rows) as it grows
+    /// True while every row's id equals its row number (a run's ids are): then no hash is
+    /// needed to find a row.
+    bool m_dense = true;
+    QHash<qint64, int> m_rowById; ///< only when !m_dense
+    QHash<qint64, Failure> m_failures;
+    std::array<int, ItemStatusCount> m_counts {};
+    std::vector<int> m_dirtyRows; ///< rows with a DirtyMask bit, unordered
+    QTimer m_flushTimer;
+    std::vector<QMetaObject::Connection> m_runConnections;
+};
+
+} // namespace sluice

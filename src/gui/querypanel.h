@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+#include <QTimer>
+#include <QVariant>
+#include <QWidget>
+
+#include "db/columninfo.h"
+#include "db/connectionsettings.h"
+#include "db/rowcounter.h"
+#include "spec/transferspec.h"
+
+namespace Ui {
+class QueryPanel;
+}
+
+namespace sluice {
+
+class PreviewModel;
+class RowSource;
+class SqlHighlighter;
+struct RowChunk;
+
+/// The query step: an SQL editor with highlighting, a table of the query's :name
+/// parameters (found as the steward types), and "Preview rows", which shows the query's
+/// first rows with the row count when the database can tell it cheaply.
+///
+/// Parameter values are text in the table. A value that setQuery() gave as an integer,
+/// real or boolean keeps that type as long as its text still reads as one, and a null or
+/// empty one stays so while its cell is empty, so setQuery() then query() gives back the
+/// same spec (parameters the SQL does not use are left out). A cell left empty otherwise
+/// means "no value": the preview names the missing parameter.
+///
+/// The preview runs off the GUI thread: a RowSource reads one chunk of PreviewRows rows,
+/// and a RowCounter counts on a connection of its own. A new preview supersedes a running
+/// one, whose results are dropped. The GUI never waits for a database: a RowSource that is
+/// done with (or superseded) is destroyed in a thread of the panel's own, because its
+/// destructor waits for its reader (a half-read, parameterised PostgreSQL result is read to
+/// its end there: about 0.5 s for 3 million rows).
+class QueryPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(QueryPanel)
+
+public:
+    static constexpr int PreviewRows = 100;
+    /// How long typing must pause before the parameter table follows the SQL.
+    static constexpr int ParameterDelayMs = 250;
+
+    explicit QueryPanel(QWidget *parent = nullptr);
+    ~QueryPanel() override;
+
+    /// Shows spec (no changed()). Clears the preview.
+    void setQuery(const QuerySpec &spec);
+    /// The SQL as typed and the value of each parameter it uses, in the types described
+    /// above; a parameter without a value is left out.
+    QuerySpec query() const;
+    /// Where Preview rows reads from (no changed()). A different connection clears the
+    /// preview and drops one that is running.
+    void setConnection(const ConnectionSettings &settings, const QString &password);
+
+    /// The model the preview table shows (owned by the panel).
+    PreviewModel *previewModel() const { return m_model; }
+
+public Q_SLOTS:
+    /// Runs the query for a preview, as the button and Ctrl+Return do.
+    void preview();
+
+Q_SIGNALS:
+    /// The steward edited the SQL or a parameter value.
+    void changed();
+    /// A preview succeeded: its columns and rows (at most PreviewRows).
+    void previewReady(const sluice::ColumnList &columns, const QList<QVariantList> &rows);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    enum class CountState { None, Counting, Counted, Failed };
+    enum ParameterColumn { NameColumn, ValueColumn, ParameterColumnCount };
+
+    void onSqlEdited();
+    void updateParameters();
+    void fitParametersTable();
+    /// The current text of each parameter's value cell, by name.
+    QHash<QString, QString> parameterTexts() const;
+    /// The value for a parameter's text (see the class comment); invalid: no value.
+    std::optional<QVariant> parameterValue(const QString &name, const QString &text) const;
+
+    void dropPreview();
+    /// Disconnects source and destroys it in m_reaper.
+    void retire(RowSource *source);
+    void clearPreview();
+    void onOpened(const sluice::ColumnList &columns);
+    void onChunk(const sluice::RowChunk &chunk);
+    void onPreviewFailed(const QString &message);
+    void onCounted(qint64 rows, sluice::RowCounter::Accuracy accuracy);
+    void onCountFailed(const QString &message);
+    void showStatus();
+    void showError(const QString &message);
+    void applyPalette();
+
+    std::unique_ptr<Ui::QueryPanel> m_ui;
+    SqlHighlighter *m_highlighter = nullptr;
+    PreviewModel *m_model = nullptr;
+    QTimer m_parameterTimer;
+
+    /// Values as setQuery() gave them: their types survive editing (see class comment).
+    QMap<QString, QVariant> m_givenValues;
+    /// Texts of parameters that left the SQL, back if the name returns (e.g. after undo).
+    QHash<QString, QString> m_droppedTexts;
+    QStringList m_parameterNames; ///< the table's rows, in order
+    bool m_updating = false; ///< the panel itself is changing the widgets: no changed()
+
+    ConnectionSettings m_settings;
+    QString m_password;
+
+    /// The running preview (null when none): results from any other source are stale.
+    /// Not owned by the panel as a QObject child: retire() hands it to m_reaper.
+    RowSource *m_source = nullptr;
+    /// Where RowSources are destroyed, so that their destructors block this thread only.
+    QThread m_reaper;
+    QPointer<RowCounter> m_counter;
+    ColumnList m_pendingColumns;
+    bool m_previewShown = false; ///< the table shows the rows of the last good preview
+    bool m_previewAtEnd = false;
+    CountState m_countState = CountState::None;
+    qint64 m_count = 0;
+    RowCounter::Accuracy m_countAccuracy = RowCounter::Accuracy::Exact;
+};
+
+} // namespace sluice

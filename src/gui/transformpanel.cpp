@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "transformpanel.h"
+
+#include "ui_transformpanel.h"
+
+#include <QFontDatabase>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QKeyEvent>
+#include <QRegularExpression>
+#include <QTextCursor>
+
+#include "jsonhighlighter.h"
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+namespace {
+
+constexpr int DebounceMs = 250;
+/// More problems than this are summarised, so the list never pushes the editor away.
+constexpr int MaxShownErrors = 8;
+
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128;
+}
+
+QColor errorColor(const QPalette &palette)
+{
+    return isDark(palette) ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+}
+
+/// A JSON value as compact text; QJsonDocument holds only objects and arrays, so a
+/// scalar goes through a one-element array.
+QByteArray compactJson(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
+
+/// Words for a steward, not for a parser author; the position says where.
+QString parseErrorText(QJsonParseError::ParseError error, bool atEnd)
+{
+    switch (error) {
+    case QJsonParseError::UnterminatedObject:
+        return atEnd ? TransformPanel::tr("the object is not closed: a } is missing")
+                     : TransformPanel::tr("missing comma (or a } to close the object)");
+    case QJsonParseError::UnterminatedArray:
+        return atEnd ? TransformPanel::tr("the array is not closed: a ] is missing")
+                     : TransformPanel::tr("missing comma (or a ] to close the array)");
+    case QJsonParseError::MissingValueSeparator:
+        return TransformPanel::tr("missing comma");
+    case QJsonParseError::MissingNameSeparator:
+        return TransformPanel::tr("missing colon after the name");
+    case QJsonParseError::IllegalValue:
+        return atEnd ? TransformPanel::tr("a value is missing at the end")
+                     : TransformPanel::tr("not a JSON value (text needs double quotes; true, "
+                                          "false and null are written in lower case)");
+    case QJsonParseError::TerminationByNumber:
+        return TransformPanel::tr("the template ends after a number");
+    case QJsonParseError::IllegalNumber:
+        return TransformPanel::tr("not a valid number");
+    case QJsonParseError::IllegalEscapeSequence:
+        return TransformPanel::tr("invalid escape sequence in a string");
+    case QJsonParseError::IllegalUTF8String:
+        return TransformPanel::tr("invalid character in a string");
+    case QJsonParseError::UnterminatedString:
+        return TransformPanel::tr("a string is not closed: a \" is missing");
+    case QJsonParseError::MissingObject:
+        return TransformPanel::tr("a comma is followed by nothing (JSON allows no comma "
+                                  "before } or ])");
+    case QJsonParseError::DeepNesting:
+        return TransformPanel::tr("nested too deeply");
+    case QJsonParseError::DocumentTooLarge:
+        return TransformPanel::tr("the template is too large");
+    case QJsonParseError::GarbageAtEnd:
+        return TransformPanel::tr("unexpected text after the end of the template");
+    case QJsonParseError::NoError:
+        break;
+    }
+    return TransformPanel::tr("not valid JSON");
+}
+
+/// The problems TransferSpec::validate() finds in a transform with a valid rest of the
+/// spec around it: the file's own placeholder rules, without knowing any column.
+QList<SpecError> fileRuleErrors(const TransformSpec &spec)
+{
+    TransferSpec scratch;
+    scratch.source.driver = u"QSQLITE"_s;
+    scratch.source.database = u"preview.db"_s;
+    scratch.query.sql = u"SELECT 1"_s;
+    scratch.target.url = u"http://localhost/"_s;
+    scratch.transform = spec;
+    QList<SpecError> errors;
+    const QList<SpecError> all = scratch.validate();
+    for (const SpecError &error : all) {
+        if (error.path.startsWith(u"transform"_s))
+            errors.append(error);
+    }
+    return errors;
+}
+
+/// Whether the query's columns resolve `name`, by the compiler's own rules (exact, then
+/// a unique case-insensitive match).
+bool columnResolves(const QString &name, const ColumnList &columns)
+{
+    TransformSpec probe;
+    probe.present = true;
+    probe.key = u"{{"_s + name + u"}}"_s;
+    probe.templ = QJsonObject {};
+    return Transform::compile(probe, {}, columns, nullptr).has_value();
+}
+
+} // namespace
+
+TransformPanel::TransformPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::TransformPanel>())
+{
+    m_ui->setupUi(this);
+
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    for (QPlainTextEdit *edit : {m_ui->templateEdit, m_ui->previewView}) {
+        edit->setFont(fixed);
+        edit->setTabStopDistance(QFontMetricsF(fixed).horizontalAdvance(u' ') * 4);
+    }
+    // Owned by the documents.
+    new JsonHighlighter(m_ui->templateEdit->document());
+    new JsonHighlighter(m_ui->previewView->document());
+    m_noPreviewText = tr("Preview rows in the Query panel to see the JSON each row becomes.");
+    m_ui->previewView->setPlaceholderText(m_noPreviewText);
+    m_ui->splitter->setStretchFactor(0, 3);
+    m_ui->splitter->setStretchFactor(1, 2);
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(DebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &TransformPanel::refresh);
+
+    connect(m_ui->templateRadio, &QRadioButton::toggled, this,
+            &TransformPanel::templateModeToggled);
+    connect(m_ui->keyEdit, &QLineEdit::textEdited, this, &TransformPanel::userEdited);
+    connect(m_ui->templateEdit, &QPlainTextEdit::textChanged, this, [this] {
+        if (!m_updating)
+            userEdited();
+    });
+    connect(m_ui->previewRowCombo, &QComboBox::currentIndexChanged, this,
+            &TransformPanel::showPreviewItem);
+    m_ui->templateEdit->installEventFilter(this);
+
+    updateEnabled(false);
+    refresh();
+}
+
+TransformPanel::~TransformPanel()
+{
+    // QWidget deletes the children after this destructor, and they may still emit as they
+    // go: nothing may reach the half-destroyed panel.
+    const QList<QObject *> children = findChildren<QObject *>();
+    for (QObject *child : children)
+        disconnect(child, nullptr, this, nullptr);
+}
+
+bool TransformPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // In the template editor Tab indents (as in any code editor), so the keyboard needs
+    // another way out: Ctrl+Tab and Ctrl+Shift+Tab move the focus on.
+    if (watched == m_ui->templateEdit && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool control = key->modifiers().testFlag(Qt::ControlModifier);
+        if (key->key() == Qt::Key_Tab && key->modifiers() == Qt::NoModifier) {
+            m_ui->templateEdit->insertPlainText(u"    "_s);
+            return true;
+        }
+        if ((key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) && control) {
+            const bool forward
+                = key->key() == Qt::Key_Tab && !key->modifiers().testFlag(Qt::ShiftModifier);
+            focusNextPrevChild(forward);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void TransformPanel::setTransform(const TransformSpec &spec)
+{
+    m_updating = true;
+    if (spec.present)
+        m_ui->templateRadio->setChecked(true);
+    else
+        m_ui->rowObjectRadio->setChecked(true);
+    m_ui->keyEdit->setText(spec.key);
+    if (spec.present && !spec.templ.isUndefined())
+        m_ui->templateEdit->setPlainText(indentJson(compactJson(spec.templ)));
+    else
+        m_ui->templateEdit->clear();
+    m_updating = false;
+    updateEnabled(spec.present);
+    m_debounce.stop();
+    refresh();
+}
+
+TransformSpec TransformPanel::transform() const
+{
+    if (!m_ui->templateRadio->isChecked())
+        return {};
+    TransformSpec spec;
+    spec.present = true;
+    spec.key = m_ui->keyEdit->text();
+    QString error;
+    int position = -1;
+    const std::optional<QJsonValue> templ = parseTemplate(&error, &position);
+    spec.templ = templ ? *templ : QJsonValue(QJsonValue::Undefined);
+    return spec;
+}
+
+bool TransformPanel::isValid() const
+{
+    return evaluate().errors.isEmpty();
+}
+
+void TransformPanel::setUrlTemplate(const QString &url)
+{
+    if (url == m_urlTemplate)
+        return;
+    m_urlTemplate = url;
+    // The target panel calls this as its URL is typed: check once the typing pauses.
+    m_debounce.start();
+}
+
+void TransformPanel::setPreview(const ColumnList &columns, const QList<QVariantList> &rows)
+{
+    m_columns = columns;
+    m_rows = rows;
+    m_items.clear();
+    {
+        // New rows: start again at the first one.
+        const QSignalBlocker blocker(m_ui->previewRowCombo);
+        m_ui->previewRowCombo->clear();
+    }
+    m_debounce.stop();
+    refresh();
+}
+
+QString TransformPanel::indentJson(QByteArrayView compact)
+{
+    QByteArray out;
+    out.reserve(compact.size() * 2);
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    const auto newline = [&out, &depth] {
+        out.append('\n');
+        out.append(QByteArray(depth * 4, ' '));
+    };
+    const qsizetype size = compact.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char c = compact.at(i);
+        if (inString) {
+            out.append(c);
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            out.append(c);
+            break;
+        case '{':
+        case '[': {
+            const char close = c == '{' ? '}' : ']';
+            qsizetype next = i + 1;
+            while (next < size && QChar::isSpace(uchar(compact.at(next))))
+                ++next;
+            out.append(c);
+            if (next < size && compact.at(next) == close) {
+                out.append(close);
+                i = next;
+            } else {
+                ++depth;
+                newline();
+            }
+            break;
+        }
+        case '}':
+        case ']':
+            depth = qMax(0, depth - 1);
+            newline();
+            out.append(c);
+            break;
+        case ',':
+            out.append(c);
+            newline();
+            break;
+        case ':':
+            out.append(": ");
+            break;
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+            break;
+        default:
+            out.append(c);
+            break;
+        }
+    }
+    return QString::fromUtf8(out);
+}
+
+std::optional<QJsonValue> TransformPanel::parseTemplate(QString *error, int *position) const
+{
+    const QString text = m_ui->templateEdit->toPlainText();
+    if (text.trimmed().isEmpty()) {
+        *error = tr("The template is empty: write the JSON each row becomes, for example "
+                    "{ \"id\": \"{{id}}\" }, or send each row as it is.");
+        return std::nullopt;
+    }
+    const QByteArray bytes = text.toUtf8();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error == QJsonParseError::NoError)
+        return document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
+
+    // QJsonDocument takes only objects and arrays; a template may be any JSON value.
+    QJsonParseError wrappedError;
+    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + bytes + ']', &wrappedError);
+    if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1)
+        return wrapped.array().first();
+
+    // Qt's offset (measured in Qt 6.4) is just past the character it choked on, except
+    // for trailing garbage and a bad number, where it points at the token itself. Blank
+    // space is skipped back over, so an unclosed object points at its last character, not
+    // at an empty last line.
+    const qsizetype offset = qBound(qsizetype(0), qsizetype(parseError.offset), bytes.size());
+    const bool atEnd = bytes.sliced(offset).trimmed().isEmpty();
+    const QString before = QString::fromUtf8(bytes.left(offset));
+    qsizetype at = before.size();
+    QJsonParseError::ParseError kind = parseError.error;
+    if (kind == QJsonParseError::IllegalNumber) {
+        // Qt calls every unknown word a bad number ("True", 'text').
+        const QChar c = at < text.size() ? text.at(at) : QChar();
+        if (!c.isDigit() && c != u'-' && c != u'.' && c != u'+')
+            kind = QJsonParseError::IllegalValue;
+    } else if (kind != QJsonParseError::GarbageAtEnd) {
+        at = qMax<qsizetype>(0, at - 1);
+        while (at > 0 && before.at(at).isSpace())
+            --at;
+    }
+    at = qMin(at, text.size());
+    QString message = parseErrorText(kind, atEnd);
+    qsizetype reportAt = at;
+    if (!atEnd
+        && (kind == QJsonParseError::UnterminatedObject
+            || kind == QJsonParseError::UnterminatedArray
+            || kind == QJsonParseError::MissingValueSeparator)) {
+        // Qt notices a missing comma at the next token, often on the next line; the comma
+        // belongs right after the previous value, so that is where the message points.
+        qsizetype previous = at - 1;
+        while (previous >= 0 && text.at(previous).isSpace())
+            --previous;
+        const QChar p = previous >= 0 ? text.at(previous) : QChar();
+        if (p == u'{' || (p == u',' && kind == QJsonParseError::UnterminatedObject)) {
+            message = tr("a name in double quotes is expected");
+        } else if (p == u'[' || p == u',') {
+            message = tr("a value is expected");
+        } else if (previous >= 0) {
+            at = previous;
+            reportAt = previous + 1;
+        }
+    }
+    const qsizetype lineStart = text.lastIndexOf(u'\n', reportAt - 1) + 1;
+    const int line = int(QStringView(text).left(reportAt).count(u'\n')) + 1;
+    const int column
+        = int(QStringView(text).sliced(lineStart, reportAt - lineStart).toUcs4().size()) + 1;
+    *position = int(at);
+    *error = tr("Template, line %1, column %2: %3").arg(line).arg(column).arg(message);
+    return std::nullopt;
+}
+
+TransformPanel::State TransformPanel::evaluate() const
+{
+    State state;
+    state.spec.present = m_ui->templateRadio->isChecked();
+    if (state.spec.present) {
+        state.spec.key = m_ui->keyEdit->text();
+        QString error;
+        const std::optional<QJsonValue> templ = parseTemplate(&error, &state.errorPosition);
+        if (!templ) {
+            state.spec.templ = QJsonValue(QJsonValue::Undefined);
+            state.errors.append(error);
+            return state;
+        }
+        state.spec.templ = *templ;
+        for (const SpecError &problem : fileRuleErrors(state.spec))
+            state.errors.append(problem.toString());
+        if (!state.errors.isEmpty())
+            return state;
+    }
+
+    if (m_columns.isEmpty()) {
+        state.note = tr("Preview rows in the Query panel to check the column names.");
+        return state;
+    }
+    QList<SpecError> problems;
+    state.transform = Transform::compile(state.spec, m_urlTemplate, m_columns, &problems);
+    for (const SpecError &problem : std::as_const(problems))
+        state.errors.append(problem.toString());
+    if (!state.transform) {
+        const QStringList names = Transform::referencedColumns(state.spec, m_urlTemplate);
+        for (const QString &name : names) {
+            if (!columnResolves(name, m_columns))
+                state.unknownColumns.append(name);
+        }
+    } else if (state.spec.present) {
+        state.note = tr("Every placeholder names a column of the query.");
+    }
+    return state;
+}
+
+void TransformPanel::userEdited()
+{
+    emit changed();
+    m_debounce.start();
+}
+
+void TransformPanel::updateEnabled(bool templateOn)
+{
+    const QList<QWidget *> widgets {m_ui->keyLabel, m_ui->keyEdit, m_ui->templateLabel,
+                                    m_ui->templateEdit};
+    for (QWidget *widget : widgets)
+        widget->setEnabled(templateOn);
+}
+
+void TransformPanel::templateModeToggled(bool on)
+{
+    updateEnabled(on);
+    if (m_updating)
+        return;
+    // Switched on with nothing written yet: start from every column, in query order.
+    if (on && m_ui->templateEdit->toPlainText().trimmed().isEmpty() && !m_columns.isEmpty()) {
+        QStringList members;
+        for (const ColumnInfo &column : std::as_const(m_columns)) {
+            const QByteArray name = compactJson(column.name);
+            const QByteArray placeholder = compactJson(QString(u"{{"_s + column.name + u"}}"_s));
+            members.append(u"    "_s + QString::fromUtf8(name) + u": "_s
+                           + QString::fromUtf8(placeholder));
+        }
+        m_updating = true;
+        m_ui->templateEdit->setPlainText(u"{\n"_s + members.join(u",\n"_s) + u"\n}"_s);
+        m_updating = false;
+    }
+    emit changed();
+    m_debounce.stop();
+    refresh();
+}
+
+void TransformPanel::refresh()
+{
+    showState(evaluate());
+}
+
+void TransformPanel::showState(const State &state)
+{
+    QPalette palette = m_ui->messageLabel->palette();
+    if (!state.errors.isEmpty()) {
+        QStringList shown = state.errors.mid(0, MaxShownErrors);
+        if (state.errors.size() > MaxShownErrors)
+            shown.append(
+                tr("… and %n more problem(s)", nullptr, int(state.errors.size() - MaxShownErrors)));
+        m_ui->messageLabel->setText(shown.join(u'\n'));
+        palette.setColor(QPalette::WindowText, errorColor(palette));
+    } else {
+        m_ui->messageLabel->setText(state.note);
+        palette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
+    }
+    m_ui->messageLabel->setPalette(palette);
+    m_ui->messageLabel->setVisible(!m_ui->messageLabel->text().isEmpty());
+    markEditor(state);
+
+    if (state.transform) {
+        m_previewTransform = state.transform;
+        m_ui->previewView->setEnabled(true);
+        fillPreviewRows(*state.transform);
+        return;
+    }
+    if (m_columns.isEmpty()) {
+        m_previewTransform.reset();
+        m_items.clear();
+        const QSignalBlocker blocker(m_ui->previewRowCombo);
+        m_ui->previewRowCombo->clear();
+        m_ui->previewRowCombo->setEnabled(false);
+        m_ui->previewView->clear();
+        m_ui->previewView->setPlaceholderText(m_noPreviewText);
+        m_ui->previewView->setEnabled(true);
+        m_ui->previewNoteLabel->clear();
+        m_ui->previewNoteLabel->hide();
+        return;
+    }
+    // Broken while being typed: keep the last good preview, greyed, rather than flicker.
+    m_ui->previewView->setEnabled(false);
+    QPalette notePalette = m_ui->previewNoteLabel->palette();
+    notePalette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
+    m_ui->previewNoteLabel->setPalette(notePalette);
+    m_ui->previewNoteLabel->setText(
+        m_previewTransform ? tr("The template has problems: the preview shows its last valid "
+                                "version.")
+                           : tr("The preview appears once the template has no problems."));
+    m_ui->previewNoteLabel->show();
+}
+
+void TransformPanel::markEditor(const State &state)
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    const QColor color = errorColor(palette());
+    QTextDocument *document = m_ui->templateEdit->document();
+    if (state.errorPosition >= 0) {
+        QTextEdit::ExtraSelection line;
+        line.cursor = QTextCursor(document);
+        line.cursor.setPosition(state.errorPosition);
+        QColor tint = color;
+        tint.setAlpha(40);
+        line.format.setBackground(tint);
+        line.format.setProperty(QTextFormat::FullWidthSelection, true);
+        selections.append(line);
+
+        QTextEdit::ExtraSelection character;
+        character.cursor = QTextCursor(document);
+        character.cursor.setPosition(state.errorPosition);
+        character.cursor.movePosition(QTextCursor::NextCharacter, QTextCursor::KeepAnchor);
+        character.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        character.format.setUnderlineColor(color);
+        selections.append(character);
+    }
+    if (!state.unknownColumns.isEmpty()) {
+        static const QRegularExpression placeholder(u"\\{\\{([^{}]*)\\}\\}"_s);
+        const QString text = m_ui->templateEdit->toPlainText();
+        auto matches = placeholder.globalMatch(text);
+        while (matches.hasNext()) {
+            const QRegularExpressionMatch match = matches.next();
+            if (!state.unknownColumns.contains(match.captured(1).trimmed()))
+                continue;
+            QTextEdit::ExtraSelection selection;
+            selection.cursor = QTextCursor(document);
+            selection.cursor.setPosition(int(match.capturedStart()));
+            selection.cursor.setPosition(int(match.capturedEnd()), QTextCursor::KeepAnchor);
+            selection.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+            selection.format.setUnderlineColor(color);
+            selections.append(selection);
+        }
+    }
+    m_ui->templateEdit->setExtraSelections(selections);
+}
+
+void TransformPanel::fillPreviewRows(const Transform &transform)
+{
+    m_items.clear();
+    m_items.reserve(m_rows.size());
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        m_items.append(transform.apply(m_rows.at(i), i));
+
+    QComboBox *combo = m_ui->previewRowCombo;
+    const int previous = combo->currentIndex();
+    {
+        const QSignalBlocker blocker(combo);
+        combo->clear();
+        for (const Item &item : std::as_const(m_items)) {
+            const QString number = QString::number(item.id + 1);
+            QString label = tr("row %1").arg(number);
+            // Without a key template the key is the row number: saying it twice is noise.
+            if (item.key != number)
+                label = tr("row %1 · %2").arg(number, item.key);
+            if (!item.isValid())
+                label = tr("%1 (invalid)").arg(label);
+            combo->addItem(label);
+        }
+        combo->setCurrentIndex(m_items.isEmpty() ? -1
+                                                 : qBound(0, previous, int(m_items.size() - 1)));
+    }
+    combo->setEnabled(!m_items.isEmpty());
+    showPreviewItem();
+}
+
+void TransformPanel::showPreviewItem()
+{
+    const int index = m_ui->previewRowCombo->currentIndex();
+    QPalette notePalette = m_ui->previewNoteLabel->palette();
+    notePalette.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+    QString note;
+    QString placeholder = m_noPreviewText;
+    if (m_items.isEmpty()) {
+        m_ui->previewView->clear();
+        if (!m_columns.isEmpty())
+            placeholder = tr("The query returned no rows to preview.");
+    } else if (index >= 0 && index < m_items.size()) {
+        const Item &item = m_items.at(index);
+        if (item.isValid()) {
+            m_ui->previewView->setPlainText(indentJson(item.payload));
+            if (!item.url.isEmpty())
+                note = tr("Sent to %1").arg(item.url);
+        } else {
+            m_ui->previewView->clear();
+            placeholder = tr("No JSON: this row's item is invalid (see below).");
+            note = tr("This row cannot be sent (the item would be Invalid): %1").arg(item.error);
+            notePalette.setColor(QPalette::WindowText, errorColor(palette()));
+        }
+    }
+    m_ui->previewView->setPlaceholderText(placeholder);
+    m_ui->previewNoteLabel->setPalette(notePalette);
+    m_ui->previewNoteLabel->setText(note);
+    m_ui->previewNoteLabel->setVisible(!note.isEmpty());
+}
+
+} // namespace sluice
