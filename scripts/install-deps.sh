@@ -28,10 +28,20 @@ for set_name in "$@"; do
   esac
 done
 
+# A tool that is already on PATH from elsewhere counts as installed: NodeSource's nodejs
+# bundles npm and conflicts with Debian's npm package.
+provided_by_command() {
+  case "$1" in
+    nodejs) command -v node >/dev/null ;;
+    npm) command -v npm >/dev/null ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=()
 for pkg in $(printf '%s\n' "${want[@]}" | sort -u); do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  [[ "$status" == "install ok installed" ]] || provided_by_command "$pkg" || missing+=("$pkg")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: everything needed is installed" >&2

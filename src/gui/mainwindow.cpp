@@ -6,6 +6,7 @@
 #include "builtindemoapi.h"
 #include "connectionpanel.h"
 #include "querypanel.h"
+#include "runpanel.h"
 #include "targetpanel.h"
 #include "transformpanel.h"
 
@@ -15,6 +16,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSettings>
@@ -89,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_ui->tabs->widget(i)->setAccessibleName(m_ui->tabs->tabText(i).remove(u'&'));
 
     wirePanels();
+    wireRun();
     connect(m_demoApi, &BuiltInDemoApi::started, this, [this](quint16 port) {
         statusBar()->showMessage(
             tr("Built-in demo API listening on http://127.0.0.1:%1/").arg(port));
@@ -131,6 +134,67 @@ void MainWindow::wirePanels()
     connect(target, &TargetPanel::changed, this, [this, target, transform] {
         transform->setUrlTemplate(target->target().url);
         markModified();
+    });
+}
+
+void MainWindow::wireRun()
+{
+    RunPanel *run = m_ui->runPanel;
+    QMenu *menu = m_ui->menuRun;
+    menu->addAction(run->startAction());
+    menu->addAction(run->pauseAction());
+    menu->addAction(run->cancelAction());
+    menu->addSeparator();
+    menu->addAction(run->retryFailedAction());
+    menu->addAction(run->retrySelectedAction());
+    menu->addSeparator();
+    menu->addAction(run->exportFailedAction());
+
+    run->setSpecProvider([this]() -> std::optional<TransferSpec> {
+        const TransferSpec spec = currentSpec();
+        const QList<SpecError> errors = spec.validate();
+        if (errors.isEmpty())
+            return spec;
+        // Show where the first problem is, and list them all.
+        const QString path = errors.first().path;
+        QWidget *tab = m_ui->targetPanel;
+        if (path.startsWith(QLatin1String("source")))
+            tab = m_ui->connectionPanel;
+        else if (path.startsWith(QLatin1String("query")))
+            tab = m_ui->queryPanel;
+        else if (path.startsWith(QLatin1String("transform")))
+            tab = m_ui->transformPanel;
+        m_ui->tabs->setCurrentWidget(tab);
+        QStringList lines;
+        for (const SpecError &e : errors)
+            lines.append(e.toString().toHtmlEscaped());
+        QMessageBox::warning(this, tr("The transfer cannot start yet"),
+                             tr("<p>Fix these first:</p><ul><li>%1</li></ul>")
+                                 .arg(lines.join(QStringLiteral("</li><li>"))));
+        return std::nullopt;
+    });
+    run->setRunOptionsProvider([this] {
+        RunOptions options;
+        const ConnectionSettings source = m_ui->connectionPanel->settings();
+        if (source.askPassword) {
+            QString password = m_ui->connectionPanel->password();
+            if (password.isEmpty()) {
+                bool ok = false;
+                password = QInputDialog::getText(
+                    this, tr("Database password"),
+                    tr("Password for %1:")
+                        .arg(source.user.isEmpty() ? source.database : source.user),
+                    QLineEdit::Password, {}, &ok);
+                if (!ok)
+                    return options; // no password: the run reports it as a configuration error
+            }
+            options.password = password;
+        }
+        return options;
+    });
+    connect(run, &RunPanel::runningChanged, this, [this](bool running) {
+        if (running)
+            m_ui->tabs->setCurrentWidget(m_ui->runPanel);
     });
 }
 

@@ -16,7 +16,7 @@ namespace sluice {
 class BuiltInDemoApi;
 
 /// The desktop app's main window: one tab per step (connection, query, transform,
-/// target), files (new, open, recent, save), and the built-in demo API the bundled
+/// target, run), files (new, open, recent, save), and the built-in demo API the bundled
 /// example points at. Layout and recent files persist in QSettings.
 class MainWindow final : public QMainWindow
 {
@@ -54,6 +54,7 @@ private:
     void addRecentFile(const QString &fileName);
     void updateTitle();
     void wirePanels();
+    void wireRun();
     void restoreLayout();
     void applyExampleUrl();
 

@@ -14,9 +14,9 @@ namespace sluice {
 /// Test connection button.
 ///
 /// Threads: the tester lives in a thread with an event loop (the GUI thread); call it from
-/// there, and finished() arrives there. Each test opens its own uniquely named connection
-/// ("sluice.test.N") in a worker thread of a private pool and removes it in that thread
-/// before its result is delivered.
+/// there, and finished() arrives there. Each test runs in a thread of its own, opens its own
+/// uniquely named connection ("sluice.test.N") there and removes it there before its result
+/// is delivered.
 ///
 /// Opening goes through openSqlConnection(), so a failure reads exactly as the run would
 /// word it. A PostgreSQL, MySQL/MariaDB or ODBC test gives up after ConnectTimeoutSeconds
@@ -31,10 +31,10 @@ public:
     static constexpr int ConnectTimeoutSeconds = 10;
 
     explicit ConnectionTester(QObject *parent = nullptr);
-    /// Does not wait for a test still running: that test ends in its worker thread, removes
-    /// its connection there, and its result is dropped. The application object waits for
-    /// such leftovers when it is destroyed (each is bounded by the connect timeout), so no
-    /// worker outlives Qt SQL.
+    /// Does not wait for a test still running: that test ends in its thread, removes its
+    /// connection there, and its result is dropped. Such threads are joined when the next
+    /// test starts or, at the latest, when the application object is destroyed (each is
+    /// bounded by the connect timeout), so none outlives Qt SQL.
     ~ConnectionTester() override;
 
     /// Starts a test; a test still running is superseded (its result is dropped).

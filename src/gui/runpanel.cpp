@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "runpanel.h"
+
+#include "ui_runpanel.h"
+
+#include <utility>
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QLocale>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
+#include <QStyle>
+
+#include "jsonhighlighter.h"
+#include "statusdelegate.h"
+#include "transfer/failedwriter.h"
+#include "transfer/failuregroupmodel.h"
+#include "transfer/transferstatusmodel.h"
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+namespace {
+
+constexpr int RefreshIntervalMs = 250;
+constexpr int SearchDebounceMs = 200;
+
+/// Filters the item table by status (StatusRole) and by text found in the key or the full
+/// error. The filter role is StatusRole so that a batched status change re-filters the row.
+class ItemFilterProxy final : public QSortFilterProxyModel
+{
+public:
+    explicit ItemFilterProxy(QObject *parent)
+        : QSortFilterProxyModel(parent)
+    {
+        setFilterRole(TransferStatusModel::StatusRole);
+        setSortRole(TransferStatusModel::SortRole);
+    }
+
+    /// -1 shows every status.
+    void setStatusFilter(int status)
+    {
+        if (status == m_status)
+            return;
+        m_status = status;
+        invalidateFilter();
+    }
+
+    void setSearchText(const QString &text)
+    {
+        if (text == m_text)
+            return;
+        m_text = text;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override
+    {
+        const QAbstractItemModel *source = sourceModel();
+        if (m_status >= 0) {
+            const QModelIndex index = source->index(sourceRow, 0, sourceParent);
+            if (index.data(TransferStatusModel::StatusRole).toInt() != m_status)
+                return false;
+        }
+        if (m_text.isEmpty())
+            return true;
+        const QModelIndex key = source->index(sourceRow, TransferStatusModel::Key, sourceParent);
+        if (key.data(Qt::DisplayRole).toString().contains(m_text, Qt::CaseInsensitive))
+            return true;
+        return key.data(TransferStatusModel::ErrorTextRole)
+            .toString()
+            .contains(m_text, Qt::CaseInsensitive);
+    }
+
+private:
+    int m_status = -1;
+    QString m_text;
+};
+
+QColor errorColor(const QPalette &palette)
+{
+    return StatusDelegate::statusColor(ItemStatus::Failed, palette);
+}
+
+bool isFailure(ItemStatus status)
+{
+    return status == ItemStatus::Failed || status == ItemStatus::Invalid;
+}
+
+/// Indented JSON when text parses, else the text as it is.
+QString prettyJson(const QByteArray &data)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
+    if (error.error != QJsonParseError::NoError || doc.isNull())
+        return QString::fromUtf8(data);
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+}
+
+QString csvField(const QString &value)
+{
+    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\n')
+        && !value.contains(u'\r'))
+        return value;
+    QString quoted = value;
+    quoted.replace(u"\""_s, u"\"\""_s);
+    return u'"' + quoted + u'"';
+}
+
+QString formatDuration(double seconds)
+{
+    const auto total = qint64(seconds + 0.5);
+    if (total < 60)
+        return RunPanel::tr("%1 s").arg(total);
+    if (total < 3600)
+        return RunPanel::tr("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QChar(u'0'));
+    return RunPanel::tr("%1 h %2 min")
+        .arg(total / 3600)
+        .arg((total % 3600) / 60, 2, 10, QChar(u'0'));
+}
+
+} // namespace
+
+RunPanel::RunPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_ui(std::make_unique<Ui::RunPanel>())
+    , m_model(new TransferStatusModel(this))
+    , m_groups(new FailureGroupModel(this))
+{
+    m_ui->setupUi(this);
+
+    QStyle *st = style();
+    m_startAction = new QAction(st->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this);
+    m_startAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_startAction->setToolTip(tr("Start the transfer (F5)"));
+    m_pauseAction = new QAction(st->standardIcon(QStyle::SP_MediaPause), tr("&Pause"), this);
+    m_pauseAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_pauseAction->setToolTip(tr("Pause or resume sending (F6)"));
+    m_cancelAction = new QAction(st->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this);
+    m_cancelAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_cancelAction->setToolTip(
+        tr("Stop the transfer; unsent items are reported failed (Shift+F5)"));
+    m_retryFailedAction
+        = new QAction(st->standardIcon(QStyle::SP_BrowserReload), tr("Retry &all failed"), this);
+    m_retryFailedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_retryFailedAction->setToolTip(tr("Send every failed item again (Ctrl+R)"));
+    m_retrySelectedAction = new QAction(tr("Retry s&elected"), this);
+    m_retrySelectedAction->setToolTip(tr("Send the selected failed items again"));
+    m_exportAction
+        = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("E&xport failed…"), this);
+    m_exportAction->setToolTip(tr("Write the failed items to an NDJSON or CSV file"));
+
+    m_ui->startButton->setDefaultAction(m_startAction);
+    m_ui->pauseButton->setDefaultAction(m_pauseAction);
+    m_ui->cancelButton->setDefaultAction(m_cancelAction);
+    m_ui->retryFailedButton->setDefaultAction(m_retryFailedAction);
+    m_ui->retrySelectedButton->setDefaultAction(m_retrySelectedAction);
+    m_ui->exportButton->setDefaultAction(m_exportAction);
+    // Shortcuts work while the panel's window is active, also before the menu exists.
+    for (QAction *action : {m_startAction, m_pauseAction, m_cancelAction, m_retryFailedAction,
+                            m_retrySelectedAction, m_exportAction}) {
+        action->setShortcutContext(Qt::WindowShortcut);
+    }
+
+    connect(m_startAction, &QAction::triggered, this, &RunPanel::start);
+    connect(m_pauseAction, &QAction::triggered, this, &RunPanel::togglePause);
+    connect(m_cancelAction, &QAction::triggered, this, &RunPanel::cancel);
+    connect(m_retryFailedAction, &QAction::triggered, this, &RunPanel::retryFailed);
+    connect(m_retrySelectedAction, &QAction::triggered, this, &RunPanel::retrySelected);
+    connect(m_exportAction, &QAction::triggered, this, &RunPanel::exportFailedInteractively);
+    connect(m_ui->retryEditedButton, &QPushButton::clicked, this, &RunPanel::retryEdited);
+
+    // Filter combo: All, then each status; the item data is the status (or -1).
+    m_ui->filterCombo->addItem(tr("All items"), -1);
+    const std::pair<ItemStatus, QString> statuses[] = {
+        {ItemStatus::Queued, tr("Queued")},     {ItemStatus::Sending, tr("Sending")},
+        {ItemStatus::Retrying, tr("Retrying")}, {ItemStatus::Delivered, tr("Delivered")},
+        {ItemStatus::Failed, tr("Failed")},     {ItemStatus::Invalid, tr("Invalid")},
+    };
+    for (const auto &[status, name] : statuses)
+        m_ui->filterCombo->addItem(name, int(status));
+
+    auto *proxy = new ItemFilterProxy(this);
+    proxy->setSourceModel(m_model);
+    m_proxy = proxy;
+    connect(m_ui->filterCombo, &QComboBox::currentIndexChanged, this, &RunPanel::applyFilter);
+    m_searchDebounce.setSingleShot(true);
+    m_searchDebounce.setInterval(SearchDebounceMs);
+    connect(&m_searchDebounce, &QTimer::timeout, this, &RunPanel::applyFilter);
+    connect(m_ui->searchEdit, &QLineEdit::textChanged, &m_searchDebounce,
+            qOverload<>(&QTimer::start));
+    connect(m_ui->searchEdit, &QLineEdit::returnPressed, this, &RunPanel::applyFilter);
+
+    QTableView *table = m_ui->itemTable;
+    table->setModel(m_proxy);
+    table->setItemDelegateForColumn(TransferStatusModel::Status, new StatusDelegate(table));
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    QHeaderView *header = table->horizontalHeader();
+    header->setHighlightSections(false);
+    header->setStretchLastSection(true);
+    header->resizeSection(TransferStatusModel::Key, 160);
+    header->resizeSection(TransferStatusModel::Status, 100);
+    header->resizeSection(TransferStatusModel::HttpStatus, 60);
+    header->resizeSection(TransferStatusModel::Attempts, 70);
+    header->resizeSection(TransferStatusModel::Latency, 75);
+    // Queue order until the steward clicks a header.
+    header->setSortIndicator(-1, Qt::AscendingOrder);
+    m_proxy->sort(-1);
+    // The table never grows row heights: a million rows must not be measured.
+    table->setWordWrap(false);
+    connect(table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &RunPanel::showDetails);
+    connect(table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunPanel::updateActions);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &RunPanel::updateShownLabel);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &RunPanel::updateShownLabel);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunPanel::updateShownLabel);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &RunPanel::updateShownLabel);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RunPanel::showDetails);
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                if (m_detailsId < 0)
+                    return;
+                const int row = m_model->rowForId(m_detailsId);
+                if (row >= topLeft.row() && row <= bottomRight.row()
+                    && !m_ui->payloadEdit->document()->isModified())
+                    showDetails();
+            });
+
+    m_ui->groupsTable->setModel(m_groups);
+    m_ui->groupsTable->verticalHeader()->hide();
+    m_ui->groupsTable->horizontalHeader()->setStretchLastSection(true);
+    m_ui->groupsTable->horizontalHeader()->setHighlightSections(false);
+    m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Count, 60);
+    m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Status, 150);
+    // Activating a group shows its items: the failed (or invalid) ones, searched by message.
+    connect(
+        m_ui->groupsTable, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+            const int status = index.siblingAtColumn(0).data(FailureGroupModel::StatusRole).toInt();
+            m_ui->filterCombo->setCurrentIndex(m_ui->filterCombo->findData(status));
+            m_ui->searchEdit->setText(
+                index.siblingAtColumn(FailureGroupModel::Message).data().toString());
+            applyFilter();
+            m_ui->itemTable->setFocus();
+        });
+
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_ui->payloadEdit->setFont(mono);
+    m_ui->responseEdit->setFont(mono);
+    new JsonHighlighter(m_ui->payloadEdit->document());
+    connect(m_ui->payloadEdit, &QPlainTextEdit::textChanged, m_ui->payloadErrorLabel,
+            &QWidget::hide);
+
+    QPalette errorPalette = m_ui->runErrorLabel->palette();
+    errorPalette.setColor(QPalette::WindowText, errorColor(palette()));
+    m_ui->runErrorLabel->setPalette(errorPalette);
+    m_ui->payloadErrorLabel->setPalette(errorPalette);
+    m_ui->itemErrorLabel->setPalette(errorPalette);
+
+    m_ui->splitter->setStretchFactor(0, 3);
+    m_ui->splitter->setStretchFactor(1, 2);
+
+    m_refreshTimer.setInterval(RefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &RunPanel::refresh);
+
+    refresh();
+    showDetails();
+}
+
+RunPanel::~RunPanel()
+{
+    if (m_run) {
+        m_model->attach(nullptr);
+        m_groups->attach(nullptr);
+        disconnect(m_run, nullptr, this, nullptr);
+        delete m_run;
+    }
+}
+
+void RunPanel::setSpecProvider(std::function<std::optional<TransferSpec>()> provider)
+{
+    m_specProvider = std::move(provider);
+}
+
+void RunPanel::setRunOptionsProvider(std::function<RunOptions()> provider)
+{
+    m_optionsProvider = std::move(provider);
+}
+
+bool RunPanel::isRunning() const
+{
+    if (!m_run)
+        return false;
+    const TransferRun::State state = m_run->state();
+    return state == TransferRun::State::Starting || state == TransferRun::State::Running
+        || state == TransferRun::State::Paused;
+}
+
+void RunPanel::start()
+{
+    if (isRunning())
+        return;
+    if (!m_specProvider) {
+        showRunError(tr("There is no transfer to run."));
+        return;
+    }
+    const std::optional<TransferSpec> spec = m_specProvider();
+    if (!spec)
+        return;
+    RunOptions options = m_optionsProvider ? m_optionsProvider() : RunOptions();
+
+    if (m_run) {
+        m_model->attach(nullptr);
+        m_groups->attach(nullptr);
+        disconnect(m_run, nullptr, this, nullptr);
+        m_run->deleteLater();
+    }
+    m_outcome.reset();
+    m_totalKnown = false;
+    m_detailsId = -1;
+    showRunError({});
+    m_ui->payloadEdit->document()->setModified(false);
+
+    m_run = new TransferRun(*spec, std::move(options), this);
+    m_model->attach(m_run);
+    m_groups->attach(m_run);
+    const int chunkSize = spec->run.chunkSize;
+    connect(m_run, &TransferRun::itemsQueued, this, [this, chunkSize](const QList<Item> &items) {
+        // A short chunk is the source's last: the total is now known.
+        if (items.size() < chunkSize)
+            m_totalKnown = true;
+    });
+    connect(m_run, &TransferRun::stateChanged, this, &RunPanel::onStateChanged);
+    connect(m_run, &TransferRun::finished, this, &RunPanel::onFinished);
+    m_run->start();
+    refresh();
+}
+
+void RunPanel::togglePause()
+{
+    if (!m_run)
+        return;
+    if (m_run->state() == TransferRun::State::Paused)
+        m_run->resume();
+    else if (m_run->state() == TransferRun::State::Running)
+        m_run->pause();
+}
+
+void RunPanel::cancel()
+{
+    if (isRunning())
+        m_run->cancel();
+}
+
+void RunPanel::retryFailed()
+{
+    QList<qint64> ids = m_model->idsWithStatus(ItemStatus::Failed);
+    ids += m_model->idsWithStatus(ItemStatus::Invalid);
+    retryIds(ids);
+}
+
+void RunPanel::retrySelected()
+{
+    QList<qint64> ids;
+    const QModelIndexList rows = m_ui->itemTable->selectionModel()->selectedRows();
+    ids.reserve(rows.size());
+    for (const QModelIndex &index : rows)
+        ids.append(index.data(TransferStatusModel::ItemIdRole).toLongLong());
+    retryIds(ids);
+}
+
+void RunPanel::retryIds(const QList<qint64> &ids)
+{
+    if (!m_run || ids.isEmpty())
+        return;
+    const QList<Item> items = m_model->itemsForRetry(ids);
+    if (items.isEmpty()) {
+        showStatusMessage(tr("Nothing to retry: only failed items, and invalid items with "
+                             "edited JSON, can be sent again."),
+                          false);
+        return;
+    }
+    m_run->retry(items);
+    refresh();
+}
+
+void RunPanel::retryEdited()
+{
+    const qint64 id = m_detailsId;
+    if (!m_run || id < 0)
+        return;
+    const QByteArray text = m_ui->payloadEdit->toPlainText().toUtf8();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+    if (error.error != QJsonParseError::NoError || doc.isNull()) {
+        // Line and column of the offset, as an editor shows them.
+        const QByteArray before = text.left(error.offset);
+        const qsizetype line = before.count('\n') + 1;
+        const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
+        m_ui->payloadErrorLabel->setText(
+            doc.isNull() && error.error == QJsonParseError::NoError
+                ? tr("The payload is empty: write the JSON object to send.")
+                : tr("Not valid JSON (line %1, column %2): %3")
+                      .arg(line)
+                      .arg(column)
+                      .arg(error.errorString()));
+        m_ui->payloadErrorLabel->show();
+        m_ui->payloadEdit->setFocus();
+        return;
+    }
+    if (!m_model->setPayload(id, doc.toJson(QJsonDocument::Compact))) {
+        m_ui->payloadErrorLabel->setText(tr("This item was delivered meanwhile."));
+        m_ui->payloadErrorLabel->show();
+        return;
+    }
+    m_ui->payloadEdit->document()->setModified(false);
+    retryIds({id});
+}
+
+void RunPanel::exportFailedInteractively()
+{
+    const QString ndjson = tr("Newline-delimited JSON (*.ndjson *.jsonl)");
+    const QString csv = tr("CSV (*.csv)");
+    QString filter = ndjson;
+    QString fileName = QFileDialog::getSaveFileName(
+        this, tr("Export Failed Items"), tr("failed.ndjson"), ndjson + u";;"_s + csv, &filter);
+    if (fileName.isEmpty())
+        return;
+    const ExportFormat format = filter == csv ? ExportFormat::Csv : ExportFormat::Ndjson;
+    if (QFileInfo(fileName).suffix().isEmpty())
+        fileName += format == ExportFormat::Csv ? u".csv"_s : u".ndjson"_s;
+    QString error;
+    if (!exportFailed(fileName, format, &error))
+        showStatusMessage(error, true);
+    else
+        showStatusMessage(tr("Failed items written to %1.").arg(QFileInfo(fileName).fileName()),
+                          false);
+}
+
+bool RunPanel::exportFailed(const QString &fileName, ExportFormat format, QString *error) const
+{
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
+        return false;
+    }
+    if (format == ExportFormat::Csv)
+        file.write("key,status,http status,attempts,error\r\n");
+    const int rows = m_model->rowCount();
+    for (int row = 0; row < rows; ++row) {
+        if (!isFailure(m_model->statusAt(row)))
+            continue;
+        const ItemResult result = m_model->resultAt(row);
+        if (format == ExportFormat::Ndjson) {
+            file.write(FailedWriter::toJsonLine(result));
+            file.write("\n");
+        } else {
+            const QString line = csvField(result.key) + u',' + itemStatusName(result.status) + u','
+                + (result.httpStatus ? QString::number(result.httpStatus) : QString()) + u','
+                + QString::number(result.attempts) + u',' + csvField(result.error) + u"\r\n"_s;
+            file.write(line.toUtf8());
+        }
+    }
+    if (!file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void RunPanel::onStateChanged(TransferRun::State state)
+{
+    const bool running = isRunning();
+    if (state == TransferRun::State::Running)
+        m_outcome.reset(); // a retry after the end runs again
+    if (running && !m_refreshTimer.isActive())
+        m_refreshTimer.start();
+    refresh();
+    if (running != m_running) {
+        m_running = running;
+        Q_EMIT runningChanged(running);
+    }
+}
+
+void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
+{
+    m_outcome = outcome;
+    m_totalKnown = true;
+    m_refreshTimer.stop();
+    if (outcome == TransferRun::Outcome::ConfigError
+        || outcome == TransferRun::Outcome::SourceError)
+        showRunError(message);
+    refresh();
+    showDetails();
+    if (m_running) {
+        m_running = false;
+        Q_EMIT runningChanged(false);
+    }
+}
+
+void RunPanel::refresh()
+{
+    const RunCounts c = m_run ? m_run->counts() : RunCounts();
+    const QLocale locale;
+    const auto setCount = [&](QLabel *label, ItemStatus status, qint64 n, const QString &name) {
+        const QColor color = StatusDelegate::statusColor(status, palette());
+        label->setText(u"<span style=\"color:%1\">&#9679;</span> <b>%2</b> %3"_s.arg(
+            color.name(), locale.toString(n), name.toHtmlEscaped()));
+        label->setEnabled(n > 0);
+    };
+    setCount(m_ui->queuedLabel, ItemStatus::Queued, c.queued, tr("queued"));
+    setCount(m_ui->sendingLabel, ItemStatus::Sending, c.sending, tr("sending"));
+    setCount(m_ui->deliveredLabel, ItemStatus::Delivered, c.delivered, tr("delivered"));
+    setCount(m_ui->retryingLabel, ItemStatus::Retrying, c.retrying, tr("retrying"));
+    setCount(m_ui->failedLabel, ItemStatus::Failed, c.failed, tr("failed"));
+    setCount(m_ui->invalidLabel, ItemStatus::Invalid, c.invalid, tr("invalid"));
+
+    const bool running = isRunning();
+    const double seconds = m_run ? m_run->elapsedSeconds() : 0.0;
+    QProgressBar *bar = m_ui->progressBar;
+    if (running && !m_totalKnown) {
+        bar->setRange(0, 0); // busy: the source has not reached its end
+    } else {
+        // QProgressBar is int: scale a huge total down.
+        const qint64 total = qMax<qint64>(c.read, 1);
+        const int scale = total > 1'000'000'000 ? 1000 : 1;
+        bar->setRange(0, int(total / scale));
+        bar->setValue(int(c.finished() / scale));
+        bar->setFormat(
+            m_run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(c.read))
+                  : QString());
+    }
+    bar->setTextVisible(m_run != nullptr);
+
+    const double rate = seconds > 0.2 ? double(c.finished()) / seconds : 0.0;
+    m_ui->rateLabel->setText(m_run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
+                                               : QString());
+    if (running && m_totalKnown && rate > 0)
+        m_ui->etaLabel->setText(
+            tr("%1 left").arg(formatDuration(double(c.read - c.finished()) / rate)));
+    else if (m_run && !running && seconds > 0)
+        m_ui->etaLabel->setText(tr("took %1").arg(formatDuration(seconds)));
+    else
+        m_ui->etaLabel->clear();
+
+    QString state;
+    if (!m_run) {
+        state = tr("Not started");
+    } else if (m_outcome) {
+        switch (*m_outcome) {
+        case TransferRun::Outcome::Completed:
+            state = c.failed + c.invalid > 0 ? tr("Finished with failures") : tr("Completed");
+            break;
+        case TransferRun::Outcome::Cancelled:
+            state = tr("Cancelled");
+            break;
+        case TransferRun::Outcome::ConfigError:
+        case TransferRun::Outcome::SourceError:
+            state = tr("Stopped by an error");
+            break;
+        }
+    } else {
+        switch (m_run->state()) {
+        case TransferRun::State::Idle:
+        case TransferRun::State::Starting:
+            state = tr("Starting…");
+            break;
+        case TransferRun::State::Running:
+            state = m_totalKnown ? tr("Running")
+                                 : tr("Running, %1 read").arg(locale.toString(c.read));
+            break;
+        case TransferRun::State::Paused:
+            state = tr("Paused");
+            break;
+        case TransferRun::State::Finished:
+            state = tr("Finished");
+            break;
+        }
+    }
+    m_ui->stateLabel->setText(state);
+    updateActions();
+    updateShownLabel();
+}
+
+void RunPanel::updateActions()
+{
+    const bool running = isRunning();
+    const bool paused = m_run && m_run->state() == TransferRun::State::Paused;
+    m_startAction->setEnabled(!running);
+    m_pauseAction->setEnabled(running && m_run->state() != TransferRun::State::Starting);
+    m_pauseAction->setText(paused ? tr("&Resume") : tr("&Pause"));
+    m_pauseAction->setIcon(
+        style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_cancelAction->setEnabled(running);
+    const bool canRetry = m_run && m_run->state() != TransferRun::State::Idle
+        && m_run->state() != TransferRun::State::Starting;
+    const int failures = m_model->count(ItemStatus::Failed) + m_model->count(ItemStatus::Invalid);
+    m_retryFailedAction->setEnabled(canRetry && m_model->count(ItemStatus::Failed) > 0);
+    m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()
+                                      && failures > 0);
+    m_exportAction->setEnabled(failures > 0);
+    const bool editable = m_detailsId >= 0 && !m_ui->payloadEdit->isReadOnly();
+    m_ui->retryEditedButton->setEnabled(canRetry && editable);
+}
+
+void RunPanel::updateShownLabel()
+{
+    const int shown = m_proxy->rowCount();
+    const int total = m_model->rowCount();
+    const QLocale locale;
+    m_ui->shownLabel->setText(
+        shown == total ? tr("%1 items").arg(locale.toString(total))
+                       : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total)));
+}
+
+void RunPanel::applyFilter()
+{
+    m_searchDebounce.stop();
+    auto *proxy = static_cast<ItemFilterProxy *>(m_proxy);
+    proxy->setStatusFilter(m_ui->filterCombo->currentData().toInt());
+    proxy->setSearchText(m_ui->searchEdit->text().trimmed());
+    updateShownLabel();
+}
+
+qint64 RunPanel::currentId() const
+{
+    const QModelIndex current = m_ui->itemTable->selectionModel()->currentIndex();
+    if (!current.isValid())
+        return -1;
+    return current.data(TransferStatusModel::ItemIdRole).toLongLong();
+}
+
+void RunPanel::showDetails()
+{
+    const qint64 id = currentId();
+    const int row = id >= 0 ? m_model->rowForId(id) : -1;
+    if (id != m_detailsId)
+        m_ui->payloadErrorLabel->hide();
+    m_detailsId = row >= 0 ? id : -1;
+    if (row < 0) {
+        m_ui->itemTitleLabel->setText(tr("No item selected."));
+        m_ui->payloadEdit->setReadOnly(true);
+        m_ui->payloadEdit->clear();
+        m_ui->responseEdit->clear();
+        m_ui->itemErrorLabel->hide();
+        m_ui->retryEditedButton->hide();
+        m_ui->payloadEdit->document()->setModified(false);
+        updateActions();
+        return;
+    }
+    const ItemResult result = m_model->resultAt(row);
+    QString title
+        = u"<b>%1</b> · %2"_s.arg(result.key.toHtmlEscaped(), itemStatusName(result.status));
+    if (result.httpStatus)
+        title += u" · "_s + tr("HTTP %1").arg(result.httpStatus);
+    if (result.attempts)
+        title += u" · "_s + tr("%n attempt(s)", nullptr, result.attempts);
+    m_ui->itemTitleLabel->setText(title);
+
+    const bool failure = isFailure(result.status);
+    m_ui->payloadEdit->setReadOnly(!failure);
+    m_ui->retryEditedButton->setVisible(failure);
+    m_ui->payloadEdit->setPlaceholderText(
+        failure ? tr("Write the JSON to send for this item.")
+                : tr("The JSON is kept for failed and invalid items only."));
+    m_ui->payloadEdit->setPlainText(failure ? prettyJson(result.payload) : QString());
+    m_ui->payloadEdit->document()->setModified(false);
+    m_ui->itemErrorLabel->setText(result.error);
+    m_ui->itemErrorLabel->setVisible(!result.error.isEmpty());
+    m_ui->responseEdit->setPlainText(prettyJson(result.responseBody));
+    updateActions();
+}
+
+void RunPanel::showRunError(const QString &message)
+{
+    m_ui->runErrorLabel->setText(message);
+    m_ui->runErrorLabel->setVisible(!message.isEmpty());
+}
+
+void RunPanel::showStatusMessage(const QString &message, bool isError)
+{
+    if (isError)
+        showRunError(message);
+    else
+        m_ui->stateLabel->setText(message);
+}
+
+} // namespace sluice

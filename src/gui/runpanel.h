@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include "spec/transferspec.h"
+#include "transfer/transferrun.h"
+
+namespace Ui {
+class RunPanel;
+}
+
+class QAction;
+class QSortFilterProxyModel;
+
+namespace sluice {
+
+class FailureGroupModel;
+class TransferStatusModel;
+
+/// The run step: Start, Pause/Resume and Cancel of a TransferRun, its progress and counts per
+/// status (refreshed by a timer a few times a second, never per item), the live item table
+/// (filter by status, search by key or error text, sort by any column), the selected item's
+/// payload and response, failures grouped by cause, retry (selected, all failed, or one item
+/// with edited JSON) and export of the failed items (NDJSON or CSV).
+///
+/// The panel owns the run and the models. A new Start replaces the previous run (the models
+/// are cleared). Everything runs on the GUI thread without blocking: the run itself reads
+/// and sends off it.
+class RunPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunPanel)
+
+public:
+    enum class ExportFormat { Ndjson, Csv };
+
+    explicit RunPanel(QWidget *parent = nullptr);
+    ~RunPanel() override;
+
+    /// Called on Start for the transfer to run; nullopt means "do not start" (the caller
+    /// already told the user why).
+    void setSpecProvider(std::function<std::optional<TransferSpec>()> provider);
+    /// Called on Start for parameter overrides, passwords and retry timing; optional.
+    void setRunOptionsProvider(std::function<RunOptions()> provider);
+
+    /// The current (or last) run; nullptr before the first Start.
+    TransferRun *run() const { return m_run; }
+    TransferStatusModel *model() const { return m_model; }
+    FailureGroupModel *failureGroups() const { return m_groups; }
+    /// The filtered, sorted view of model() that the table shows.
+    QSortFilterProxyModel *proxyModel() const { return m_proxy; }
+    /// Starting, running or paused.
+    bool isRunning() const;
+
+    QAction *startAction() const { return m_startAction; } ///< F5
+    QAction *pauseAction() const { return m_pauseAction; } ///< F6, Pause or Resume
+    QAction *cancelAction() const { return m_cancelAction; } ///< Shift+F5
+    QAction *retryFailedAction() const { return m_retryFailedAction; } ///< Ctrl+R
+    QAction *retrySelectedAction() const { return m_retrySelectedAction; }
+    QAction *exportFailedAction() const { return m_exportAction; }
+
+    /// Writes every Failed and Invalid item to fileName: NDJSON (FailedWriter's lines) or CSV
+    /// (key, status, HTTP status, attempts, error). Returns false with *error set when the
+    /// file cannot be written. The Export action asks for the file and calls this.
+    bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const;
+
+Q_SIGNALS:
+    void runningChanged(bool running);
+
+private:
+    void start();
+    void togglePause();
+    void cancel();
+    void retryFailed();
+    void retrySelected();
+    void retryEdited();
+    void exportFailedInteractively();
+    void retryIds(const QList<qint64> &ids);
+    void onStateChanged(TransferRun::State state);
+    void onFinished(TransferRun::Outcome outcome, const QString &message);
+    void refresh();
+    void updateActions();
+    void updateShownLabel();
+    void applyFilter();
+    void showDetails();
+    void showRunError(const QString &message);
+    void showStatusMessage(const QString &message, bool isError);
+    qint64 currentId() const;
+
+    std::unique_ptr<Ui::RunPanel> m_ui;
+    std::function<std::optional<TransferSpec>()> m_specProvider;
+    std::function<RunOptions()> m_optionsProvider;
+    QPointer<TransferRun> m_run;
+    TransferStatusModel *m_model = nullptr;
+    FailureGroupModel *m_groups = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QAction *m_startAction = nullptr;
+    QAction *m_pauseAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_retryFailedAction = nullptr;
+    QAction *m_retrySelectedAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QTimer m_refreshTimer;
+    QTimer m_searchDebounce;
+    bool m_running = false;
+    bool m_totalKnown = false;
+    qint64 m_detailsId = -1;
+    std::optional<TransferRun::Outcome> m_outcome;
+};
+
+} // namespace sluice

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Run panel driven as a steward would: Start, watch the table, filter, search, read a
+// failure, edit its JSON, retry, cancel; against a real SQLite file and TestSink.
+
+#include "runpanel.h"
+#include "sqlitefixture.h"
+#include "testsink.h"
+
+#include "transfer/transferstatusmodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSet>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+using namespace sluice;
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int Rows = 300;
+constexpr int Timeout = 30000;
+} // namespace
+
+class TestRunPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void startDeliversEveryItem();
+    void failuresFilterSearchDetailsAndRetryAll();
+    void editedJsonIsSent();
+    void cancelMidRun();
+    void exportFailedWritesNdjsonAndCsv();
+
+private:
+    TransferSpec makeSpec() const;
+    template<typename T>
+    T *child(const char *name) const
+    {
+        auto *w = m_panel->findChild<T *>(QLatin1String(name));
+        if (!w)
+            qFatal("no child %s", name);
+        return w;
+    }
+    void startAndWaitForFinish();
+    /// Clicks the table cell of proxy row.
+    void clickRow(int row);
+
+    QTemporaryDir m_dir;
+    TestSink m_sink;
+    QString m_db;
+    RunPanel *m_panel = nullptr;
+    QAbstractItemModelTester *m_tester = nullptr;
+};
+
+void TestRunPanel::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_sink.isListening());
+    QList<QVariantList> rows;
+    for (int i = 1; i <= Rows; ++i)
+        rows.append({i, u"sensor-%1"_s.arg(i), i * 0.5});
+    QString error;
+    m_db = SqliteFixture::create(
+        m_dir.path(), u"rows.db"_s,
+        {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)"_s}, u"t"_s, rows,
+        &error);
+    QVERIFY2(!m_db.isEmpty(), qPrintable(error));
+}
+
+TransferSpec TestRunPanel::makeSpec() const
+{
+    TransferSpec spec;
+    spec.source.driver = u"QSQLITE"_s;
+    spec.source.database = m_db;
+    spec.query.sql = u"SELECT id, name, value FROM t ORDER BY id"_s;
+    spec.transform.present = true;
+    spec.transform.key = u"{{name}}"_s;
+    spec.transform.templ
+        = QJsonDocument::fromJson(R"({"id": "{{id}}", "value": "{{value}}"})").object();
+    spec.target.url = m_sink.url().toString() + u"items"_s;
+    spec.run.chunkSize = 50;
+    spec.run.concurrency = 4;
+    spec.run.maxRetries = 0;
+    return spec;
+}
+
+void TestRunPanel::init()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(0);
+    m_panel = new RunPanel;
+    m_panel->resize(1100, 650);
+    m_panel->setSpecProvider([this] { return std::optional<TransferSpec>(makeSpec()); });
+    m_panel->model()->setFlushInterval(20);
+    m_tester = new QAbstractItemModelTester(
+        m_panel->proxyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_panel);
+    m_panel->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_panel));
+}
+
+void TestRunPanel::cleanup()
+{
+    delete m_panel;
+    m_panel = nullptr;
+    m_sink.setHandler(nullptr);
+}
+
+void TestRunPanel::startAndWaitForFinish()
+{
+    QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
+    QVERIFY(m_panel->run());
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->run()->state(), TransferRun::State::Finished, Timeout);
+}
+
+void TestRunPanel::clickRow(int row)
+{
+    auto *table = child<QTableView>("itemTable");
+    const QModelIndex index = m_panel->proxyModel()->index(row, TransferStatusModel::Key);
+    table->scrollTo(index);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
+}
+
+void TestRunPanel::startDeliversEveryItem()
+{
+    QCOMPARE(child<QToolButton>("startButton")->defaultAction(), m_panel->startAction());
+    QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
+    QVERIFY(m_panel->run());
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->model()->count(ItemStatus::Delivered), Rows, Timeout);
+    QTRY_VERIFY(!m_panel->isRunning());
+    QCOMPARE(m_sink.deliveredCount(), Rows);
+    QCOMPARE(m_panel->proxyModel()->rowCount(), Rows);
+    QTRY_VERIFY(child<QLabel>("deliveredLabel")->text().contains(u"<b>%1</b>"_s.arg(Rows)));
+    QVERIFY(child<QLabel>("failedLabel")->text().contains(u"<b>0</b>"_s));
+    QCOMPARE(child<QLabel>("stateLabel")->text(), RunPanel::tr("Completed"));
+    auto *bar = child<QProgressBar>("progressBar");
+    QCOMPARE(bar->maximum(), Rows);
+    QCOMPARE(bar->value(), Rows);
+    QVERIFY(m_panel->startAction()->isEnabled());
+    QVERIFY(!m_panel->cancelAction()->isEnabled());
+
+    // A second Start replaces the run and clears the table.
+    TransferRun *first = m_panel->run();
+    QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
+    QVERIFY(m_panel->run() != first);
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->model()->count(ItemStatus::Delivered), Rows, Timeout);
+    QCOMPARE(m_panel->model()->rowCount(), Rows);
+}
+
+void TestRunPanel::failuresFilterSearchDetailsAndRetryAll()
+{
+    const auto fails = [](const QString &id) {
+        return id.toInt() % 10 == 0;
+    };
+    m_sink.setHandler([&](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (fails(r.jsonId)) {
+            reply.status = 503;
+            reply.body = QByteArrayLiteral("{\"error\":\"busy, try later\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    const int failed = Rows / 10;
+    TransferStatusModel *model = m_panel->model();
+    QTRY_COMPARE(model->count(ItemStatus::Failed), failed);
+    QTRY_VERIFY(child<QLabel>("failedLabel")->text().contains(u"<b>%1</b>"_s.arg(failed)));
+    QVERIFY(m_panel->retryFailedAction()->isEnabled());
+
+    // Filter to Failed, then search a key.
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setFocus();
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), failed);
+    const QString search = u"sensor-1"_s;
+    int expected = 0;
+    for (int i = 10; i <= Rows; i += 10)
+        expected += u"sensor-%1"_s.arg(i).contains(search) ? 1 : 0;
+    QTest::keyClicks(child<QLineEdit>("searchEdit"), search);
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), expected);
+    // Error text is searched too.
+    child<QLineEdit>("searchEdit")->clear();
+    QTest::keyClicks(child<QLineEdit>("searchEdit"), u"BUSY, TRY"_s);
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), failed);
+
+    // Details of a failed row.
+    clickRow(0);
+    const QString payload = child<QPlainTextEdit>("payloadEdit")->toPlainText();
+    const QJsonObject object = QJsonDocument::fromJson(payload.toUtf8()).object();
+    const QString id = object.value(u"id"_s).toVariant().toString();
+    QVERIFY2(!id.isEmpty() && fails(id), qPrintable(payload));
+    QVERIFY(!child<QPlainTextEdit>("payloadEdit")->isReadOnly());
+    QVERIFY(child<QPlainTextEdit>("responseEdit")->toPlainText().contains(u"busy, try later"_s));
+    QVERIFY(child<QLabel>("itemErrorLabel")->text().contains(u"503"_s));
+
+    if (!qEnvironmentVariableIsEmpty("RUNPANEL_GRAB")) {
+        combo->setCurrentIndex(0);
+        child<QLineEdit>("searchEdit")->clear();
+        QTRY_COMPARE(m_panel->proxyModel()->rowCount(), Rows);
+        clickRow(9);
+        m_panel->grab().save(qEnvironmentVariable("RUNPANEL_GRAB"));
+    }
+
+    // The API recovers: retry all failed.
+    m_sink.setHandler(nullptr);
+    QTest::mouseClick(child<QToolButton>("retryFailedButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(model->count(ItemStatus::Delivered), Rows, Timeout);
+    QTRY_VERIFY(!m_panel->isRunning());
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const int id = int(model->idAt(row)) + 1;
+        QCOMPARE(model->index(row, TransferStatusModel::Attempts)
+                     .data(TransferStatusModel::SortRole)
+                     .toInt(),
+                 fails(QString::number(id)) ? 2 : 1);
+    }
+    QTRY_VERIFY(child<QLabel>("deliveredLabel")->text().contains(u"<b>%1</b>"_s.arg(Rows)));
+}
+
+void TestRunPanel::editedJsonIsSent()
+{
+    bool broken = true;
+    m_sink.setHandler([&](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (broken && r.jsonId == u"7"_s) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral("{\"error\":\"invalid value\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), 1);
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 1);
+    clickRow(0);
+    auto *edit = child<QPlainTextEdit>("payloadEdit");
+    QCOMPARE(QJsonDocument::fromJson(edit->toPlainText().toUtf8())
+                 .object()
+                 .value(u"id"_s)
+                 .toVariant()
+                 .toString(),
+             u"7"_s);
+    auto *retry = child<QPushButton>("retryEditedButton");
+    QVERIFY(retry->isVisible());
+
+    // Broken JSON: inline error, nothing sent.
+    const int before = m_sink.requestCount();
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, u"{\"id\": \"7\", "_s);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QVERIFY(child<QLabel>("payloadErrorLabel")->isVisible());
+    QVERIFY(!child<QLabel>("payloadErrorLabel")->text().isEmpty());
+    QCOMPARE(m_sink.requestCount(), before);
+
+    // Fixed JSON goes out as edited.
+    broken = false;
+    edit->selectAll();
+    QTest::keyClicks(edit, u"{\"id\": \"7\", \"value\": \"fixed\"}"_s);
+    QVERIFY(!child<QLabel>("payloadErrorLabel")->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sink.requestCount(), before + 1, Timeout);
+    const QJsonObject sent = QJsonDocument::fromJson(m_sink.requests().constLast().body).object();
+    QCOMPARE(sent.value(u"value"_s).toString(), u"fixed"_s);
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Delivered), Rows);
+}
+
+void TestRunPanel::cancelMidRun()
+{
+    m_sink.setDefaultDelayMs(100);
+    QSignalSpy running(m_panel, &RunPanel::runningChanged);
+    QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
+    QTRY_VERIFY(m_sink.requestCount() > 0);
+    QVERIFY(m_panel->isRunning());
+    QVERIFY(!m_panel->startAction()->isEnabled());
+    QTest::mouseClick(child<QToolButton>("cancelButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->run()->state(), TransferRun::State::Finished, Timeout);
+    QTRY_COMPARE(child<QLabel>("stateLabel")->text(), RunPanel::tr("Cancelled"));
+    TransferStatusModel *model = m_panel->model();
+    QCOMPARE(model->count(ItemStatus::Queued) + model->count(ItemStatus::Sending)
+                 + model->count(ItemStatus::Retrying),
+             0);
+    QVERIFY(model->count(ItemStatus::Failed) > 0);
+    QVERIFY(model->count(ItemStatus::Delivered) < Rows);
+    QVERIFY(m_panel->startAction()->isEnabled());
+    QCOMPARE(running.size(), 2);
+    QCOMPARE(running.at(0).at(0).toBool(), true);
+    QCOMPARE(running.at(1).at(0).toBool(), false);
+}
+
+void TestRunPanel::exportFailedWritesNdjsonAndCsv()
+{
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.jsonId.toInt() % 50 == 0) {
+            reply.status = 400;
+            reply.body = QByteArrayLiteral("{\"error\":\"bad, \\\"really\\\"\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    const int failed = Rows / 50;
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), failed);
+    QVERIFY(m_panel->exportFailedAction()->isEnabled());
+
+    QString error;
+    const QString ndjson = m_dir.filePath(u"failed.ndjson"_s);
+    QVERIFY2(m_panel->exportFailed(ndjson, RunPanel::ExportFormat::Ndjson, &error),
+             qPrintable(error));
+    QFile file(ndjson);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), failed);
+    for (const QByteArray &line : lines) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        QVERIFY2(o.value(u"key"_s).toString().startsWith(u"sensor-"_s), line.constData());
+    }
+    file.close();
+
+    const QString csv = m_dir.filePath(u"failed.csv"_s);
+    QVERIFY2(m_panel->exportFailed(csv, RunPanel::ExportFormat::Csv, &error), qPrintable(error));
+    QFile csvFile(csv);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = csvFile.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), failed + 1);
+    QCOMPARE(rows.at(0).trimmed(), QByteArray("key,status,http status,attempts,error"));
+    QVERIFY2(rows.at(1).startsWith("sensor-50,failed,400,1,"), rows.at(1).constData());
+
+    QVERIFY(!m_panel->exportFailed(m_dir.filePath(u"no/such/dir/x.csv"_s),
+                                   RunPanel::ExportFormat::Csv, &error));
+    QVERIFY(error.contains(u"x.csv"_s));
+}
+
+QTEST_MAIN(TestRunPanel)
+#include "tst_runpanel.moc"
