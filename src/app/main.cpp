@@ -17,9 +17,10 @@
 namespace {
 
 const char *const Usage
-    = "Usage: sluice [TRANSFER.json]      start the desktop app\n"
-      "       sluice run TRANSFER.json ...  run a transfer headless (see sluice run --help)\n"
-      "       sluice demo-api [--port N]    start the local demo API (see sluice demo-api --help)\n"
+    = "Usage: sluice [--start] [TRANSFER.json]  start the desktop app (--start: and the transfer)\n"
+      "       sluice run TRANSFER.json ...      run a transfer headless (see sluice run --help)\n"
+      "       sluice demo-api [--port N]        start the local demo API (see sluice demo-api "
+      "--help)\n"
       "       sluice --help | --version\n";
 
 void setApplicationInfo()
@@ -53,7 +54,7 @@ int main(int argc, char *argv[])
         return command == QLatin1String("run") ? sluice::runTransferCommand(app.arguments())
                                                : sluice::runDemoApiCommand(app.arguments());
     }
-    if (command.startsWith(u'-')) {
+    if (command.startsWith(u'-') && command != QLatin1String("--start")) {
         std::fprintf(stderr, "sluice: unknown option %s\n\n%s", argv[1], Usage);
         return 2;
     }
@@ -62,7 +63,16 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     setApplicationInfo();
     sluice::MainWindow window;
+    bool start = false;
+    for (const QString &argument : app.arguments().mid(1)) {
+        if (argument == QLatin1String("--start"))
+            start = true;
+        else if (!argument.startsWith(u'-'))
+            window.openFile(argument);
+    }
     window.show();
+    if (start)
+        window.startWhenReady();
     return QApplication::exec();
 #else
     std::fprintf(stderr, "sluice: this build has no desktop app\n\n%s", Usage);

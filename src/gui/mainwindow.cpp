@@ -198,6 +198,19 @@ void MainWindow::wireRun()
     });
 }
 
+void MainWindow::startWhenReady()
+{
+    if (!m_isExample || m_demoApi->port() != 0) {
+        m_ui->runPanel->startAction()->trigger();
+        return;
+    }
+    auto *once = new QObject(this);
+    connect(m_demoApi, &BuiltInDemoApi::started, once, [this, once] {
+        once->deleteLater();
+        m_ui->runPanel->startAction()->trigger();
+    });
+}
+
 void MainWindow::restoreLayout()
 {
     QSettings settings;

@@ -38,6 +38,10 @@ public:
     QString currentFile() const { return m_fileName; }
     bool isModified() const { return isWindowModified(); }
 
+    /// Starts the transfer as if Start was pressed, once the built-in demo API listens
+    /// (the example points at it).
+    void startWhenReady();
+
     bool save();
     bool saveAs(const QString &fileName = {});
 
