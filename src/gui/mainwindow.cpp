@@ -125,7 +125,7 @@ void MainWindow::wirePanels()
     auto *transform = m_ui->transformPanel;
     auto *target = m_ui->targetPanel;
     connect(connection, &ConnectionPanel::changed, this, [this, connection, query] {
-        query->setConnection(connection->settings(), connection->password());
+        query->setConnection(connection->settings(), previewPassword());
         markModified();
     });
     connect(query, &QueryPanel::changed, this, &MainWindow::markModified);
@@ -211,6 +211,15 @@ void MainWindow::startWhenReady()
     });
 }
 
+QString MainWindow::previewPassword() const
+{
+    // The run reads passwordEnv itself; the query panel's preview gets the value here.
+    const ConnectionSettings source = m_ui->connectionPanel->settings();
+    if (!source.passwordEnv.isEmpty())
+        return qEnvironmentVariable(source.passwordEnv.toLocal8Bit().constData());
+    return m_ui->connectionPanel->password();
+}
+
 void MainWindow::restoreLayout()
 {
     QSettings settings;
@@ -234,7 +243,7 @@ void MainWindow::setSpec(const TransferSpec &spec)
 {
     m_loading = true;
     m_ui->connectionPanel->setSettings(spec.source);
-    m_ui->queryPanel->setConnection(spec.source, m_ui->connectionPanel->password());
+    m_ui->queryPanel->setConnection(spec.source, previewPassword());
     m_ui->queryPanel->setQuery(spec.query);
     m_ui->transformPanel->setUrlTemplate(spec.target.url);
     m_ui->transformPanel->setTransform(spec.transform);

@@ -61,6 +61,7 @@ private:
     void wireRun();
     void restoreLayout();
     void applyExampleUrl();
+    QString previewPassword() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     BuiltInDemoApi *m_demoApi = nullptr;
