@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs what is missing, builds Sluice, starts the local demo API and runs the
-# bundled example (SQLite sensors database -> demo API), then opens the desktop app.
+# Installs what is missing, builds Sluice, runs the bundled example headless (SQLite
+# sensors database -> `sluice demo-api`), then opens the desktop app on the example.
 #   scripts/run-example.sh            headless run of the example, then the desktop app
 #   scripts/run-example.sh --no-gui   only the headless run
 set -euo pipefail
@@ -32,12 +32,16 @@ done
 echo "== sluice run resources/example/sensors-to-demo-api.json" >&2
 "$sluice" run resources/example/sensors-to-demo-api.json --failed build/example-failed.ndjson || true
 
+kill "$api_pid" 2>/dev/null || true
+wait "$api_pid" 2>/dev/null || true
+
 if [[ $gui == 1 ]]; then
   if [[ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
-    echo "run-example.sh: no display; starting the desktop app under xvfb-run is pointless here." >&2
-    echo "                run it on a desktop: $sluice" >&2
+    echo "run-example.sh: no display here; on a desktop, run: $sluice" >&2
   else
-    echo "== starting the desktop app (the demo API keeps running until you close it)" >&2
+    # The app runs its own demo API; on first start it opens the example pointed at it
+    # (File > Open Example later). Press F5 to run it.
+    echo "== starting the desktop app" >&2
     "$sluice"
   fi
 fi
