@@ -20,6 +20,7 @@
 #include "db/rowsource.h"
 #include "db/sqlconnection.h"
 #include "pgtestserver.h"
+#include "silentserver.h"
 #include "sqlitefixture.h"
 
 using namespace Qt::StringLiterals;
@@ -51,45 +52,6 @@ QStringList testConnections()
 {
     return QSqlDatabase::connectionNames().filter(QRegularExpression(u"^sluice\\.test\\."_s));
 }
-
-/// A database that hangs while connecting: it accepts TCP connections and never says a
-/// word. release() hangs up on everyone, now and later, so a waiting client fails fast.
-class SilentServer final : public QObject
-{
-public:
-    bool listen()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                if (m_released) {
-                    socket->abort();
-                    socket->deleteLater();
-                } else {
-                    m_sockets.append(socket);
-                }
-                ++m_accepted;
-            }
-        });
-        return m_server.listen(QHostAddress::LocalHost, 0);
-    }
-    quint16 port() const { return m_server.serverPort(); }
-    int accepted() const { return m_accepted; }
-    void release()
-    {
-        m_released = true;
-        for (QTcpSocket *socket : std::as_const(m_sockets)) {
-            socket->abort();
-            socket->deleteLater();
-        }
-        m_sockets.clear();
-    }
-
-private:
-    QTcpServer m_server;
-    QList<QTcpSocket *> m_sockets;
-    int m_accepted = 0;
-    bool m_released = false;
-};
 
 /// A loopback port nothing listens on (it was free a moment ago).
 quint16 closedPort()

@@ -15,6 +15,7 @@
 
 #include "db/rowsource.h"
 #include "db/sqlrowreader.h"
+#include "rowsourcerecorder.h"
 #include "sqlitefixture.h"
 
 using namespace Qt::StringLiterals;
@@ -22,33 +23,7 @@ using namespace sluice;
 
 namespace {
 
-/// What a RowSource said, collected in the test's thread.
-struct Recorder
-{
-    bool opened = false;
-    ColumnList columns;
-    QList<RowChunk> chunks;
-    QStringList errors;
-
-    void listen(QObject *context, RowSource *source)
-    {
-        QObject::connect(source, &RowSource::opened, context, [this](const ColumnList &c) {
-            opened = true;
-            columns = c;
-        });
-        QObject::connect(source, &RowSource::chunkReady, context,
-                         [this](const RowChunk &chunk) { chunks.append(chunk); });
-        QObject::connect(source, &RowSource::failed, context,
-                         [this](const QString &message) { errors.append(message); });
-    }
-    qint64 rowCount() const
-    {
-        qint64 n = 0;
-        for (const RowChunk &chunk : chunks)
-            n += chunk.rows.size();
-        return n;
-    }
-};
+using Recorder = RowSourceRecorder;
 
 QStringList sourceConnections()
 {

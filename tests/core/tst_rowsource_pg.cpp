@@ -15,6 +15,7 @@
 
 #include "db/rowsource.h"
 #include "pgtestserver.h"
+#include "rowsourcerecorder.h"
 
 using namespace Qt::StringLiterals;
 using namespace sluice;
@@ -25,40 +26,7 @@ namespace {
 /// helper's (and from other tests sharing the cluster).
 const QString AppName = u"sluice_tst_rowsource_pg"_s;
 
-struct Recorder
-{
-    bool opened = false;
-    ColumnList columns;
-    QList<RowChunk> chunks;
-    QStringList errors;
-
-    void listen(QObject *context, RowSource *source)
-    {
-        QObject::connect(source, &RowSource::opened, context, [this](const ColumnList &c) {
-            opened = true;
-            columns = c;
-        });
-        QObject::connect(source, &RowSource::chunkReady, context,
-                         [this](const RowChunk &chunk) { chunks.append(chunk); });
-        QObject::connect(source, &RowSource::failed, context,
-                         [this](const QString &message) { errors.append(message); });
-    }
-    QList<QVariantList> rows() const
-    {
-        QList<QVariantList> all;
-        for (const RowChunk &chunk : chunks)
-            all += chunk.rows;
-        return all;
-    }
-    qsizetype column(const QString &name) const
-    {
-        for (qsizetype i = 0; i < columns.size(); ++i) {
-            if (columns.at(i).name == name)
-                return i;
-        }
-        return -1;
-    }
-};
+using Recorder = RowSourceRecorder;
 
 QStringList sourceConnections()
 {
