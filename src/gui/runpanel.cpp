@@ -3,9 +3,12 @@
 
 #include "ui_runpanel.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -13,12 +16,19 @@
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QListView>
 #include <QLocale>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QStyle>
+#include <QStyledItemDelegate>
 
+#include "db/rowcounter.h"
+#include "db/sqlconnection.h"
 #include "jsonhighlighter.h"
+#include "log/eventlog.h"
+#include "log/eventlogmodel.h"
 #include "statusdelegate.h"
 #include "transfer/failedwriter.h"
 #include "transfer/failuregroupmodel.h"
@@ -86,6 +96,30 @@ private:
     QString m_text;
 };
 
+/// Log rows with an icon for their severity.
+class LogDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const auto severity = EventLog::Severity(index.data(EventLogModel::SeverityRole).toInt());
+        QStyle *style = option->widget ? option->widget->style() : QApplication::style();
+        QStyle::StandardPixmap pixmap = QStyle::SP_MessageBoxInformation;
+        if (severity == EventLog::Severity::Warning)
+            pixmap = QStyle::SP_MessageBoxWarning;
+        else if (severity == EventLog::Severity::Error)
+            pixmap = QStyle::SP_MessageBoxCritical;
+        option->icon = style->standardIcon(pixmap, nullptr, option->widget);
+        option->features |= QStyleOptionViewItem::HasDecoration;
+        const int side = option->fontMetrics.height();
+        option->decorationSize = QSize(side, side);
+    }
+};
+
 QColor errorColor(const QPalette &palette)
 {
     return StatusDelegate::statusColor(ItemStatus::Failed, palette);
@@ -104,6 +138,11 @@ QString prettyJson(const QByteArray &data)
     if (error.error != QJsonParseError::NoError || doc.isNull())
         return QString::fromUtf8(data);
     return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+}
+
+QString itemCountText(qint64 n)
+{
+    return n == 1 ? RunPanel::tr("1 item") : RunPanel::tr("%1 items").arg(QLocale().toString(n));
 }
 
 QString csvField(const QString &value)
@@ -135,6 +174,8 @@ RunPanel::RunPanel(QWidget *parent)
     , m_ui(std::make_unique<Ui::RunPanel>())
     , m_model(new TransferStatusModel(this))
     , m_groups(new FailureGroupModel(this))
+    , m_log(new EventLog(this))
+    , m_logModel(new EventLogModel(m_log, this))
 {
     m_ui->setupUi(this);
 
@@ -245,15 +286,43 @@ RunPanel::RunPanel(QWidget *parent)
     m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Count, 60);
     m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Status, 150);
     // Activating a group shows its items: the failed (or invalid) ones, searched by message.
-    connect(
-        m_ui->groupsTable, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
-            const int status = index.siblingAtColumn(0).data(FailureGroupModel::StatusRole).toInt();
-            m_ui->filterCombo->setCurrentIndex(m_ui->filterCombo->findData(status));
-            m_ui->searchEdit->setText(
-                index.siblingAtColumn(FailureGroupModel::Message).data().toString());
-            applyFilter();
-            m_ui->itemTable->setFocus();
-        });
+    connect(m_ui->groupsTable, &QAbstractItemView::activated, this, &RunPanel::showGroup);
+    connect(m_ui->showGroupButton, &QPushButton::clicked, this, &RunPanel::showGroup);
+    connect(m_ui->retryGroupButton, &QPushButton::clicked, this, &RunPanel::retryGroup);
+    connect(m_ui->groupsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunPanel::updateActions);
+    connect(m_groups, &QAbstractItemModel::modelReset, this, &RunPanel::updateActions);
+    connect(m_groups, &QAbstractItemModel::rowsRemoved, this, &RunPanel::updateActions);
+
+    // The log follows its newest entry unless the steward scrolled up to read.
+    QListView *logView = m_ui->logView;
+    logView->setModel(m_logModel);
+    logView->setItemDelegate(new LogDelegate(logView));
+    connect(m_logModel, &QAbstractItemModel::rowsAboutToBeInserted, logView, [this] {
+        QScrollBar *bar = m_ui->logView->verticalScrollBar();
+        m_ui->logView->setProperty("followTail", bar->value() == bar->maximum());
+    });
+    connect(m_logModel, &QAbstractItemModel::rowsInserted, logView, [this] {
+        if (m_ui->logView->property("followTail").toBool())
+            m_ui->logView->scrollToBottom();
+        updateLogInfo();
+    });
+    connect(m_logModel, &QAbstractItemModel::rowsRemoved, this, &RunPanel::updateLogInfo);
+    connect(m_logModel, &QAbstractItemModel::modelReset, this, &RunPanel::updateLogInfo);
+    connect(logView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        const qint64 id = index.data(EventLogModel::ItemIdRole).toLongLong();
+        if (id >= 0)
+            showItem(id);
+    });
+    connect(m_ui->copyLogButton, &QPushButton::clicked, this, &RunPanel::copyLog);
+    connect(m_ui->clearLogButton, &QPushButton::clicked, m_log, &EventLog::clear);
+    connect(logView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunPanel::updateActions);
+    auto *copyShortcut = new QAction(this);
+    copyShortcut->setShortcut(QKeySequence::Copy);
+    copyShortcut->setShortcutContext(Qt::WidgetShortcut);
+    logView->addAction(copyShortcut);
+    connect(copyShortcut, &QAction::triggered, this, &RunPanel::copyLog);
 
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_ui->payloadEdit->setFont(mono);
@@ -276,6 +345,7 @@ RunPanel::RunPanel(QWidget *parent)
 
     refresh();
     showDetails();
+    updateLogInfo();
 }
 
 RunPanel::~RunPanel()
@@ -327,34 +397,80 @@ void RunPanel::start()
         m_run->deleteLater();
     }
     m_outcome.reset();
-    m_totalKnown = false;
+    m_countedTotal = -1;
     m_detailsId = -1;
     showRunError({});
     m_ui->payloadEdit->document()->setModified(false);
 
+    // SQLite counts the query's rows exactly (and quickly): the progress bar gets its real
+    // total before the source reaches its end. Other databases only estimate, if at all; the
+    // bar stays busy until the last row is read.
+    delete m_counter;
+    if (spec->source.driver == u"QSQLITE"_s) {
+        QuerySpec query = spec->query;
+        for (auto it = options.parameterOverrides.cbegin(); it != options.parameterOverrides.cend();
+             ++it)
+            query.parameters.insert(it.key(), it.value());
+        m_counter = new RowCounter(spec->source, query, QString(), this);
+        connect(m_counter, &RowCounter::counted, this,
+                [this](qint64 rows, RowCounter::Accuracy accuracy) {
+                    if (accuracy == RowCounter::Accuracy::Exact)
+                        onCounted(rows);
+                });
+        m_counter->start();
+    }
+
+    // One multi-arg call: a URL's own "%3A" must not be taken for a placeholder.
+    m_log->append(EventLog::Severity::Info,
+                  tr("Started: %1 to %2 %3, concurrency %4.")
+                      .arg(driverDisplayName(spec->source.driver), spec->target.method,
+                           spec->target.url, QString::number(spec->run.concurrency)));
     m_run = new TransferRun(*spec, std::move(options), this);
     m_model->attach(m_run);
     m_groups->attach(m_run);
-    const int chunkSize = spec->run.chunkSize;
-    connect(m_run, &TransferRun::itemsQueued, this, [this, chunkSize](const QList<Item> &items) {
-        // A short chunk is the source's last: the total is now known.
-        if (items.size() < chunkSize)
-            m_totalKnown = true;
-    });
+    connect(m_run, &TransferRun::itemFinished, this, &RunPanel::onItemFinished);
     connect(m_run, &TransferRun::stateChanged, this, &RunPanel::onStateChanged);
     connect(m_run, &TransferRun::finished, this, &RunPanel::onFinished);
     m_run->start();
     refresh();
 }
 
+void RunPanel::onCounted(qint64 rows)
+{
+    if (!m_run || m_outcome)
+        return;
+    m_countedTotal = rows;
+    refresh();
+}
+
+void RunPanel::onItemFinished(const ItemResult &result)
+{
+    if (result.status == ItemStatus::Delivered)
+        return;
+    EventLog::Entry entry;
+    entry.severity = EventLog::Severity::Error;
+    entry.itemId = result.id;
+    entry.key = result.key;
+    entry.httpStatus = result.httpStatus;
+    entry.text = result.status == ItemStatus::Invalid
+        ? tr("%1 is invalid: %2").arg(result.key, result.error)
+        : tr("%1 failed (attempts: %2): %3")
+              .arg(result.key, QString::number(result.attempts), result.error);
+    m_log->append(entry);
+}
+
 void RunPanel::togglePause()
 {
     if (!m_run)
         return;
-    if (m_run->state() == TransferRun::State::Paused)
+    if (m_run->state() == TransferRun::State::Paused) {
+        m_log->append(EventLog::Severity::Info, tr("Resumed."));
         m_run->resume();
-    else if (m_run->state() == TransferRun::State::Running)
+    } else if (m_run->state() == TransferRun::State::Running) {
+        m_log->append(EventLog::Severity::Info,
+                      tr("Paused: requests already sent are finished, no new ones go out."));
         m_run->pause();
+    }
 }
 
 void RunPanel::cancel()
@@ -391,8 +507,81 @@ void RunPanel::retryIds(const QList<qint64> &ids)
                           false);
         return;
     }
-    m_run->retry(items);
+    const int accepted = m_run->retry(items);
+    m_log->append(EventLog::Severity::Info, tr("Sending again: %1.").arg(itemCountText(accepted)));
     refresh();
+}
+
+void RunPanel::showGroup()
+{
+    const QModelIndex index = m_ui->groupsTable->selectionModel()->currentIndex();
+    if (!index.isValid())
+        return;
+    const int status = index.siblingAtColumn(0).data(FailureGroupModel::StatusRole).toInt();
+    m_ui->filterCombo->setCurrentIndex(m_ui->filterCombo->findData(status));
+    m_ui->searchEdit->setText(index.siblingAtColumn(FailureGroupModel::Message).data().toString());
+    applyFilter();
+    m_ui->itemTable->setFocus();
+}
+
+void RunPanel::retryGroup()
+{
+    const QModelIndex index = m_ui->groupsTable->selectionModel()->currentIndex();
+    if (index.isValid())
+        retryIds(m_groups->ids(index.row()));
+}
+
+bool RunPanel::showItem(qint64 id)
+{
+    const int row = m_model->rowForId(id);
+    if (row < 0)
+        return false;
+    QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) {
+        // A filter hides it: show everything again.
+        m_ui->searchEdit->clear();
+        m_ui->filterCombo->setCurrentIndex(0);
+        applyFilter();
+        index = m_proxy->mapFromSource(m_model->index(row, 0));
+    }
+    if (!index.isValid())
+        return false;
+    QTableView *table = m_ui->itemTable;
+    table->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    table->scrollTo(index, QAbstractItemView::PositionAtCenter);
+    m_ui->detailsTabs->setCurrentWidget(m_ui->itemTab);
+    return true;
+}
+
+void RunPanel::copyLog()
+{
+    QModelIndexList rows = m_ui->logView->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end());
+    QStringList lines;
+    lines.reserve(rows.size());
+    for (const QModelIndex &index : std::as_const(rows)) {
+        const QDateTime time = index.data(EventLogModel::TimeRole).toDateTime().toLocalTime();
+        lines.append(time.toString(u"yyyy-MM-dd HH:mm:ss"_s) + u'\t'
+                     + index.data(EventLogModel::TextRole).toString());
+    }
+    QGuiApplication::clipboard()->setText(lines.join(u'\n') + u'\n');
+}
+
+void RunPanel::updateLogInfo()
+{
+    const QLocale locale;
+    QString text = m_logModel->rowCount() == 1
+        ? tr("1 entry")
+        : tr("%1 entries").arg(locale.toString(m_logModel->rowCount()));
+    if (m_log->droppedCount() > 0)
+        text = tr("The newest %1 entries; %2 older ones were dropped.")
+                   .arg(locale.toString(m_logModel->rowCount()),
+                        locale.toString(m_log->droppedCount()));
+    m_ui->logInfoLabel->setText(text);
+    m_ui->clearLogButton->setEnabled(m_logModel->rowCount() > 0);
 }
 
 void RunPanel::retryEdited()
@@ -498,8 +687,30 @@ void RunPanel::onStateChanged(TransferRun::State state)
 void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
 {
     m_outcome = outcome;
-    m_totalKnown = true;
     m_refreshTimer.stop();
+    const RunCounts counts = m_run->counts();
+    const QLocale locale;
+    switch (outcome) {
+    case TransferRun::Outcome::Completed:
+        m_log->append(counts.failed + counts.invalid > 0 ? EventLog::Severity::Warning
+                                                         : EventLog::Severity::Info,
+                      tr("Finished in %1: %2 delivered, %3 failed, %4 invalid.")
+                          .arg(formatDuration(m_run->elapsedSeconds()),
+                               locale.toString(counts.delivered), locale.toString(counts.failed),
+                               locale.toString(counts.invalid)));
+        break;
+    case TransferRun::Outcome::Cancelled:
+        m_log->append(EventLog::Severity::Warning,
+                      tr("Cancelled after %1: %2 delivered, %3 not.")
+                          .arg(formatDuration(m_run->elapsedSeconds()),
+                               locale.toString(counts.delivered),
+                               locale.toString(counts.failed + counts.invalid)));
+        break;
+    case TransferRun::Outcome::ConfigError:
+    case TransferRun::Outcome::SourceError:
+        m_log->append(EventLog::Severity::Error, tr("Stopped: %1").arg(message));
+        break;
+    }
     if (outcome == TransferRun::Outcome::ConfigError
         || outcome == TransferRun::Outcome::SourceError)
         showRunError(message);
@@ -530,17 +741,22 @@ void RunPanel::refresh()
 
     const bool running = isRunning();
     const double seconds = m_run ? m_run->elapsedSeconds() : 0.0;
+    // The total is the rows read once the source is done; before that the database's exact
+    // count when it gave one (rows added meanwhile may still raise it).
+    const bool sourceDone = m_run && (m_run->isSourceDone() || m_outcome);
+    const bool totalKnown = sourceDone || m_countedTotal >= 0;
+    const qint64 knownTotal = sourceDone ? c.read : qMax(m_countedTotal, c.read);
     QProgressBar *bar = m_ui->progressBar;
-    if (running && !m_totalKnown) {
+    if (running && !totalKnown) {
         bar->setRange(0, 0); // busy: the source has not reached its end
     } else {
         // QProgressBar is int: scale a huge total down.
-        const qint64 total = qMax<qint64>(c.read, 1);
+        const qint64 total = qMax<qint64>(knownTotal, 1);
         const int scale = total > 1'000'000'000 ? 1000 : 1;
         bar->setRange(0, int(total / scale));
         bar->setValue(int(c.finished() / scale));
         bar->setFormat(
-            m_run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(c.read))
+            m_run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(knownTotal))
                   : QString());
     }
     bar->setTextVisible(m_run != nullptr);
@@ -548,9 +764,9 @@ void RunPanel::refresh()
     const double rate = seconds > 0.2 ? double(c.finished()) / seconds : 0.0;
     m_ui->rateLabel->setText(m_run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
                                                : QString());
-    if (running && m_totalKnown && rate > 0)
+    if (running && totalKnown && rate > 0)
         m_ui->etaLabel->setText(
-            tr("%1 left").arg(formatDuration(double(c.read - c.finished()) / rate)));
+            tr("%1 left").arg(formatDuration(double(knownTotal - c.finished()) / rate)));
     else if (m_run && !running && seconds > 0)
         m_ui->etaLabel->setText(tr("took %1").arg(formatDuration(seconds)));
     else
@@ -579,8 +795,8 @@ void RunPanel::refresh()
             state = tr("Starting…");
             break;
         case TransferRun::State::Running:
-            state = m_totalKnown ? tr("Running")
-                                 : tr("Running, %1 read").arg(locale.toString(c.read));
+            state
+                = totalKnown ? tr("Running") : tr("Running, %1 read").arg(locale.toString(c.read));
             break;
         case TransferRun::State::Paused:
             state = tr("Paused");
@@ -612,6 +828,11 @@ void RunPanel::updateActions()
     m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()
                                       && failures > 0);
     m_exportAction->setEnabled(failures > 0);
+    const bool groupSelected
+        = m_ui->groupsTable->selectionModel()->currentIndex().isValid() && m_groups->rowCount() > 0;
+    m_ui->showGroupButton->setEnabled(groupSelected);
+    m_ui->retryGroupButton->setEnabled(canRetry && groupSelected);
+    m_ui->copyLogButton->setEnabled(m_ui->logView->selectionModel()->hasSelection());
     const bool editable = m_detailsId >= 0 && !m_ui->payloadEdit->isReadOnly();
     m_ui->retryEditedButton->setEnabled(canRetry && editable);
 }
@@ -622,7 +843,7 @@ void RunPanel::updateShownLabel()
     const int total = m_model->rowCount();
     const QLocale locale;
     m_ui->shownLabel->setText(
-        shown == total ? tr("%1 items").arg(locale.toString(total))
+        shown == total ? itemCountText(total)
                        : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total)));
 }
 
@@ -667,7 +888,7 @@ void RunPanel::showDetails()
     if (result.httpStatus)
         title += u" · "_s + tr("HTTP %1").arg(result.httpStatus);
     if (result.attempts)
-        title += u" · "_s + tr("%n attempt(s)", nullptr, result.attempts);
+        title += u" · "_s + tr("attempts: %1").arg(result.attempts);
     m_ui->itemTitleLabel->setText(title);
 
     const bool failure = isFailure(result.status);

@@ -21,6 +21,9 @@ class QSortFilterProxyModel;
 
 namespace sluice {
 
+class EventLog;
+class RowCounter;
+class EventLogModel;
 class FailureGroupModel;
 class TransferStatusModel;
 
@@ -54,6 +57,10 @@ public:
     TransferRun *run() const { return m_run; }
     TransferStatusModel *model() const { return m_model; }
     FailureGroupModel *failureGroups() const { return m_groups; }
+    /// What happened during the runs of this panel (bounded): starts, ends, retries and every
+    /// failed or invalid item with its key, HTTP status and the API's answer.
+    EventLog *eventLog() const { return m_log; }
+    EventLogModel *logModel() const { return m_logModel; }
     /// The filtered, sorted view of model() that the table shows.
     QSortFilterProxyModel *proxyModel() const { return m_proxy; }
     /// Starting, running or paused.
@@ -71,6 +78,10 @@ public:
     /// file cannot be written. The Export action asks for the file and calls this.
     bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const;
 
+    /// Selects item id in the table (clearing a filter that hides it) and shows its details.
+    /// Returns false when the current run has no such item.
+    bool showItem(qint64 id);
+
 Q_SIGNALS:
     void runningChanged(bool running);
 
@@ -83,6 +94,12 @@ private:
     void retryEdited();
     void exportFailedInteractively();
     void retryIds(const QList<qint64> &ids);
+    void retryGroup();
+    void showGroup();
+    void copyLog();
+    void updateLogInfo();
+    void onItemFinished(const ItemResult &result);
+    void onCounted(qint64 rows);
     void onStateChanged(TransferRun::State state);
     void onFinished(TransferRun::Outcome outcome, const QString &message);
     void refresh();
@@ -101,6 +118,9 @@ private:
     TransferStatusModel *m_model = nullptr;
     FailureGroupModel *m_groups = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
+    EventLog *m_log = nullptr;
+    EventLogModel *m_logModel = nullptr;
+    QPointer<RowCounter> m_counter;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;
@@ -110,7 +130,7 @@ private:
     QTimer m_refreshTimer;
     QTimer m_searchDebounce;
     bool m_running = false;
-    bool m_totalKnown = false;
+    qint64 m_countedTotal = -1; ///< the database's exact count for the current run, -1 if none
     qint64 m_detailsId = -1;
     std::optional<TransferRun::Outcome> m_outcome;
 };

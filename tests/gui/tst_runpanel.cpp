@@ -6,6 +6,8 @@
 #include "sqlitefixture.h"
 #include "testsink.h"
 
+#include "log/eventlogmodel.h"
+#include "transfer/failuregroupmodel.h"
 #include "transfer/transferstatusmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -14,12 +16,14 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +50,9 @@ private Q_SLOTS:
     void editedJsonIsSent();
     void cancelMidRun();
     void exportFailedWritesNdjsonAndCsv();
+    void logShowsFailuresAndLeadsToTheItem();
+    void retryOneCauseOnly();
+    void progressTotalIsKnownBeforeTheSourceEnds();
 
 private:
     TransferSpec makeSpec() const;
@@ -214,7 +221,17 @@ void TestRunPanel::failuresFilterSearchDetailsAndRetryAll()
         child<QLineEdit>("searchEdit")->clear();
         QTRY_COMPARE(m_panel->proxyModel()->rowCount(), Rows);
         clickRow(9);
-        m_panel->grab().save(qEnvironmentVariable("RUNPANEL_GRAB"));
+        // One picture per details tab: name.png, name-failuresTab.png, name-logTab.png.
+        const QString grab = qEnvironmentVariable("RUNPANEL_GRAB");
+        m_panel->grab().save(grab);
+        auto *tabs = child<QTabWidget>("detailsTabs");
+        for (const char *tab : {"failuresTab", "logTab"}) {
+            tabs->setCurrentWidget(child<QWidget>(tab));
+            QString name = grab;
+            name.insert(name.lastIndexOf(u'.'), u'-' + QLatin1String(tab));
+            m_panel->grab().save(name);
+        }
+        tabs->setCurrentIndex(0);
     }
 
     // The API recovers: retry all failed.
@@ -349,3 +366,135 @@ void TestRunPanel::exportFailedWritesNdjsonAndCsv()
 
 QTEST_MAIN(TestRunPanel)
 #include "tst_runpanel.moc"
+
+void TestRunPanel::logShowsFailuresAndLeadsToTheItem()
+{
+    new QAbstractItemModelTester(m_panel->logModel(),
+                                 QAbstractItemModelTester::FailureReportingMode::QtTest, m_panel);
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.jsonId.toInt() % 50 == 0) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral("{\"error\":\"value out of range\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    const int failed = Rows / 50;
+    EventLogModel *log = m_panel->logModel();
+    // Started, one line per failed item, finished.
+    QTRY_COMPARE(log->rowCount(), failed + 2);
+    QCOMPARE(log->index(0).data(EventLogModel::SeverityRole).toInt(),
+             int(EventLog::Severity::Info));
+    QVERIFY(log->index(0).data(EventLogModel::TextRole).toString().contains(u"/items"_s));
+    QSet<QString> keys;
+    for (int row = 1; row <= failed; ++row) {
+        const QModelIndex index = log->index(row);
+        QCOMPARE(index.data(EventLogModel::SeverityRole).toInt(), int(EventLog::Severity::Error));
+        QCOMPARE(index.data(EventLogModel::HttpStatusRole).toInt(), 422);
+        const QString key = index.data(EventLogModel::KeyRole).toString();
+        keys.insert(key);
+        const QString text = index.data(EventLogModel::TextRole).toString();
+        QVERIFY2(text.contains(key) && text.contains(u"422"_s)
+                     && text.contains(u"value out of range"_s),
+                 qPrintable(text));
+    }
+    QCOMPARE(keys,
+             (QSet<QString> {u"sensor-50"_s, u"sensor-100"_s, u"sensor-150"_s, u"sensor-200"_s,
+                             u"sensor-250"_s, u"sensor-300"_s}));
+    const QString last = log->index(failed + 1).data(EventLogModel::TextRole).toString();
+    QVERIFY2(last.contains(u"294 delivered"_s) && last.contains(u"6 failed"_s), qPrintable(last));
+
+    // Filtered to Delivered, the failed item is hidden; activating its log line shows it.
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Delivered")));
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), Rows - failed);
+    auto *tabs = child<QTabWidget>("detailsTabs");
+    tabs->setCurrentWidget(child<QWidget>("logTab"));
+    auto *view = child<QListView>("logView");
+    view->setFocus();
+    view->setCurrentIndex(log->index(2));
+    const QString key = log->index(2).data(EventLogModel::KeyRole).toString();
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(combo->currentIndex(), 0);
+    QCOMPARE(tabs->currentWidget(), child<QWidget>("itemTab"));
+    QVERIFY(child<QLabel>("itemTitleLabel")->text().contains(key));
+    QVERIFY(child<QPlainTextEdit>("responseEdit")->toPlainText().contains(u"value out of range"_s));
+
+    // Clear empties it; the next run logs afresh.
+    tabs->setCurrentWidget(child<QWidget>("logTab"));
+    QTest::mouseClick(child<QPushButton>("clearLogButton"), Qt::LeftButton);
+    QTRY_COMPARE(log->rowCount(), 0);
+    QVERIFY(!child<QPushButton>("clearLogButton")->isEnabled());
+}
+
+void TestRunPanel::retryOneCauseOnly()
+{
+    // Two causes: 5 items rejected with 409, 30 with 503. Only the 503 group is retried.
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        const int id = r.jsonId.toInt();
+        if (id % 60 == 0) {
+            reply.status = 409;
+            reply.body = QByteArrayLiteral("{\"error\":\"duplicate id\"}");
+        } else if (id % 10 == 0) {
+            reply.status = 503;
+            reply.body = QByteArrayLiteral("{\"error\":\"busy\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    FailureGroupModel *groups = m_panel->failureGroups();
+    new QAbstractItemModelTester(groups, QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_panel);
+    QTRY_COMPARE(groups->rowCount(), 2);
+    // Largest group first.
+    QCOMPARE(groups->index(0, FailureGroupModel::Count).data(FailureGroupModel::CountRole).toInt(),
+             25);
+    QCOMPARE(groups->index(1, FailureGroupModel::Count).data(FailureGroupModel::CountRole).toInt(),
+             5);
+
+    child<QTabWidget>("detailsTabs")->setCurrentWidget(child<QWidget>("failuresTab"));
+    auto *table = child<QTableView>("groupsTable");
+    auto *retryGroup = child<QPushButton>("retryGroupButton");
+    QVERIFY(!retryGroup->isEnabled());
+    const QModelIndex busy = groups->index(0, FailureGroupModel::Message);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(busy).center());
+    QVERIFY(retryGroup->isEnabled());
+
+    // "Show these items" filters the table to that cause.
+    QTest::mouseClick(child<QPushButton>("showGroupButton"), Qt::LeftButton);
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 25);
+
+    m_sink.setHandler(nullptr);
+    const int before = m_sink.requestCount();
+    QTest::mouseClick(retryGroup, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->model()->count(ItemStatus::Delivered), Rows - 5, Timeout);
+    QTRY_VERIFY(!m_panel->isRunning());
+    QCOMPARE(m_sink.requestCount() - before, 25);
+    QCOMPARE(m_panel->model()->count(ItemStatus::Failed), 5);
+    QTRY_COMPARE(groups->rowCount(), 1);
+    QVERIFY(
+        groups->index(0, FailureGroupModel::Message).data().toString().contains(u"duplicate"_s));
+}
+
+void TestRunPanel::progressTotalIsKnownBeforeTheSourceEnds()
+{
+    // Slow enough that the source is still being read when SQLite's count arrives.
+    m_sink.setDefaultDelayMs(15);
+    m_panel->setSpecProvider([this] {
+        TransferSpec spec = makeSpec();
+        spec.run.chunkSize = 10;
+        spec.run.concurrency = 2;
+        return std::optional<TransferSpec>(spec);
+    });
+    QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
+    auto *bar = child<QProgressBar>("progressBar");
+    QTRY_COMPARE_WITH_TIMEOUT(bar->maximum(), Rows, Timeout);
+    QVERIFY(m_panel->isRunning());
+    QVERIFY2(!m_panel->run()->isSourceDone(),
+             "the total came from the source's end, not the count");
+    QVERIFY(bar->format().endsWith(QLocale().toString(Rows)));
+    m_panel->cancelAction()->trigger();
+    QTRY_VERIFY(!m_panel->isRunning());
+}

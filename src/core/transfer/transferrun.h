@@ -96,6 +96,9 @@ public:
     int retry(const QList<sluice::Item> &items);
 
     State state() const { return m_state; }
+    /// The source has been read to its end (or will not be read further: cancelled or
+    /// failed); counts().read is then the number of items of this run.
+    bool isSourceDone() const { return m_sourceDone; }
     RunCounts counts() const;
     /// Seconds since start(), frozen when the run finishes.
     double elapsedSeconds() const;
