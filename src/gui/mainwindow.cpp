@@ -87,6 +87,13 @@ MainWindow::MainWindow(QWidget *parent)
                               "<code>sluice run FILE.json</code>.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+    connect(m_ui->actionDemoReliable, &QAction::triggered, this,
+            [this] { pointTargetAtDemoApi(QString()); });
+    connect(m_ui->actionDemoFlaky, &QAction::triggered, this,
+            [this] { pointTargetAtDemoApi(QStringLiteral("flaky/30/")); });
+    connect(m_ui->actionDemoRejecting, &QAction::triggered, this,
+            [this] { pointTargetAtDemoApi(QStringLiteral("fail/422/")); });
+    m_ui->menuDemo->setEnabled(false); // until the built-in API listens
     for (int i = 0; i < m_ui->tabs->count(); ++i)
         m_ui->tabs->widget(i)->setAccessibleName(m_ui->tabs->tabText(i).remove(u'&'));
 
@@ -94,7 +101,10 @@ MainWindow::MainWindow(QWidget *parent)
     wireRun();
     connect(m_demoApi, &BuiltInDemoApi::started, this, [this](quint16 port) {
         statusBar()->showMessage(
-            tr("Built-in demo API listening on http://127.0.0.1:%1/").arg(port));
+            tr("Built-in demo API listening on http://127.0.0.1:%1/ (Help > Demo API Target "
+               "makes it fail on purpose)")
+                .arg(port));
+        m_ui->menuDemo->setEnabled(true);
         applyExampleUrl();
     });
     connect(m_demoApi, &BuiltInDemoApi::failed, this, [this](const QString &message) {
@@ -336,6 +346,32 @@ void MainWindow::openExample()
         return;
     m_isExample = true;
     applyExampleUrl();
+}
+
+void MainWindow::pointTargetAtDemoApi(const QString &route)
+{
+    if (m_demoApi->port() == 0)
+        return;
+    // Keep the collection and endpoint of a URL that already points at the demo API (with or
+    // without a failure route); anything else becomes the demo's generic collection.
+    static const QRegularExpression demoUrl(
+        QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/(?:(?:flaky|fail)/\\d+/)?(.*)$"));
+    TargetSpec target = m_ui->targetPanel->target();
+    const QRegularExpressionMatch match = demoUrl.match(target.url);
+    QString path = match.hasMatch() ? match.captured(1) : QString();
+    if (path.isEmpty())
+        path = QStringLiteral("items/_doc");
+    target.url = QStringLiteral("http://127.0.0.1:%1/").arg(m_demoApi->port()) + route + path;
+    m_ui->targetPanel->setTarget(target, m_ui->targetPanel->run());
+    m_ui->transformPanel->setUrlTemplate(target.url);
+    markModified();
+    m_ui->tabs->setCurrentWidget(m_ui->targetPanel);
+    QString what = tr("every item is stored");
+    if (route.startsWith(QLatin1String("flaky")))
+        what = tr("30 % of requests fail with 503 Service Unavailable; retries usually pass");
+    else if (route.startsWith(QLatin1String("fail")))
+        what = tr("every item fails with 422 Unprocessable Entity");
+    statusBar()->showMessage(tr("Target: %1 (%2). Press F5 to run.").arg(target.url, what));
 }
 
 void MainWindow::applyExampleUrl()

@@ -61,6 +61,8 @@ private:
     void wireRun();
     void restoreLayout();
     void applyExampleUrl();
+    /// Points the target at the built-in demo API; route is "", "flaky/30/" or "fail/422/".
+    void pointTargetAtDemoApi(const QString &route);
     QString previewPassword() const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;

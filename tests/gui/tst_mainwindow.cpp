@@ -3,10 +3,18 @@
 // built-in demo API; open, edit, save and reopen a transfer file; unsaved changes.
 
 #include "mainwindow.h"
+#include "runpanel.h"
 #include "targetpanel.h"
 
+#include "log/eventlogmodel.h"
+#include "transfer/failuregroupmodel.h"
+#include "transfer/transferstatusmodel.h"
+
+#include <QAction>
 #include <QApplication>
 #include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -27,6 +35,7 @@ private Q_SLOTS:
     void saveAndReopenRoundTrip();
     void editingMarksTheWindowModified();
     void brokenFileIsReportedAndNothingChanges();
+    void breakTheExampleSeeWhyAndRetry();
 
 private:
     QTemporaryDir m_dir;
@@ -55,7 +64,10 @@ void TestMainWindow::firstStartOpensTheExampleOnTheBuiltInApi()
              QStringLiteral("2024-01-01"));
     // Once the built-in API listens, the example points at it (whatever port it got).
     QTRY_VERIFY(window.statusBar()->currentMessage().contains(QLatin1String("demo API listening")));
-    const QString port = window.statusBar()->currentMessage().section(u':', -1).remove(u'/');
+    const QString port = QRegularExpression(QStringLiteral("127\\.0\\.0\\.1:(\\d+)/"))
+                             .match(window.statusBar()->currentMessage())
+                             .captured(1);
+    QVERIFY(!port.isEmpty());
     QTRY_COMPARE(window.currentSpec().target.url,
                  QStringLiteral("http://127.0.0.1:%1/sensors/_doc").arg(port));
     QVERIFY(!window.isModified());
@@ -136,6 +148,66 @@ void TestMainWindow::brokenFileIsReportedAndNothingChanges()
     QVERIFY(!window.openFile(file));
     QCOMPARE(window.currentSpec().query, before.query);
     QVERIFY(window.currentFile() != file);
+}
+
+void TestMainWindow::breakTheExampleSeeWhyAndRetry()
+{
+    // The "done when" of the desktop app: run the example, break it, see why, retry.
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QAction *>(QStringLiteral("actionOpenExample"))->trigger();
+    QVERIFY(window.currentFile().endsWith(QLatin1String("sensors-to-demo-api.json")));
+    auto *rejecting = window.findChild<QAction *>(QStringLiteral("actionDemoRejecting"));
+    QVERIFY(rejecting);
+    QTRY_VERIFY(rejecting->isEnabled()); // once the built-in API listens
+    rejecting->trigger();
+    QVERIFY2(window.currentSpec().target.url.contains(QLatin1String("/fail/422/sensors/_doc")),
+             qPrintable(window.currentSpec().target.url));
+    QVERIFY(window.isModified());
+
+    auto *run = window.findChild<RunPanel *>();
+    QVERIFY(run);
+    const int items = 240; // the example's rows since 2024-01-01
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY(run->run());
+    QTRY_COMPARE_WITH_TIMEOUT(run->run()->state(), TransferRun::State::Finished, 30000);
+    QCOMPARE(run->model()->count(ItemStatus::Failed), items);
+    // Why: one cause, with the API's own words, in the groups, the log and the item.
+    QTRY_COMPARE(run->failureGroups()->rowCount(), 1);
+    QCOMPARE(run->failureGroups()
+                 ->index(0, FailureGroupModel::Count)
+                 .data(FailureGroupModel::CountRole)
+                 .toInt(),
+             items);
+    QVERIFY(run->failureGroups()
+                ->index(0, FailureGroupModel::Status)
+                .data()
+                .toString()
+                .contains(QLatin1String("422")));
+    QTRY_COMPARE(run->logModel()->rowCount(), items + 2);
+    QVERIFY(run->showItem(run->model()->idAt(0)));
+    QVERIFY(window.findChild<QPlainTextEdit *>(QStringLiteral("responseEdit"))
+                ->toPlainText()
+                .contains(QLatin1String("rejected by the demo API")));
+
+    // A flaky API: some items fail even after the automatic retries; Retry all failed
+    // (Ctrl+R) until every item is delivered.
+    window.findChild<QAction *>(QStringLiteral("actionDemoFlaky"))->trigger();
+    QVERIFY(window.currentSpec().target.url.contains(QLatin1String("/flaky/30/sensors/_doc")));
+    QTest::keyClick(&window, Qt::Key_F5);
+    QTRY_COMPARE_WITH_TIMEOUT(run->run()->state(), TransferRun::State::Finished, 30000);
+    QCOMPARE(run->model()->count(ItemStatus::Delivered) + run->model()->count(ItemStatus::Failed),
+             items);
+    for (int round = 0; round < 10 && run->model()->count(ItemStatus::Failed) > 0; ++round) {
+        QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(run->run()->state(), TransferRun::State::Finished, 30000);
+    }
+    QCOMPARE(run->model()->count(ItemStatus::Delivered), items);
+    // Back to the reliable endpoint: the example's own URL again.
+    window.findChild<QAction *>(QStringLiteral("actionDemoReliable"))->trigger();
+    QVERIFY(window.currentSpec().target.url.endsWith(QLatin1String("/sensors/_doc")));
+    QVERIFY(!window.currentSpec().target.url.contains(QLatin1String("flaky")));
 }
 
 QTEST_MAIN(TestMainWindow)
