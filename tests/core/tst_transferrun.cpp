@@ -75,6 +75,8 @@ private Q_SLOTS:
     void retryFailedItemsAfterTheRun();
     void retryWithAnEditedPayload();
     void retryAfterCancel();
+    void retargetSendsRetriesToTheFixedTarget();
+    void retargetRefusesWhatItCannotKeep();
 
 private:
     TransferSpec makeSpec(int rows, const QString &path = QStringLiteral("/items"));
@@ -508,6 +510,99 @@ void TestTransferRun::retryAfterCancel()
     QCOMPARE(run.counts().delivered, run.counts().read);
     for (int n : m_sink.countById())
         QVERIFY(n >= 1);
+}
+
+void TestTransferRun::retargetSendsRetriesToTheFixedTarget()
+{
+    m_sink.clear();
+    m_sink.setDefaultDelayMs(0);
+    // /wrong rejects everything; /items stores. The steward fixes the URL and a header.
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.path.startsWith(QLatin1String("/wrong"))) {
+            reply.status = 404;
+            reply.body = QByteArrayLiteral(R"({"error":"no such index"})");
+        }
+        return reply;
+    });
+    TransferSpec spec = makeSpec(30, QStringLiteral("/wrong/{{id}}"));
+    spec.run.maxRetries = 0;
+    RunOptions options;
+    options.environment = [](const QString &name) -> std::optional<QString> {
+        if (name == QLatin1String("API_TOKEN"))
+            return QStringLiteral("Bearer fixed");
+        return std::nullopt;
+    };
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    QString error;
+    QVERIFY(!run.retarget(spec.target, spec.run, &error)); // not before it finished
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(run.counts().failed, 30);
+    QCOMPARE(rec.results.value(0).url, m_sink.url(QStringLiteral("/wrong/1")).toString());
+
+    TargetSpec fixed = spec.target;
+    fixed.url = m_sink.url(QStringLiteral("/items")).toString();
+    fixed.headersEnv.append({QStringLiteral("Authorization"), QStringLiteral("API_TOKEN")});
+    RunSpec runSpec = spec.run;
+    runSpec.concurrency = 3;
+    QVERIFY2(run.retarget(fixed, runSpec, &error), qPrintable(error));
+    QCOMPARE(run.spec().target, fixed);
+    QCOMPARE(run.spec().run.concurrency, 3);
+
+    QList<Item> again;
+    for (const ItemResult &r : std::as_const(rec.results))
+        again.append(Item {r.id, r.key, r.payload, r.url, {}});
+    const int before = m_sink.requestCount();
+    rec.outcome.reset();
+    QCOMPARE(run.retry(again), 30);
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(run.counts().delivered, 30);
+    const QList<TestSink::Request> requests = m_sink.requests().mid(before);
+    QCOMPARE(requests.size(), 30);
+    for (const TestSink::Request &r : requests) {
+        QCOMPARE(r.path, QStringLiteral("/items")); // not the URL resolved from the old template
+        QCOMPARE(r.header("Authorization"), QByteArray("Bearer fixed"));
+    }
+    QVERIFY(m_sink.peakInFlight() <= 3);
+    m_sink.setHandler(nullptr);
+}
+
+void TestTransferRun::retargetRefusesWhatItCannotKeep()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    TransferSpec spec = makeSpec(5);
+    TransferRun run(spec);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+
+    QString error;
+    TargetSpec templated = spec.target;
+    templated.url = m_sink.url().toString() + QStringLiteral("items/{{id}}");
+    QVERIFY(!run.retarget(templated, spec.run, &error));
+    QVERIFY2(error.startsWith(QLatin1String("target.url:")) && error.contains(u"placeholders"),
+             qPrintable(error));
+
+    TargetSpec broken = spec.target;
+    broken.url = QStringLiteral("ftp://127.0.0.1/x");
+    QVERIFY(!run.retarget(broken, spec.run, &error));
+    QVERIFY2(error.contains(QLatin1String("target.url")), qPrintable(error));
+
+    TargetSpec secret = spec.target;
+    secret.headersEnv.append({QStringLiteral("X-Key"), QStringLiteral("SLUICE_TEST_UNSET_VAR")});
+    QVERIFY(!run.retarget(secret, spec.run, &error));
+    QVERIFY2(error.contains(QLatin1String("SLUICE_TEST_UNSET_VAR")), qPrintable(error));
+
+    RunSpec tooMany = spec.run;
+    tooMany.concurrency = 100000;
+    QVERIFY(!run.retarget(spec.target, tooMany, &error));
+    QVERIFY2(error.contains(QLatin1String("run.concurrency")), qPrintable(error));
+    // Nothing changed.
+    QCOMPARE(run.spec().target, spec.target);
+    QCOMPARE(run.spec().run, spec.run);
 }
 
 QTEST_GUILESS_MAIN(TestTransferRun)

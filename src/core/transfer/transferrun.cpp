@@ -90,13 +90,22 @@ bool TransferRun::resolveSecrets(QStringList *errors)
             m_password = *m_options.password;
     }
 
-    m_headers.clear();
+    resolveHeaders(m_spec.target, &m_headers, errors);
+    return errors->isEmpty();
+}
+
+bool TransferRun::resolveHeaders(const TargetSpec &target,
+                                 QList<QPair<QByteArray, QByteArray>> *headers,
+                                 QStringList *errors) const
+{
+    const qsizetype errorsBefore = errors->size();
+    headers->clear();
     bool hasContentType = false;
-    for (const auto &[name, value] : m_spec.target.headers) {
+    for (const auto &[name, value] : target.headers) {
         hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
-        m_headers.append({name.toLatin1(), value.toUtf8()});
+        headers->append({name.toLatin1(), value.toUtf8()});
     }
-    for (const auto &[name, variable] : m_spec.target.headersEnv) {
+    for (const auto &[name, variable] : target.headersEnv) {
         const auto value = m_options.environment(variable);
         if (!value) {
             errors->append(QStringLiteral("target.headersEnv.%1: the environment variable %2 "
@@ -105,12 +114,52 @@ bool TransferRun::resolveSecrets(QStringList *errors)
             continue;
         }
         hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
-        m_headers.append({name.toLatin1(), value->toUtf8()});
+        headers->append({name.toLatin1(), value->toUtf8()});
     }
     if (!hasContentType)
-        m_headers.append(
-            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-    return errors->isEmpty();
+        headers->append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    return errors->size() == errorsBefore;
+}
+
+bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString *error)
+{
+    const auto refuse = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    if (m_state != State::Finished)
+        return refuse(QStringLiteral("the target can change only once the run has finished"));
+    if (target.mode != m_spec.target.mode)
+        return refuse(QStringLiteral("target.mode: a retry sends the way the run did (%1)")
+                          .arg(m_spec.target.mode));
+    if (target.url != m_spec.target.url && target.url.contains(QLatin1String("{{")))
+        return refuse(QStringLiteral("target.url: a URL with {{placeholders}} is made from each "
+                                     "row, and a retry has only the JSON; keep the run's URL "
+                                     "(%1), use one without placeholders, or start a new run")
+                          .arg(m_spec.target.url));
+
+    TransferSpec changed = m_spec;
+    changed.target = target;
+    changed.run.concurrency = run.concurrency;
+    changed.run.maxRetries = run.maxRetries;
+    QStringList errors;
+    for (const SpecError &e : changed.validate()) {
+        if (e.path.startsWith(QLatin1String("target")) || e.path.startsWith(QLatin1String("run")))
+            errors.append(e.toString());
+    }
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (errors.isEmpty())
+        resolveHeaders(target, &headers, &errors);
+    if (!errors.isEmpty())
+        return refuse(errors.join(u'\n'));
+
+    m_spec.target = target;
+    m_spec.run.concurrency = run.concurrency;
+    m_spec.run.maxRetries = run.maxRetries;
+    m_headers = headers;
+    createDispatcher();
+    return true;
 }
 
 void TransferRun::start()
@@ -211,6 +260,8 @@ int TransferRun::retry(const QList<Item> &items)
         m_notDelivered.erase(it);
         Item copy = item;
         copy.error.clear();
+        if (!m_spec.target.url.contains(QLatin1String("{{")))
+            copy.url.clear(); // resolved from an earlier URL template; retarget() replaced it
         accepted.append(std::move(copy));
     }
     if (accepted.isEmpty())

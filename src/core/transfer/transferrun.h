@@ -94,6 +94,13 @@ public:
     /// the same kind of outcome (Completed, or Cancelled if it had been cancelled). Attempts
     /// count on from the earlier ones. Returns how many items were accepted.
     int retry(const QList<sluice::Item> &items);
+    /// Changes where later retry() calls send: the target (URL, method, headers, timeout) and
+    /// the run's concurrency and retries, for a fixed target or credentials. Only for a
+    /// Finished run (nothing in flight). A URL with {{placeholders}} was resolved from each
+    /// row, and rows are not kept: the URL may only change to one without placeholders (or
+    /// stay as it is). The mode cannot change. Returns false with *error naming the field
+    /// when the change is refused; nothing changes then.
+    bool retarget(const TargetSpec &target, const RunSpec &run, QString *error = nullptr);
 
     State state() const { return m_state; }
     /// The source has been read to its end (or will not be read further: cancelled or
@@ -131,6 +138,9 @@ private:
     void setState(State state);
     void finish(Outcome outcome, const QString &message);
     bool resolveSecrets(QStringList *errors);
+    /// Fills headers from target's values and environment variables.
+    bool resolveHeaders(const TargetSpec &target, QList<QPair<QByteArray, QByteArray>> *headers,
+                        QStringList *errors) const;
 
     TransferSpec m_spec;
     RunOptions m_options;
