@@ -18,6 +18,8 @@
 #include <QJsonParseError>
 #include <QListView>
 #include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
@@ -368,6 +370,49 @@ void RunPanel::setRunOptionsProvider(std::function<RunOptions()> provider)
     m_optionsProvider = std::move(provider);
 }
 
+void RunPanel::setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()> provider)
+{
+    m_targetProvider = std::move(provider);
+}
+
+bool RunPanel::chooseRetryTarget()
+{
+    if (!m_targetProvider || !m_run || m_run->state() != TransferRun::State::Finished)
+        return true;
+    const auto [target, run] = m_targetProvider();
+    const TransferSpec &current = m_run->spec();
+    if (target == current.target && run.concurrency == current.run.concurrency
+        && run.maxRetries == current.run.maxRetries)
+        return true;
+
+    QMessageBox box(QMessageBox::Question, tr("The Target Has Changed"),
+                    tr("The target was changed after this run started. Where should the items "
+                       "go?"),
+                    QMessageBox::NoButton, this);
+    box.setInformativeText(
+        tr("Changed target: %1 %2\nThis run's target: %3 %4")
+            .arg(target.method, target.url, current.target.method, current.target.url));
+    QPushButton *changed
+        = box.addButton(tr("Send to the &Changed Target"), QMessageBox::AcceptRole);
+    QPushButton *original = box.addButton(tr("Send to the &Run's Target"), QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(changed);
+    box.exec();
+    if (box.clickedButton() == original)
+        return true;
+    if (box.clickedButton() != changed)
+        return false;
+    QString error;
+    if (!m_run->retarget(target, run, &error)) {
+        showRunError(tr("The items cannot go to the changed target: %1").arg(error));
+        return false;
+    }
+    showRunError({});
+    m_log->append(EventLog::Severity::Info,
+                  tr("Target changed for retries: %1 %2.").arg(target.method, target.url));
+    return true;
+}
+
 bool RunPanel::isRunning() const
 {
     if (!m_run)
@@ -507,6 +552,8 @@ void RunPanel::retryIds(const QList<qint64> &ids)
                           false);
         return;
     }
+    if (!chooseRetryTarget())
+        return;
     const int accepted = m_run->retry(items);
     m_log->append(EventLog::Severity::Info, tr("Sending again: %1.").arg(itemCountText(accepted)));
     refresh();

@@ -52,6 +52,9 @@ public:
     void setSpecProvider(std::function<std::optional<TransferSpec>()> provider);
     /// Called on Start for parameter overrides, passwords and retry timing; optional.
     void setRunOptionsProvider(std::function<RunOptions()> provider);
+    /// Called on a retry after the run finished, for the target as the form shows it now;
+    /// optional. When it differs from the run's, the steward chooses where the items go.
+    void setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()> provider);
 
     /// The current (or last) run; nullptr before the first Start.
     TransferRun *run() const { return m_run; }
@@ -94,6 +97,9 @@ private:
     void retryEdited();
     void exportFailedInteractively();
     void retryIds(const QList<qint64> &ids);
+    /// Before a retry of a finished run: false when the steward cancelled or the changed
+    /// target cannot be used (the reason is shown).
+    bool chooseRetryTarget();
     void retryGroup();
     void showGroup();
     void copyLog();
@@ -114,6 +120,7 @@ private:
     std::unique_ptr<Ui::RunPanel> m_ui;
     std::function<std::optional<TransferSpec>()> m_specProvider;
     std::function<RunOptions()> m_optionsProvider;
+    std::function<std::pair<TargetSpec, RunSpec>()> m_targetProvider;
     QPointer<TransferRun> m_run;
     TransferStatusModel *m_model = nullptr;
     FailureGroupModel *m_groups = nullptr;

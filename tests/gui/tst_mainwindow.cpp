@@ -10,9 +10,11 @@
 #include "transfer/failuregroupmodel.h"
 #include "transfer/transferstatusmodel.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSettings>
@@ -190,6 +192,26 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
     QVERIFY(window.findChild<QPlainTextEdit *>(QStringLiteral("responseEdit"))
                 ->toPlainText()
                 .contains(QLatin1String("rejected by the demo API")));
+
+    // The steward fixes the target and retries only the failed items: asked where they go,
+    // they choose the changed target.
+    window.findChild<QAction *>(QStringLiteral("actionDemoReliable"))->trigger();
+    bool asked = false;
+    QTimer::singleShot(0, this, [&asked] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        for (QAbstractButton *button : box->buttons()) {
+            if (button->text().remove(u'&').contains(QLatin1String("Changed Target"))) {
+                asked = true;
+                button->click();
+            }
+        }
+    });
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(asked);
+    QTRY_COMPARE_WITH_TIMEOUT(run->model()->count(ItemStatus::Delivered), items, 30000);
+    QTRY_COMPARE(run->run()->state(), TransferRun::State::Finished);
+    QVERIFY(!run->run()->spec().target.url.contains(QLatin1String("fail")));
 
     // A flaky API: some items fail even after the automatic retries; Retry all failed
     // (Ctrl+R) until every item is delivered.
