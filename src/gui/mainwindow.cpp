@@ -126,7 +126,14 @@ MainWindow::MainWindow(QWidget *parent)
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // ~QWidget closes the window first: an open cell editor then commits its value and a
+    // panel emits changed() into this half-destroyed window.
+    const QList<QObject *> children = findChildren<QObject *>();
+    for (QObject *child : children)
+        disconnect(child, nullptr, this, nullptr);
+}
 
 void MainWindow::wirePanels()
 {
@@ -182,6 +189,9 @@ void MainWindow::wireRun()
                              tr("<p>Fix these first:</p><ul><li>%1</li></ul>")
                                  .arg(lines.join(QStringLiteral("</li><li>"))));
         return std::nullopt;
+    });
+    run->setTargetProvider([this] {
+        return std::pair {m_ui->targetPanel->target(), m_ui->targetPanel->run()};
     });
     run->setRunOptionsProvider([this] {
         RunOptions options;
