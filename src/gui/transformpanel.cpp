@@ -478,8 +478,7 @@ void TransformPanel::showState(const State &state)
     if (!state.errors.isEmpty()) {
         QStringList shown = state.errors.mid(0, MaxShownErrors);
         if (state.errors.size() > MaxShownErrors)
-            shown.append(
-                tr("… and %n more problem(s)", nullptr, int(state.errors.size() - MaxShownErrors)));
+            shown.append(tr("… and more problems: %1 in all").arg(state.errors.size()));
         m_ui->messageLabel->setText(shown.join(u'\n'));
         palette.setColor(QPalette::WindowText, errorColor(palette));
     } else {
