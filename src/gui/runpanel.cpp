@@ -294,6 +294,15 @@ RunPanel::RunPanel(QWidget *parent)
     connect(m_ui->groupsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunPanel::updateActions);
     connect(m_groups, &QAbstractItemModel::modelReset, this, &RunPanel::updateActions);
+    // The largest cause is current from the start: "Retry this group" works at once.
+    connect(m_groups, &QAbstractItemModel::rowsInserted, this, [this] {
+        QItemSelectionModel *selection = m_ui->groupsTable->selectionModel();
+        if (!selection->currentIndex().isValid())
+            selection->setCurrentIndex(m_groups->index(0, 0),
+                                       QItemSelectionModel::ClearAndSelect
+                                           | QItemSelectionModel::Rows);
+        updateActions();
+    });
     connect(m_groups, &QAbstractItemModel::rowsRemoved, this, &RunPanel::updateActions);
 
     // The log follows its newest entry unless the steward scrolled up to read.
@@ -763,6 +772,9 @@ void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
         showRunError(message);
     refresh();
     showDetails();
+    // Failures and nothing selected: show what went wrong, grouped by cause.
+    if (counts.failed + counts.invalid > 0 && m_detailsId < 0)
+        m_ui->detailsTabs->setCurrentWidget(m_ui->failuresTab);
     if (m_running) {
         m_running = false;
         Q_EMIT runningChanged(false);
@@ -915,8 +927,12 @@ void RunPanel::showDetails()
 {
     const qint64 id = currentId();
     const int row = id >= 0 ? m_model->rowForId(id) : -1;
-    if (id != m_detailsId)
+    if (id != m_detailsId) {
         m_ui->payloadErrorLabel->hide();
+        // Another item chosen: its details are what the steward wants to see.
+        if (row >= 0)
+            m_ui->detailsTabs->setCurrentWidget(m_ui->itemTab);
+    }
     m_detailsId = row >= 0 ? id : -1;
     if (row < 0) {
         m_ui->itemTitleLabel->setText(tr("No item selected."));
