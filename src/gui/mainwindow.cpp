@@ -108,6 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
         applyExampleUrl();
     });
     connect(m_demoApi, &BuiltInDemoApi::failed, this, [this](const QString &message) {
+        m_demoApiFailed = true;
         statusBar()->showMessage(tr("The built-in demo API could not start: %1").arg(message));
     });
     m_demoApi->start();
@@ -220,15 +221,19 @@ void MainWindow::wireRun()
 
 void MainWindow::startWhenReady()
 {
-    if (!m_isExample || m_demoApi->port() != 0) {
+    // The built-in demo API starts with the window (in milliseconds); a transfer that sends
+    // to it must not begin before it listens, whatever file it is.
+    if (m_demoApi->port() != 0 || m_demoApiFailed) {
         m_ui->runPanel->startAction()->trigger();
         return;
     }
     auto *once = new QObject(this);
-    connect(m_demoApi, &BuiltInDemoApi::started, once, [this, once] {
+    const auto start = [this, once] {
         once->deleteLater();
         m_ui->runPanel->startAction()->trigger();
-    });
+    };
+    connect(m_demoApi, &BuiltInDemoApi::started, once, start);
+    connect(m_demoApi, &BuiltInDemoApi::failed, once, start);
 }
 
 QString MainWindow::previewPassword() const

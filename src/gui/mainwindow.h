@@ -38,8 +38,8 @@ public:
     QString currentFile() const { return m_fileName; }
     bool isModified() const { return isWindowModified(); }
 
-    /// Starts the transfer as if Start was pressed, once the built-in demo API listens
-    /// (the example points at it).
+    /// Starts the transfer as if Start was pressed, once the built-in demo API listens or
+    /// could not start (the example, or any file, may send to it).
     void startWhenReady();
 
     bool save();
@@ -70,6 +70,7 @@ private:
     QString m_fileName;
     bool m_isExample = false;
     bool m_loading = false;
+    bool m_demoApiFailed = false;
 };
 
 } // namespace sluice

@@ -286,7 +286,7 @@ RunPanel::RunPanel(QWidget *parent)
     m_ui->groupsTable->horizontalHeader()->setStretchLastSection(true);
     m_ui->groupsTable->horizontalHeader()->setHighlightSections(false);
     m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Count, 60);
-    m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Status, 150);
+    m_ui->groupsTable->horizontalHeader()->resizeSection(FailureGroupModel::Status, 170);
     // Activating a group shows its items: the failed (or invalid) ones, searched by message.
     connect(m_ui->groupsTable, &QAbstractItemView::activated, this, &RunPanel::showGroup);
     connect(m_ui->showGroupButton, &QPushButton::clicked, this, &RunPanel::showGroup);
