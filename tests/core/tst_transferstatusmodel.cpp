@@ -160,6 +160,9 @@ private Q_SLOTS:
     void sparseAndDuplicateIds();
     void rowNumberKeysAreShownNotStored();
     void unknownIdsAreIgnored();
+    void lessThanSortsKeysNaturally_data();
+    void lessThanSortsKeysNaturally();
+    void lessThanByColumnIsTotal();
     void clearResetsEverything();
     void followsARun();
 };
@@ -674,6 +677,80 @@ void TestTransferStatusModel::rowNumberKeysAreShownNotStored()
         QCOMPARE(model.data(model.index(row, Model::Key)).toString(), keys[row]);
         QCOMPARE(model.resultAt(row).key, keys[row]);
     }
+}
+
+void TestTransferStatusModel::lessThanSortsKeysNaturally_data()
+{
+    QTest::addColumn<QString>("left");
+    QTest::addColumn<QString>("right");
+    QTest::addColumn<bool>("less");
+    QTest::newRow("digits by value") << u"9"_s << u"10"_s << true;
+    QTest::newRow("prefix, digits by value") << u"sensor-9"_s << u"sensor-10"_s << true;
+    QTest::newRow("prefix, reversed") << u"sensor-10"_s << u"sensor-9"_s << false;
+    QTest::newRow("leading zeros") << u"sensor-007"_s << u"sensor-8"_s << true;
+    QTest::newRow("text before digits differ") << u"a-2"_s << u"b-1"_s << true;
+    QTest::newRow("shorter first") << u"item"_s << u"item-1"_s << true;
+    QTest::newRow("equal keys: by id") << u"same"_s << u"same"_s << true;
+    QTest::newRow("digits after text") << u"x1y2"_s << u"x1y10"_s << true;
+    QTest::newRow("non-ASCII") << u"Zürich-2"_s << u"Zürich-11"_s << true;
+    QTest::newRow("empty first") << QString() << u"0"_s << true;
+}
+
+void TestTransferStatusModel::lessThanSortsKeysNaturally()
+{
+    QFETCH(QString, left);
+    QFETCH(QString, right);
+    QFETCH(bool, less);
+    Model model;
+    model.addItems({makeItem(0, left), makeItem(1, right)});
+    QCOMPARE(model.lessThan(0, 1, Model::Key), less);
+    QCOMPARE(model.lessThan(1, 0, Model::Key), !less);
+    QCOMPARE(model.lessThan(0, 0, Model::Key), false);
+}
+
+void TestTransferStatusModel::lessThanByColumnIsTotal()
+{
+    Model model;
+    model.setFlushInterval(Never);
+    // Row-number keys ("1".."4") and stored ones mixed.
+    model.addItems(
+        {makeItem(0, u"1"_s), makeItem(1, u"2"_s), makeItem(2, u"k-10"_s), makeItem(3, u"4"_s)});
+    model.setResult(makeResult(0, ItemStatus::Failed, 503, 3, 40, u"HTTP 503: busy"_s));
+    model.setResult(makeResult(1, ItemStatus::Delivered, 201, 1, 7));
+    model.setResult(makeResult(2, ItemStatus::Failed, 422, 1, 12, u"HTTP 422: bad"_s));
+    model.flush();
+    QCOMPARE(model.keyAt(2), u"k-10"_s);
+    QCOMPARE(model.keyAt(0), u"1"_s);
+    QCOMPARE(model.errorAt(2), u"HTTP 422: bad"_s);
+    QVERIFY(model.errorAt(1).isEmpty());
+    QVERIFY(model.errorAt(99).isEmpty());
+
+    // The order of each column agrees with its SortRole value, ties broken by id.
+    for (int column = 0; column < Model::ColumnCount; ++column) {
+        for (int a = 0; a < 4; ++a) {
+            for (int b = 0; b < 4; ++b) {
+                const QVariant va = model.index(a, column).data(Model::SortRole);
+                const QVariant vb = model.index(b, column).data(Model::SortRole);
+                bool expected = false;
+                if (column == Model::Key) {
+                    // Digits first, then letters (by code unit): "1" < "2" < "4" < "k-10".
+                    expected = va.toString() < vb.toString() || (va == vb && a < b);
+                } else if (va.typeId() == QMetaType::QString) {
+                    expected = va.toString() < vb.toString() || (va == vb && a < b);
+                } else {
+                    expected = va.toLongLong() < vb.toLongLong()
+                        || (va.toLongLong() == vb.toLongLong() && a < b);
+                }
+                QVERIFY2(model.lessThan(a, b, column) == expected,
+                         qPrintable(u"column %1, rows %2 < %3"_s.arg(column).arg(a).arg(b)));
+            }
+        }
+    }
+    // A missing latency (never sent) sorts first.
+    QVERIFY(model.lessThan(3, 1, Model::Latency));
+    // Bad rows do not crash and give a stable answer.
+    QVERIFY(model.lessThan(-1, 2, Model::Key));
+    QVERIFY(!model.lessThan(7, 2, Model::Key));
 }
 
 void TestTransferStatusModel::unknownIdsAreIgnored()

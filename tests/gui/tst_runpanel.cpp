@@ -12,6 +12,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void logShowsFailuresAndLeadsToTheItem();
     void retryOneCauseOnly();
     void progressTotalIsKnownBeforeTheSourceEnds();
+    void sortNaturallyAndKeepTheItemAcrossFilters();
 
 private:
     TransferSpec makeSpec() const;
@@ -499,4 +501,46 @@ void TestRunPanel::progressTotalIsKnownBeforeTheSourceEnds()
     QVERIFY(bar->format().endsWith(QLocale().toString(Rows)));
     m_panel->cancelAction()->trigger();
     QTRY_VERIFY(!m_panel->isRunning());
+}
+
+void TestRunPanel::sortNaturallyAndKeepTheItemAcrossFilters()
+{
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.jsonId.toInt() % 10 == 0)
+            reply.status = 500;
+        return reply;
+    });
+    startAndWaitForFinish();
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), Rows / 10);
+    auto *table = child<QTableView>("itemTable");
+    QHeaderView *header = table->horizontalHeader();
+    // A click on the Key header sorts by number within the text, either way round.
+    const QPoint keyHeader(header->sectionViewportPosition(TransferStatusModel::Key) + 10,
+                           header->height() / 2);
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, keyHeader);
+    QSortFilterProxyModel *proxy = m_panel->proxyModel();
+    const auto keyAt = [proxy](int row) {
+        return proxy->index(row, TransferStatusModel::Key).data().toString();
+    };
+    const Qt::SortOrder order = header->sortIndicatorOrder();
+    const QString first = order == Qt::AscendingOrder ? u"sensor-1"_s : u"sensor-300"_s;
+    const QString second = order == Qt::AscendingOrder ? u"sensor-2"_s : u"sensor-299"_s;
+    QCOMPARE(keyAt(0), first);
+    QCOMPARE(keyAt(1), second);
+
+    // Pick a failed item, then filter to Failed: it stays selected and shown.
+    const int row = order == Qt::AscendingOrder ? 9 : Rows - 10; // sensor-10 or sensor-290
+    clickRow(row);
+    const QString picked = keyAt(row);
+    QVERIFY(child<QLabel>("itemTitleLabel")->text().contains(picked));
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
+    QTRY_COMPARE(proxy->rowCount(), Rows / 10);
+    QVERIFY(table->selectionModel()->currentIndex().isValid());
+    QCOMPARE(table->selectionModel()->currentIndex().siblingAtColumn(0).data().toString(), picked);
+    QVERIFY(child<QLabel>("itemTitleLabel")->text().contains(picked));
+    // Still sorted by number within the filter.
+    QCOMPARE(keyAt(0), order == Qt::AscendingOrder ? u"sensor-10"_s : u"sensor-300"_s);
+    QCOMPARE(keyAt(1), order == Qt::AscendingOrder ? u"sensor-20"_s : u"sensor-290"_s);
 }

@@ -133,6 +133,120 @@ QString TransferStatusModel::keyOf(const Row &row)
     return row.flags & KeyIsRowNumber ? QString::number(row.id + 1) : row.key;
 }
 
+QString TransferStatusModel::keyAt(int row) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return {};
+    return keyOf(m_rows[size_t(row)]);
+}
+
+const QString &TransferStatusModel::errorAt(int row) const
+{
+    static const QString none;
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return none;
+    return failureOf(m_rows[size_t(row)].id).error;
+}
+
+namespace {
+
+/// A key is kept for as long as the table lives. Built by appending (as the transform builds
+/// it) it has spare capacity: "sensor-000123" then takes 80 heap bytes; a copy of exactly its
+/// size takes 48 (measured: 137 -> ~105 model bytes per item at a million items).
+QString tightCopy(const QString &key)
+{
+    if (key.capacity() <= key.size())
+        return key;
+    return QString(key.constData(), key.size());
+}
+
+/// Negative, 0 or positive as a sorts before, with or after b; runs of digits compare by
+/// their value (leading zeros ignored, then length, then digits), everything else by UTF-16
+/// code unit. Allocation-free: a million-row sort calls this ~20 million times.
+int naturalCompare(QStringView a, QStringView b)
+{
+    const auto isDigit = [](QChar c) {
+        return c.unicode() >= u'0' && c.unicode() <= u'9';
+    };
+    qsizetype i = 0;
+    qsizetype j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (isDigit(a[i]) && isDigit(b[j])) {
+            while (i < a.size() && a[i] == u'0')
+                ++i;
+            while (j < b.size() && b[j] == u'0')
+                ++j;
+            qsizetype endA = i;
+            qsizetype endB = j;
+            while (endA < a.size() && isDigit(a[endA]))
+                ++endA;
+            while (endB < b.size() && isDigit(b[endB]))
+                ++endB;
+            if (endA - i != endB - j)
+                return endA - i < endB - j ? -1 : 1;
+            for (; i < endA; ++i, ++j) {
+                if (a[i] != b[j])
+                    return a[i] < b[j] ? -1 : 1;
+            }
+            continue;
+        }
+        if (a[i] != b[j])
+            return a[i] < b[j] ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    if (i < a.size())
+        return 1;
+    if (j < b.size())
+        return -1;
+    return 0;
+}
+
+} // namespace
+
+bool TransferStatusModel::lessThan(int left, int right, int column) const
+{
+    const auto rows = qsizetype(m_rows.size());
+    if (left < 0 || right < 0 || left >= rows || right >= rows)
+        return left < right;
+    const Row &l = m_rows[size_t(left)];
+    const Row &r = m_rows[size_t(right)];
+    int order = 0;
+    switch (column) {
+    case Key:
+        if (l.flags & r.flags & KeyIsRowNumber)
+            order = 0; // the ids below order them
+        else if ((l.flags | r.flags) & KeyIsRowNumber)
+            order = naturalCompare(keyOf(l), keyOf(r));
+        else
+            order = naturalCompare(l.key, r.key);
+        break;
+    case Status:
+        order = int(l.status) - int(r.status);
+        break;
+    case HttpStatus:
+        order = int(l.httpStatus) - int(r.httpStatus);
+        break;
+    case Attempts:
+        order = int(l.attempts) - int(r.attempts);
+        break;
+    case Latency: {
+        const qint64 a = l.flags & HasLatency ? qint64(l.latencyMs) : -1;
+        const qint64 b = r.flags & HasLatency ? qint64(r.latencyMs) : -1;
+        order = a < b ? -1 : (a > b ? 1 : 0);
+        break;
+    }
+    case Error:
+        order = failureOf(l.id).error.compare(failureOf(r.id).error);
+        break;
+    default:
+        break;
+    }
+    if (order != 0)
+        return order < 0;
+    return l.id < r.id;
+}
+
 ItemStatus TransferStatusModel::statusAt(int row) const
 {
     if (row < 0 || size_t(row) >= m_rows.size())
@@ -251,7 +365,7 @@ void TransferStatusModel::addItems(const QList<Item> &items)
         if (isRowNumber(item.key, item.id))
             r.flags |= KeyIsRowNumber;
         else
-            r.key = item.key;
+            r.key = tightCopy(item.key);
         if (!item.isValid()) {
             r.status = ItemStatus::Invalid;
             Failure &failure = m_failures[item.id];

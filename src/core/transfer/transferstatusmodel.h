@@ -92,6 +92,15 @@ public:
     /// id are filled for failed and invalid items only. A default result for a bad row.
     ItemResult resultAt(int row) const;
     ItemStatus statusAt(int row) const;
+    /// The item's key (a row-number key is made on the fly); empty for a bad row.
+    QString keyAt(int row) const;
+    /// The full error of a failed or invalid item; empty otherwise. No copy is made.
+    const QString &errorAt(int row) const;
+    /// Whether row left sorts before row right by column (a Column), without building a
+    /// QVariant: keys in natural order ("sensor-9" before "sensor-10"), statuses in their
+    /// enum order, numbers as numbers, a missing latency first, errors as text. Ties and bad
+    /// rows compare by id, so the order is total and stable.
+    bool lessThan(int left, int right, int column) const;
     /// Ids of the items now in status, in row order. Scans every row.
     QList<qint64> idsWithStatus(ItemStatus status) const;
     /// Rows in status; kept up to date on every change (no scan).
