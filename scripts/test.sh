@@ -39,6 +39,14 @@ build_and_test() {
 }
 
 build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [[ "${CI:-}" == true ]]; then
+  # Benchmarks are not tests, but they must keep building and working: a small smoke run
+  # (it fails when a simulated steward action did not take effect; its figures mean nothing).
+  echo "== benchmark smoke run" >&2
+  cmake --build build --target bench_itemtable -j"$jobs"
+  QT_QPA_PLATFORM=offscreen build/tests/bench/bench_itemtable --items 20000 --chunk 1000 \
+    --min-phase-ms 300 >/dev/null
+fi
 if [[ $sanitize == 1 ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON
