@@ -199,10 +199,12 @@ RunPanel::RunPanel(QWidget *parent)
     m_retryFailedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_retryFailedAction->setToolTip(tr("Send every failed item again (Ctrl+R)"));
     m_retrySelectedAction = new QAction(tr("Retry s&elected"), this);
-    m_retrySelectedAction->setToolTip(tr("Send the selected failed items again"));
+    m_retrySelectedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retrySelectedAction->setToolTip(tr("Send the selected failed items again (Ctrl+Shift+R)"));
     m_exportAction
         = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("E&xport failed…"), this);
-    m_exportAction->setToolTip(tr("Write the failed items to an NDJSON or CSV file"));
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setToolTip(tr("Write the failed items to an NDJSON or CSV file (Ctrl+E)"));
 
     m_ui->startButton->setDefaultAction(m_startAction);
     m_ui->pauseButton->setDefaultAction(m_pauseAction);
@@ -911,6 +913,9 @@ void RunPanel::applyFilter()
     m_searchDebounce.stop();
     auto *proxy = static_cast<ItemFilterProxy *>(m_proxy);
     const qint64 shown = m_detailsId;
+    // The steward may be editing the shown item's JSON: the reset must not lose it.
+    const bool edited = shown >= 0 && m_ui->payloadEdit->document()->isModified();
+    const QString editedText = edited ? m_ui->payloadEdit->toPlainText() : QString();
     if (proxy->setFilter(m_ui->filterCombo->currentData().toInt(),
                          m_ui->searchEdit->text().trimmed())
         && shown >= 0) {
@@ -923,6 +928,11 @@ void RunPanel::applyFilter()
             m_ui->itemTable->selectionModel()->setCurrentIndex(
                 index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             m_ui->itemTable->scrollTo(index);
+            if (edited && m_detailsId == shown) {
+                m_ui->payloadEdit->setPlainText(editedText);
+                m_ui->payloadEdit->document()->setModified(true);
+                updateActions();
+            }
         }
     }
     updateShownLabel();

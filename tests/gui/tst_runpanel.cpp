@@ -293,6 +293,11 @@ void TestRunPanel::editedJsonIsSent()
     edit->selectAll();
     QTest::keyClicks(edit, u"{\"id\": \"7\", \"value\": \"fixed\"}"_s);
     QVERIFY(!child<QLabel>("payloadErrorLabel")->isVisible());
+    // Showing all items again keeps the item selected and the edit.
+    combo->setCurrentIndex(0);
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), Rows);
+    QCOMPARE(edit->toPlainText(), u"{\"id\": \"7\", \"value\": \"fixed\"}"_s);
+    QVERIFY(edit->document()->isModified());
     QTest::mouseClick(retry, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_sink.requestCount(), before + 1, Timeout);
     const QJsonObject sent = QJsonDocument::fromJson(m_sink.requests().constLast().body).object();
