@@ -153,6 +153,20 @@ void MainWindow::wirePanels()
         transform->setUrlTemplate(target->target().url);
         markModified();
     });
+    // Arriving at the Query or Transform step with a local SQLite file and no preview yet
+    // previews at once, so the JSON each row becomes is simply there. A server database is
+    // only queried when the steward asks (Preview rows).
+    connect(m_ui->tabs, &QTabWidget::currentChanged, this, [this, query](int index) {
+        QWidget *tab = m_ui->tabs->widget(index);
+        if (tab != query && tab != m_ui->transformPanel)
+            return;
+        const ConnectionSettings source = m_ui->connectionPanel->settings();
+        if (source.driver != QLatin1String("QSQLITE") || query->hasPreview()
+            || query->query().sql.trimmed().isEmpty()
+            || !QFileInfo::exists(source.resolvedDatabase()))
+            return;
+        query->preview();
+    });
 }
 
 void MainWindow::wireRun()

@@ -69,6 +69,9 @@ public:
     /// preview and drops one that is running.
     void setConnection(const ConnectionSettings &settings, const QString &password);
 
+    /// A preview is running, or the table shows the rows of the last one.
+    bool hasPreview() const { return m_source != nullptr || m_previewShown; }
+
     /// The model the preview table shows (owned by the panel).
     PreviewModel *previewModel() const { return m_model; }
 

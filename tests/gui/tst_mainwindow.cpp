@@ -3,9 +3,11 @@
 // built-in demo API; open, edit, save and reopen a transfer file; unsaved changes.
 
 #include "mainwindow.h"
+#include "querypanel.h"
 #include "runpanel.h"
 #include "targetpanel.h"
 
+#include "db/previewmodel.h"
 #include "log/eventlogmodel.h"
 #include "transfer/failuregroupmodel.h"
 #include "transfer/transferstatusmodel.h"
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void editingMarksTheWindowModified();
     void brokenFileIsReportedAndNothingChanges();
     void breakTheExampleSeeWhyAndRetry();
+    void transformStepPreviewsALocalFileByItself();
 
 private:
     QTemporaryDir m_dir;
@@ -230,6 +233,26 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
     window.findChild<QAction *>(QStringLiteral("actionDemoReliable"))->trigger();
     QVERIFY(window.currentSpec().target.url.endsWith(QLatin1String("/sensors/_doc")));
     QVERIFY(!window.currentSpec().target.url.contains(QLatin1String("flaky")));
+}
+
+void TestMainWindow::transformStepPreviewsALocalFileByItself()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QAction *>(QStringLiteral("actionOpenExample"))->trigger();
+    auto *query = window.findChild<QueryPanel *>();
+    QVERIFY(query);
+    QVERIFY(!query->hasPreview());
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    QTest::keyClick(&window, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(tabs->currentWidget(), window.findChild<QWidget *>(QStringLiteral("transformPanel")));
+    QTRY_COMPARE(query->previewModel()->rowCount(), QueryPanel::PreviewRows);
+    auto *json = window.findChild<QPlainTextEdit *>(QStringLiteral("previewView"));
+    QVERIFY(json);
+    // The first row of the example (id 11, the first measured since 2024-01-01).
+    QTRY_VERIFY2(json->toPlainText().contains(QLatin1String("\"id\": 11")),
+                 qPrintable(json->toPlainText()));
 }
 
 QTEST_MAIN(TestMainWindow)
