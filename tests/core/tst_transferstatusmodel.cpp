@@ -160,6 +160,7 @@ private Q_SLOTS:
     void sparseAndDuplicateIds();
     void rowNumberKeysAreShownNotStored();
     void unknownIdsAreIgnored();
+    void keysAcrossPoolBlocksAndVeryLongKeys();
     void lessThanSortsKeysNaturally_data();
     void lessThanSortsKeysNaturally();
     void lessThanByColumnIsTotal();
@@ -751,6 +752,42 @@ void TestTransferStatusModel::lessThanByColumnIsTotal()
     // Bad rows do not crash and give a stable answer.
     QVERIFY(model.lessThan(-1, 2, Model::Key));
     QVERIFY(!model.lessThan(7, 2, Model::Key));
+}
+
+void TestTransferStatusModel::keysAcrossPoolBlocksAndVeryLongKeys()
+{
+    Model model;
+    // 20,000 keys of 25 to 34 characters fill several 65,536-character blocks; a key longer
+    // than a block's limit and non-ASCII keys go in between.
+    const auto keyFor = [](qint64 id) -> QString {
+        if (id == 777)
+            return QString(70000, u'x') + u"-long"_s;
+        return u"Zürich/station-%1-"_s.arg(id, 6, 10, QChar(u'0')) + QString(int(id % 10), u'é');
+    };
+    for (qint64 first = 0; first < 20000; first += 5000) {
+        QList<Item> items;
+        for (qint64 id = first; id < first + 5000; ++id)
+            items.append(makeItem(id, keyFor(id)));
+        model.addItems(items);
+    }
+    QCOMPARE(model.rowCount(), 20000);
+    for (int row : {0, 1, 777, 2620, 2621, 9999, 19999}) {
+        QCOMPARE(model.keyAt(row), keyFor(row));
+        QCOMPARE(model.data(model.index(row, Model::Key)).toString(), keyFor(row));
+        QCOMPARE(model.resultAt(row).key, keyFor(row));
+    }
+    QVERIFY(model.lessThan(776, 778, Model::Key));
+    QVERIFY(model.lessThan(777, 778, Model::Key) != model.lessThan(778, 777, Model::Key));
+    const QList<Item> retry = model.itemsForRetry({777});
+    QVERIFY(retry.isEmpty()); // queued, not failed
+    model.setResult(makeResult(777, ItemStatus::Failed, 500, 1, 3, u"x"_s, {}, "{}"));
+    model.flush();
+    QCOMPARE(model.itemsForRetry({777}).value(0).key, keyFor(777));
+
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    model.addItems({makeItem(0, u"after-clear"_s)});
+    QCOMPARE(model.keyAt(0), u"after-clear"_s);
 }
 
 void TestTransferStatusModel::unknownIdsAreIgnored()
