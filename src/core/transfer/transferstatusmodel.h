@@ -23,10 +23,10 @@ class TransferRun;
 /// The live item table of a run: one row per item read, in the order the run queued them.
 ///
 /// Built for a million rows. A row holds a compact record (id, key, status, HTTP status,
-/// attempts, latency: 48 bytes plus the key's text); a key that is just the 1-based row
-/// number (the default without a key template) is not stored at all. Error text, response
-/// body, payload, URL and request id are kept only for items that are Failed or Invalid.
-/// Rows are never removed except by clear().
+/// attempts, latency: 24 bytes, the key's text in a shared pool); a key that is just the 1-based
+/// row number (the default without a key template) is not stored at all. Error text, response body,
+/// payload, URL and request id are kept only for items that are Failed or Invalid. Rows are never
+/// removed except by clear().
 ///
 /// Signals are batched (STYLE.md §5): each addItems() call (a chunk) is one row insertion;
 /// value changes only mark rows dirty, and a timer (flushInterval(), default 200 ms, started
