@@ -3,6 +3,8 @@
 // checked cell by cell, and checked for batching (one insertion per chunk, value changes
 // only when flushed). The last test follows a real TransferRun against TestSink.
 
+#include <numeric>
+
 #include <QAbstractItemModelTester>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -164,6 +166,7 @@ private Q_SLOTS:
     void lessThanSortsKeysNaturally_data();
     void lessThanSortsKeysNaturally();
     void lessThanByColumnIsTotal();
+    void keysOutOfRowOrderAreCompared();
     void clearResetsEverything();
     void followsARun();
 };
@@ -788,6 +791,31 @@ void TestTransferStatusModel::keysAcrossPoolBlocksAndVeryLongKeys()
     QCOMPARE(model.rowCount(), 0);
     model.addItems({makeItem(0, u"after-clear"_s)});
     QCOMPARE(model.keyAt(0), u"after-clear"_s);
+}
+
+void TestTransferStatusModel::keysOutOfRowOrderAreCompared()
+{
+    // Keys that follow the row order need no comparison; one out of order anywhere, later
+    // included, and every comparison reads the keys again. Both must sort the same.
+    Model model;
+    model.addItems({makeItem(0, u"a-1"_s), makeItem(1, u"a-2"_s), makeItem(2, u"a-10"_s)});
+    const auto order = [&model] {
+        QList<int> rows(model.rowCount());
+        std::iota(rows.begin(), rows.end(), 0);
+        std::stable_sort(rows.begin(), rows.end(),
+                         [&model](int l, int r) { return model.lessThan(l, r, Model::Key); });
+        return rows;
+    };
+    QCOMPARE(order(), (QList<int> {0, 1, 2}));
+    QVERIFY(!model.lessThan(2, 0, Model::Key));
+    model.addItems({makeItem(3, u"a-3"_s), makeItem(4, u"a-10"_s)});
+    QCOMPARE(order(), (QList<int> {0, 1, 3, 2, 4}));
+    QVERIFY(model.lessThan(3, 2, Model::Key));
+    QVERIFY(model.lessThan(2, 4, Model::Key)); // equal keys: by id
+    model.clear();
+    model.addItems({makeItem(0, u"b"_s), makeItem(1, u"c"_s)});
+    QVERIFY(model.lessThan(0, 1, Model::Key));
+    QVERIFY(!model.lessThan(1, 0, Model::Key));
 }
 
 void TestTransferStatusModel::unknownIdsAreIgnored()

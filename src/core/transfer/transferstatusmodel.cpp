@@ -90,6 +90,7 @@ void TransferStatusModel::clear()
     beginResetModel();
     std::deque<Row>().swap(m_rows); // clear() may keep a block; a new run starts from nothing
     m_dense = true;
+    m_keysInRowOrder = true;
     m_rowById = {};
     m_failures = {};
     m_keys.clear();
@@ -229,6 +230,16 @@ int naturalCompare(QStringView a, QStringView b)
 
 } // namespace
 
+int TransferStatusModel::compareKeys(const Row &l, const Row &r) const
+{
+    if (l.flags & r.flags & KeyIsRowNumber)
+        return 0; // callers order equal keys by id, which is the same order
+    if ((l.flags | r.flags) & (KeyIsRowNumber | KeyIsLong))
+        return naturalCompare(keyOf(l), keyOf(r));
+    return naturalCompare(m_keys.view(l.keyPosition, l.keyLength),
+                          m_keys.view(r.keyPosition, r.keyLength));
+}
+
 bool TransferStatusModel::lessThan(int left, int right, int column) const
 {
     const auto rows = qsizetype(m_rows.size());
@@ -239,13 +250,9 @@ bool TransferStatusModel::lessThan(int left, int right, int column) const
     int order = 0;
     switch (column) {
     case Key:
-        if (l.flags & r.flags & KeyIsRowNumber)
-            order = 0; // the ids below order them
-        else if ((l.flags | r.flags) & (KeyIsRowNumber | KeyIsLong))
-            order = naturalCompare(keyOf(l), keyOf(r));
-        else
-            order = naturalCompare(m_keys.view(l.keyPosition, l.keyLength),
-                                   m_keys.view(r.keyPosition, r.keyLength));
+        if (m_keysInRowOrder)
+            return left < right;
+        order = compareKeys(l, r);
         break;
     case Status:
         order = int(l.status) - int(r.status);
@@ -405,6 +412,10 @@ void TransferStatusModel::addItems(const QList<Item> &items)
             failure.url = item.url;
         }
         ++m_counts[size_t(r.status)];
+        if (m_keysInRowOrder && m_rows.size() > 1) {
+            const Row &previous = m_rows[m_rows.size() - 2];
+            m_keysInRowOrder = previous.id < r.id && compareKeys(previous, r) <= 0;
+        }
         if (!dense)
             m_rowById.insert(item.id, row);
         ++row;

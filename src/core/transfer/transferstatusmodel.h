@@ -194,6 +194,8 @@ private:
     /// The failure kept for id, or an empty one.
     const Failure &failureOf(qint64 id) const;
     QString keyOf(const Row &row) const;
+    /// Natural order of two rows' keys (negative, 0, positive), reading pooled keys in place.
+    int compareKeys(const Row &l, const Row &r) const;
     void changeStatus(Row &row, ItemStatus status);
     void markDirty(int row, quint8 what);
     static QList<int> rolesFor(quint8 dirty);
@@ -202,6 +204,10 @@ private:
     /// True while every row's id equals its row number (a run's ids are): then no hash is
     /// needed to find a row.
     bool m_dense = true;
+    /// True while each row's key sorts after the previous row's (natural order) and ids
+    /// increase: then sorting by key is sorting by row, and reads no key at all. Usual for
+    /// a query ORDER BY the column the key is made of.
+    bool m_keysInRowOrder = true;
     QHash<qint64, int> m_rowById; ///< only when !m_dense
     QHash<qint64, Failure> m_failures;
     KeyPool m_keys;
