@@ -273,7 +273,8 @@ QWidget *TestAccessibility::panelOf(const QWidget *w) const
 
 void TestAccessibility::showState(int state)
 {
-    const PanelState &s = panelStates().at(state);
+    const QList<PanelState> states = panelStates(); // a new list each call: keep it alive
+    const PanelState &s = states.at(state);
     s.setup(*m_window);
     m_tabs->setCurrentIndex(s.tab);
     settleLayouts();
