@@ -980,10 +980,16 @@ void RunPanel::showDetails()
     const bool failure = isFailure(result.status);
     m_ui->payloadEdit->setReadOnly(!failure);
     m_ui->retryEditedButton->setVisible(failure);
-    m_ui->payloadEdit->setPlaceholderText(
-        failure ? tr("Write the JSON to send for this item.")
-                : tr("The JSON is kept for failed and invalid items only."));
-    m_ui->payloadEdit->setPlainText(failure ? prettyJson(result.payload) : QString());
+    QString placeholder = tr("Write the JSON to send for this item.");
+    if (result.status == ItemStatus::Delivered)
+        placeholder = tr("Delivered earlier: the JSON and the answer are kept for the last %1 "
+                         "delivered items and for every failed one.")
+                          .arg(QLocale().toString(TransferStatusModel::DeliveredDetailsKept));
+    else if (!failure)
+        placeholder = tr("Not sent yet.");
+    m_ui->payloadEdit->setPlaceholderText(placeholder);
+    m_ui->payloadEdit->setPlainText(result.payload.isEmpty() ? QString()
+                                                             : prettyJson(result.payload));
     m_ui->payloadEdit->document()->setModified(false);
     m_ui->itemErrorLabel->setText(result.error);
     m_ui->itemErrorLabel->setVisible(!result.error.isEmpty());

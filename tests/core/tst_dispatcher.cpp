@@ -231,6 +231,9 @@ void TestDispatcher::deliversEveryItemExactlyOnce()
         QVERIFY(!QUuid::fromString(QLatin1String(result.requestId)).isNull());
         QCOMPARE(recorder.statuses.value(result.id),
                  (QList<QPair<ItemStatus, int>> {{ItemStatus::Sending, 1}}));
+        // What was sent and what came back, for a view to show.
+        QCOMPARE(result.payload, payloadFor(result.id));
+        QCOMPARE(result.responseBody, QByteArray(R"({"result":"created"})"));
     }
 
     QCOMPARE(sink.requestCount(), Count);

@@ -163,6 +163,7 @@ private Q_SLOTS:
     void rowNumberKeysAreShownNotStored();
     void unknownIdsAreIgnored();
     void keysAcrossPoolBlocksAndVeryLongKeys();
+    void deliveredDetailsAreKeptForTheNewest();
     void lessThanSortsKeysNaturally_data();
     void lessThanSortsKeysNaturally();
     void lessThanByColumnIsTotal();
@@ -816,6 +817,45 @@ void TestTransferStatusModel::keysOutOfRowOrderAreCompared()
     model.addItems({makeItem(0, u"b"_s), makeItem(1, u"c"_s)});
     QVERIFY(model.lessThan(0, 1, Model::Key));
     QVERIFY(!model.lessThan(1, 0, Model::Key));
+}
+
+void TestTransferStatusModel::deliveredDetailsAreKeptForTheNewest()
+{
+    Model model;
+    model.setFlushInterval(Never);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int total = Model::DeliveredDetailsKept + 50;
+    model.addItems(chunk(0, total));
+    for (int id = 0; id < total; ++id) {
+        model.setResult(makeResult(id, ItemStatus::Delivered, 201, 1, 5, {},
+                                   "{\"ok\":" + QByteArray::number(id) + '}',
+                                   "{\"id\":" + QByteArray::number(id + 1) + '}'));
+    }
+    model.flush();
+    // The oldest 50 are forgotten, the newest kept, with no error.
+    for (int id : {0, 49}) {
+        QVERIFY(model.resultAt(id).payload.isEmpty());
+        QVERIFY(model.index(id, Model::Key).data(Model::ResponseTextRole).toString().isEmpty());
+    }
+    for (int id : {50, total - 1}) {
+        const ItemResult result = model.resultAt(id);
+        QCOMPARE(result.payload, "{\"id\":" + QByteArray::number(id + 1) + '}');
+        QCOMPARE(result.responseBody, "{\"ok\":" + QByteArray::number(id) + '}');
+        QVERIFY(result.error.isEmpty());
+        QCOMPARE(model.index(id, Model::Key).data(Model::PayloadRole).toByteArray(),
+                 result.payload);
+        QCOMPARE(model.index(id, Model::Key).data(Model::ResponseTextRole).toString(),
+                 QString::fromUtf8(result.responseBody));
+    }
+    // Delivered is not retryable, even with its payload kept; the failure API stays empty.
+    QVERIFY(model.itemsForRetry({qint64(total - 1)}).isEmpty());
+    QVERIFY(model.payloadFor(total - 1).isEmpty());
+    QVERIFY(!model.setPayload(total - 1, "{}"));
+    // A new run does not show the previous run's JSON for the same ids.
+    model.clear();
+    model.addItems(chunk(0, total));
+    QVERIFY(model.resultAt(total - 1).payload.isEmpty());
+    QVERIFY(model.resultAt(total - 1).responseBody.isEmpty());
 }
 
 void TestTransferStatusModel::unknownIdsAreIgnored()

@@ -163,6 +163,17 @@ void TestRunPanel::startDeliversEveryItem()
     QCOMPARE(bar->value(), Rows);
     QVERIFY(m_panel->startAction()->isEnabled());
     QVERIFY(!m_panel->cancelAction()->isEnabled());
+    // A delivered item shows the JSON it was sent with and the API's answer, read-only.
+    clickRow(Rows - 1);
+    auto *payload = child<QPlainTextEdit>("payloadEdit");
+    QCOMPARE(QJsonDocument::fromJson(payload->toPlainText().toUtf8())
+                 .object()
+                 .value(u"id"_s)
+                 .toInteger(),
+             Rows);
+    QVERIFY(payload->isReadOnly());
+    QVERIFY(child<QPlainTextEdit>("responseEdit")->toPlainText().contains(u"created"_s));
+    QVERIFY(!child<QPushButton>("retryEditedButton")->isVisible());
 
     // A second Start replaces the run and clears the table.
     TransferRun *first = m_panel->run();

@@ -379,10 +379,14 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     --m_inFlight;
 
     if (isDelivered(response)) {
+        // The payload and the answer go along (shared, not copied): a view may show them.
+        QByteArray payload = std::move(entry.item.payload);
         ItemResult result = resultFor(std::move(entry), ItemStatus::Delivered);
         result.httpStatus = response.httpStatus;
         result.latencyMs = response.latencyMs;
         result.requestId = requestId;
+        result.responseBody = response.body;
+        result.payload = std::move(payload);
         m_outFinished.push_back(std::move(result));
         return;
     }

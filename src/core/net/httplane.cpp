@@ -150,6 +150,10 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
         response.retryAfter = reply->rawHeader(QByteArrayLiteral("Retry-After"));
         if (response.httpStatus >= 300 && response.httpStatus <= 399)
             response.location = reply->rawHeader(QByteArrayLiteral("Location"));
+    } else {
+        // The answer to a delivered item is shown, not analysed: its start is enough.
+        response.body
+            = reply->read(std::min<qint64>(m_config.maxResponseBytes, DeliveredResponseBytes));
     }
 
     --m_managers[static_cast<size_t>(active.manager)].inFlight;

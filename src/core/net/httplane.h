@@ -41,6 +41,8 @@ class HttpLane final : public QObject
 public:
     /// Requests one manager runs at once: Qt 6.4's HTTP/1.1 connections per host and manager.
     static constexpr int MaxPerManager = 6;
+    /// How much of a delivered item's response body is read (a failure's: maxResponseBytes).
+    static constexpr qint64 DeliveredResponseBytes = 4096;
 
     struct Config
     {
@@ -71,7 +73,8 @@ public:
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         qint64 latencyMs = 0;
         QByteArray reasonPhrase; ///< only when not delivered
-        QByteArray body; ///< only when not delivered, at most maxResponseBytes
+        /// At most maxResponseBytes, or DeliveredResponseBytes when delivered.
+        QByteArray body;
         QByteArray retryAfter; ///< the Retry-After header, only when not delivered
         QByteArray location; ///< the Location header of a 3xx answer
     };

@@ -94,6 +94,8 @@ void TransferStatusModel::clear()
     m_rowById = {};
     m_failures = {};
     m_keys.clear();
+    m_delivered = {};
+    std::deque<qint64>().swap(m_deliveredOrder);
     m_longKeys = {};
     m_counts = {};
     std::vector<int>().swap(m_dirtyRows);
@@ -299,13 +301,17 @@ ItemResult TransferStatusModel::resultAt(int row) const
     result.httpStatus = r.httpStatus;
     result.attempts = r.attempts;
     result.latencyMs = r.latencyMs;
-    const auto failure = m_failures.constFind(r.id);
-    if (failure != m_failures.cend()) {
-        result.error = failure->error;
-        result.responseBody = failure->response;
-        result.payload = failure->payload;
-        result.url = failure->url;
-        result.requestId = failure->requestId;
+    const Failure *kept = nullptr;
+    if (const auto failure = m_failures.constFind(r.id); failure != m_failures.cend())
+        kept = &*failure;
+    else if (const auto delivered = m_delivered.constFind(r.id); delivered != m_delivered.cend())
+        kept = &*delivered;
+    if (kept) {
+        result.error = kept->error;
+        result.responseBody = kept->response;
+        result.payload = kept->payload;
+        result.url = kept->url;
+        result.requestId = kept->requestId;
     }
     return result;
 }
@@ -488,6 +494,14 @@ void TransferStatusModel::setResult(const ItemResult &result)
         failure.requestId = result.requestId;
     } else if (result.status == ItemStatus::Delivered) {
         m_failures.remove(result.id);
+        if (!m_delivered.contains(result.id))
+            m_deliveredOrder.push_back(result.id);
+        m_delivered.insert(result.id,
+                           {{}, result.responseBody, result.payload, result.url, result.requestId});
+        while (m_deliveredOrder.size() > size_t(DeliveredDetailsKept)) {
+            m_delivered.remove(m_deliveredOrder.front());
+            m_deliveredOrder.pop_front();
+        }
     }
     markDirty(row, changed);
 }
@@ -647,8 +661,12 @@ QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
     case ErrorTextRole:
         return failureOf(r.id).error;
     case ResponseTextRole:
+        if (r.status == ItemStatus::Delivered)
+            return QString::fromUtf8(m_delivered.value(r.id).response);
         return QString::fromUtf8(failureOf(r.id).response);
     case PayloadRole:
+        if (r.status == ItemStatus::Delivered)
+            return m_delivered.value(r.id).payload;
         return failureOf(r.id).payload;
     default:
         return {};

@@ -25,8 +25,8 @@ class TransferRun;
 /// Built for a million rows. A row holds a compact record (id, key, status, HTTP status,
 /// attempts, latency: 24 bytes, the key's text in a shared pool); a key that is just the 1-based
 /// row number (the default without a key template) is not stored at all. Error text, response body,
-/// payload, URL and request id are kept only for items that are Failed or Invalid. Rows are never
-/// removed except by clear().
+/// payload, URL and request id are kept for items that are Failed or Invalid, and (no error) for
+/// the newest DeliveredDetailsKept delivered ones. Rows are never removed except by clear().
 ///
 /// Signals are batched (STYLE.md §5): each addItems() call (a chunk) is one row insertion;
 /// value changes only mark rows dirty, and a timer (flushInterval(), default 200 ms, started
@@ -61,12 +61,17 @@ public:
         StatusRole, ///< int (ItemStatus)
         ItemIdRole, ///< qint64
         ErrorTextRole, ///< QString, the full error; empty unless Failed or Invalid
-        ResponseTextRole, ///< QString, the last response body as text; failures only
-        PayloadRole, ///< QByteArray, the JSON that would be sent again; failures only
+        /// QString, the last response body as text; failures and recently delivered items
+        ResponseTextRole,
+        /// QByteArray, the JSON sent or to send again; failures and recently delivered items
+        PayloadRole,
     };
     Q_ENUM(Role)
 
     static constexpr int DefaultFlushIntervalMs = 200;
+    /// Delivered items whose payload and response are kept (the newest ones), so that a
+    /// steward can look at what went out without the memory growing with the run.
+    static constexpr int DeliveredDetailsKept = 1000;
 
     explicit TransferStatusModel(QObject *parent = nullptr);
     ~TransferStatusModel() override;
@@ -90,7 +95,8 @@ public:
     int rowForId(qint64 id) const; ///< -1 when the id has no row
     qint64 idAt(int row) const; ///< -1 when row is out of range
     /// Everything the model knows about row's item; error, response, payload, URL and request
-    /// id are filled for failed and invalid items only. A default result for a bad row.
+    /// id are filled for failed and invalid items, and (without an error) for the last
+    /// DeliveredDetailsKept delivered ones. A default result for a bad row.
     ItemResult resultAt(int row) const;
     ItemStatus statusAt(int row) const;
     /// The item's key (a row-number key is made on the fly); empty for a bad row.
@@ -180,7 +186,8 @@ private:
         qsizetype m_used = BlockChars; ///< characters used in the last block
     };
 
-    /// Kept only for Failed and Invalid items.
+    /// What is kept beyond the row: for Failed and Invalid items, and (error empty) for the
+    /// newest delivered ones.
     struct Failure
     {
         QString error;
@@ -211,6 +218,10 @@ private:
     QHash<qint64, int> m_rowById; ///< only when !m_dense
     QHash<qint64, Failure> m_failures;
     KeyPool m_keys;
+    /// Payload, response, URL and request id of the newest delivered items, oldest first in
+    /// m_deliveredOrder.
+    QHash<qint64, Failure> m_delivered;
+    std::deque<qint64> m_deliveredOrder;
     QHash<qint64, QString> m_longKeys; ///< keys longer than a pool block, by id (rare)
     std::array<int, ItemStatusCount> m_counts {};
     std::vector<int> m_dirtyRows; ///< rows with a DirtyMask bit, unordered
