@@ -85,7 +85,7 @@ protected:
             return false;
         if (m_text.isEmpty())
             return true;
-        return m_model->keyAt(sourceRow).contains(m_text, Qt::CaseInsensitive)
+        return m_model->keyContains(sourceRow, m_text, Qt::CaseInsensitive)
             || m_model->errorAt(sourceRow).contains(m_text, Qt::CaseInsensitive);
     }
 

@@ -726,6 +726,11 @@ void TestTransferStatusModel::lessThanByColumnIsTotal()
     model.flush();
     QCOMPARE(model.keyAt(2), u"k-10"_s);
     QCOMPARE(model.keyAt(0), u"1"_s);
+    QVERIFY(model.keyContains(2, u"K-1", Qt::CaseInsensitive));
+    QVERIFY(!model.keyContains(2, u"K-1", Qt::CaseSensitive));
+    QVERIFY(model.keyContains(3, u"4", Qt::CaseSensitive)); // a row-number key
+    QVERIFY(!model.keyContains(3, u"k", Qt::CaseInsensitive));
+    QVERIFY(!model.keyContains(99, u"", Qt::CaseInsensitive));
     QCOMPARE(model.errorAt(2), u"HTTP 422: bad"_s);
     QVERIFY(model.errorAt(1).isEmpty());
     QVERIFY(model.errorAt(99).isEmpty());

@@ -178,6 +178,16 @@ QString TransferStatusModel::keyAt(int row) const
     return keyOf(m_rows[size_t(row)]);
 }
 
+bool TransferStatusModel::keyContains(int row, QStringView text, Qt::CaseSensitivity cs) const
+{
+    if (row < 0 || size_t(row) >= m_rows.size())
+        return false;
+    const Row &r = m_rows[size_t(row)];
+    if (r.flags & (KeyIsRowNumber | KeyIsLong))
+        return keyOf(r).contains(text, cs);
+    return m_keys.view(r.keyPosition, r.keyLength).contains(text, cs);
+}
+
 const QString &TransferStatusModel::errorAt(int row) const
 {
     static const QString none;

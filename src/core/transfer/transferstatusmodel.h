@@ -101,6 +101,8 @@ public:
     ItemStatus statusAt(int row) const;
     /// The item's key (a row-number key is made on the fly); empty for a bad row.
     QString keyAt(int row) const;
+    /// Whether row's key contains text (no copy of a pooled key); false for a bad row.
+    bool keyContains(int row, QStringView text, Qt::CaseSensitivity cs) const;
     /// The full error of a failed or invalid item; empty otherwise. No copy is made.
     const QString &errorAt(int row) const;
     /// Whether row left sorts before row right by column (a Column), without building a
