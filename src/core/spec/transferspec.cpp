@@ -14,6 +14,8 @@
 #include <QSet>
 #include <QUrl>
 
+#include "spec/placeholders.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -98,37 +100,6 @@ QString describe(const QJsonValue &value)
         break;
     }
     return u"nothing"_s;
-}
-
-/// Checks `{{name}}` placeholders: name may have surrounding spaces and is
-/// otherwise a non-empty run without braces. Calls onPlaceholder for every
-/// well-formed one with its position and length, and returns the problems.
-template<typename OnPlaceholder>
-QStringList scanPlaceholders(const QString &text, OnPlaceholder onPlaceholder)
-{
-    QStringList problems;
-    qsizetype from = 0;
-    while (true) {
-        const qsizetype open = text.indexOf(u"{{"_s, from);
-        if (open < 0)
-            break;
-        const qsizetype close = text.indexOf(u"}}"_s, open + 2);
-        if (close < 0) {
-            problems << u"unclosed placeholder "_s + quoted(text.mid(open));
-            break;
-        }
-        const QString inner = text.mid(open + 2, close - open - 2);
-        const QString whole = text.mid(open, close + 2 - open);
-        if (inner.trimmed().isEmpty())
-            problems << u"empty placeholder "_s + quoted(whole);
-        else if (inner.contains(u'{') || inner.contains(u'}'))
-            problems << u"invalid placeholder "_s + quoted(whole)
-                    + u": a column name cannot contain { or }"_s;
-        else
-            onPlaceholder(open, close + 2 - open);
-        from = close + 2;
-    }
-    return problems;
 }
 
 class Parser
@@ -227,7 +198,7 @@ public:
 
     void placeholders(const QString &text, const QString &path)
     {
-        for (const QString &problem : scanPlaceholders(text, [](qsizetype, qsizetype) {}))
+        for (const QString &problem : findPlaceholders(text, nullptr))
             error(path, problem);
     }
 
@@ -358,11 +329,8 @@ public:
     void checkUrl(const QString &url, const QString &path)
     {
         // Placeholders are checked first: with a broken one, what to substitute is unclear.
-        QList<QPair<qsizetype, qsizetype>> spans;
-        const QStringList problems
-            = scanPlaceholders(url, [&spans](qsizetype at, qsizetype length) {
-                  spans.append({at, length});
-              });
+        QList<Placeholder> spans;
+        const QStringList problems = findPlaceholders(url, &spans);
         if (!problems.isEmpty()) {
             for (const QString &problem : problems)
                 error(path, problem);
@@ -370,7 +338,7 @@ public:
         }
         QString concrete = url;
         for (auto it = spans.crbegin(); it != spans.crend(); ++it)
-            concrete.replace(it->first, it->second, u"x"_s);
+            concrete.replace(it->start, it->length, u"x"_s);
         const QUrl parsed(concrete, QUrl::StrictMode);
         if (!parsed.isValid() || parsed.isRelative() || parsed.host().isEmpty()
             || (parsed.scheme() != u"http"_s && parsed.scheme() != u"https"_s)) {

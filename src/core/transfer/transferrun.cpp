@@ -5,6 +5,7 @@
 #include "db/sqlrowreader.h"
 #include "log/logging.h"
 #include "net/dispatcher.h"
+#include "spec/placeholders.h"
 #include "transform/transform.h"
 
 #include <QTimer>
@@ -133,7 +134,7 @@ bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString
     if (target.mode != m_spec.target.mode)
         return refuse(QStringLiteral("target.mode: a retry sends the way the run did (%1)")
                           .arg(m_spec.target.mode));
-    if (target.url != m_spec.target.url && target.url.contains(QLatin1String("{{")))
+    if (target.url != m_spec.target.url && hasPlaceholders(target.url))
         return refuse(QStringLiteral("target.url: a URL with {{placeholders}} is made from each "
                                      "row, and a retry has only the JSON; keep the run's URL "
                                      "(%1), use one without placeholders, or start a new run")
@@ -172,9 +173,7 @@ void TransferRun::start()
     QStringList errors;
     for (const SpecError &e : m_spec.validate())
         errors.append(e.toString());
-    for (auto it = m_options.parameterOverrides.cbegin(); it != m_options.parameterOverrides.cend();
-         ++it)
-        m_spec.query.parameters.insert(it.key(), it.value());
+    m_spec.query.parameters.insert(m_options.parameterOverrides);
     if (errors.isEmpty())
         resolveSecrets(&errors);
     if (!errors.isEmpty()) {
@@ -247,6 +246,9 @@ int TransferRun::retry(const QList<Item> &items)
 {
     if (m_state == State::Idle || m_state == State::Starting || !m_transform)
         return 0;
+    // A URL resolved from an earlier URL template is dropped when retarget() replaced it
+    // with a fixed one.
+    const bool perItemUrl = hasPlaceholders(m_spec.target.url);
     QList<Item> accepted;
     for (const Item &item : items) {
         const auto it = m_notDelivered.constFind(item.id);
@@ -260,8 +262,8 @@ int TransferRun::retry(const QList<Item> &items)
         m_notDelivered.erase(it);
         Item copy = item;
         copy.error.clear();
-        if (!m_spec.target.url.contains(QLatin1String("{{")))
-            copy.url.clear(); // resolved from an earlier URL template; retarget() replaced it
+        if (!perItemUrl)
+            copy.url.clear();
         accepted.append(std::move(copy));
     }
     if (accepted.isEmpty())

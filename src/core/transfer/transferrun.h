@@ -110,6 +110,8 @@ public:
     /// Seconds since start(), frozen when the run finishes.
     double elapsedSeconds() const;
     const ColumnList &columns() const { return m_columns; }
+    /// The transfer as run: with the parameter overrides once started, and the target of
+    /// the last retarget().
     const TransferSpec &spec() const { return m_spec; }
 
 Q_SIGNALS:

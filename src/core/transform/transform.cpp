@@ -14,6 +14,7 @@
 #include <QUrl>
 #include <QUuid>
 
+#include "spec/placeholders.h"
 #include "transform/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
@@ -44,38 +45,19 @@ struct Piece
     bool isColumn = false;
 };
 
-/// Splits text into literal runs and `{{name}}` placeholders (spaces inside the braces are
-/// allowed; the name is a non-empty run without braces). The rules and messages are the
-/// same as TransferSpec's validation. Malformed placeholders are returned as problems and
-/// left in the literal text.
+/// Splits text into literal runs and placeholders (findPlaceholders: the same rules and
+/// messages as TransferSpec's validation). Malformed placeholders are returned as problems
+/// and left in the literal text.
 QStringList splitPlaceholders(QStringView text, QList<Piece> *pieces)
 {
-    QStringList problems;
-    qsizetype from = 0;
+    QList<Placeholder> found;
+    const QStringList problems = findPlaceholders(text, &found);
     qsizetype literalStart = 0;
-    while (true) {
-        const qsizetype open = text.indexOf(u"{{", from);
-        if (open < 0)
-            break;
-        const qsizetype close = text.indexOf(u"}}", open + 2);
-        if (close < 0) {
-            problems << u"unclosed placeholder "_s + quoted(text.sliced(open));
-            break;
-        }
-        const QStringView inner = text.sliced(open + 2, close - open - 2);
-        const QStringView name = inner.trimmed();
-        if (name.isEmpty()) {
-            problems << u"empty placeholder "_s + quoted(text.sliced(open, close + 2 - open));
-        } else if (inner.contains(u'{') || inner.contains(u'}')) {
-            problems << u"invalid placeholder "_s + quoted(text.sliced(open, close + 2 - open))
-                    + u": a column name cannot contain { or }"_s;
-        } else {
-            if (open > literalStart)
-                pieces->append({text.sliced(literalStart, open - literalStart), false});
-            pieces->append({name, true});
-            literalStart = close + 2;
-        }
-        from = close + 2;
+    for (const Placeholder &placeholder : std::as_const(found)) {
+        if (placeholder.start > literalStart)
+            pieces->append({text.sliced(literalStart, placeholder.start - literalStart), false});
+        pieces->append({placeholder.name, true});
+        literalStart = placeholder.start + placeholder.length;
     }
     if (literalStart < text.size())
         pieces->append({text.sliced(literalStart), false});
