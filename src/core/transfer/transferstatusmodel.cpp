@@ -119,6 +119,15 @@ const TransferStatusModel::Failure &TransferStatusModel::failureOf(qint64 id) co
     return failure == m_failures.cend() ? none : *failure;
 }
 
+const TransferStatusModel::Failure &TransferStatusModel::detailsOf(const Row &row) const
+{
+    if (row.status != ItemStatus::Delivered)
+        return failureOf(row.id);
+    static const Failure none;
+    const auto delivered = m_delivered.constFind(row.id);
+    return delivered == m_delivered.cend() ? none : *delivered;
+}
+
 int TransferStatusModel::rowForId(qint64 id) const
 {
     if (m_dense)
@@ -171,6 +180,19 @@ QString TransferStatusModel::keyOf(const Row &row) const
     return m_keys.view(row.keyPosition, row.keyLength).toString();
 }
 
+QStringView TransferStatusModel::keyView(const Row &row, QString *scratch) const
+{
+    if (row.flags & KeyIsRowNumber) {
+        *scratch = QString::number(row.id + 1);
+        return *scratch;
+    }
+    if (row.flags & KeyIsLong) {
+        const auto key = m_longKeys.constFind(row.id);
+        return key == m_longKeys.cend() ? QStringView() : QStringView(*key);
+    }
+    return m_keys.view(row.keyPosition, row.keyLength);
+}
+
 QString TransferStatusModel::keyAt(int row) const
 {
     if (row < 0 || size_t(row) >= m_rows.size())
@@ -182,10 +204,8 @@ bool TransferStatusModel::keyContains(int row, QStringView text, Qt::CaseSensiti
 {
     if (row < 0 || size_t(row) >= m_rows.size())
         return false;
-    const Row &r = m_rows[size_t(row)];
-    if (r.flags & (KeyIsRowNumber | KeyIsLong))
-        return keyOf(r).contains(text, cs);
-    return m_keys.view(r.keyPosition, r.keyLength).contains(text, cs);
+    QString scratch;
+    return keyView(m_rows[size_t(row)], &scratch).contains(text, cs);
 }
 
 const QString &TransferStatusModel::errorAt(int row) const
@@ -246,10 +266,9 @@ int TransferStatusModel::compareKeys(const Row &l, const Row &r) const
 {
     if (l.flags & r.flags & KeyIsRowNumber)
         return 0; // callers order equal keys by id, which is the same order
-    if ((l.flags | r.flags) & (KeyIsRowNumber | KeyIsLong))
-        return naturalCompare(keyOf(l), keyOf(r));
-    return naturalCompare(m_keys.view(l.keyPosition, l.keyLength),
-                          m_keys.view(r.keyPosition, r.keyLength));
+    QString left;
+    QString right;
+    return naturalCompare(keyView(l, &left), keyView(r, &right));
 }
 
 bool TransferStatusModel::lessThan(int left, int right, int column) const
@@ -311,18 +330,12 @@ ItemResult TransferStatusModel::resultAt(int row) const
     result.httpStatus = r.httpStatus;
     result.attempts = r.attempts;
     result.latencyMs = r.latencyMs;
-    const Failure *kept = nullptr;
-    if (const auto failure = m_failures.constFind(r.id); failure != m_failures.cend())
-        kept = &*failure;
-    else if (const auto delivered = m_delivered.constFind(r.id); delivered != m_delivered.cend())
-        kept = &*delivered;
-    if (kept) {
-        result.error = kept->error;
-        result.responseBody = kept->response;
-        result.payload = kept->payload;
-        result.url = kept->url;
-        result.requestId = kept->requestId;
-    }
+    const Failure &kept = detailsOf(r);
+    result.error = kept.error;
+    result.responseBody = kept.response;
+    result.payload = kept.payload;
+    result.url = kept.url;
+    result.requestId = kept.requestId;
     return result;
 }
 
@@ -671,13 +684,9 @@ QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
     case ErrorTextRole:
         return failureOf(r.id).error;
     case ResponseTextRole:
-        if (r.status == ItemStatus::Delivered)
-            return QString::fromUtf8(m_delivered.value(r.id).response);
-        return QString::fromUtf8(failureOf(r.id).response);
+        return QString::fromUtf8(detailsOf(r).response);
     case PayloadRole:
-        if (r.status == ItemStatus::Delivered)
-            return m_delivered.value(r.id).payload;
-        return failureOf(r.id).payload;
+        return detailsOf(r).payload;
     default:
         return {};
     }

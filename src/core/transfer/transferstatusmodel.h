@@ -202,7 +202,13 @@ private:
     bool isKnown(qint64 id) const;
     /// The failure kept for id, or an empty one.
     const Failure &failureOf(qint64 id) const;
+    /// What is kept for row's item: its failure, or for a delivered item its payload and
+    /// response if it is among the newest delivered; else an empty one.
+    const Failure &detailsOf(const Row &row) const;
     QString keyOf(const Row &row) const;
+    /// The row's key without a copy when it is pooled or long; a row-number key is made in
+    /// *scratch, which the view then points into.
+    QStringView keyView(const Row &row, QString *scratch) const;
     /// Natural order of two rows' keys (negative, 0, positive), reading pooled keys in place.
     int compareKeys(const Row &l, const Row &r) const;
     void changeStatus(Row &row, ItemStatus status);
