@@ -458,24 +458,6 @@ void RunPanel::start()
     showRunError({});
     m_ui->payloadEdit->document()->setModified(false);
 
-    // SQLite counts the query's rows exactly (and quickly): the progress bar gets its real
-    // total before the source reaches its end. Other databases only estimate, if at all; the
-    // bar stays busy until the last row is read.
-    delete m_counter;
-    if (spec->source.driver == u"QSQLITE"_s) {
-        QuerySpec query = spec->query;
-        for (auto it = options.parameterOverrides.cbegin(); it != options.parameterOverrides.cend();
-             ++it)
-            query.parameters.insert(it.key(), it.value());
-        m_counter = new RowCounter(spec->source, query, QString(), this);
-        connect(m_counter, &RowCounter::counted, this,
-                [this](qint64 rows, RowCounter::Accuracy accuracy) {
-                    if (accuracy == RowCounter::Accuracy::Exact)
-                        onCounted(rows);
-                });
-        m_counter->start();
-    }
-
     // One multi-arg call: a URL's own "%3A" must not be taken for a placeholder.
     m_log->append(EventLog::Severity::Info,
                   tr("Started: %1 to %2 %3, concurrency %4.")
@@ -488,6 +470,20 @@ void RunPanel::start()
     connect(m_run, &TransferRun::stateChanged, this, &RunPanel::onStateChanged);
     connect(m_run, &TransferRun::finished, this, &RunPanel::onFinished);
     m_run->start();
+
+    // SQLite counts the query's rows exactly (and quickly): the progress bar gets its real
+    // total before the source reaches its end. Other databases only estimate, if at all; the
+    // bar stays busy until the last row is read. The run's spec has the parameter overrides.
+    delete m_counter;
+    if (spec->source.driver == u"QSQLITE"_s) {
+        m_counter = new RowCounter(m_run->spec().source, m_run->spec().query, QString(), this);
+        connect(m_counter, &RowCounter::counted, this,
+                [this](qint64 rows, RowCounter::Accuracy accuracy) {
+                    if (accuracy == RowCounter::Accuracy::Exact)
+                        onCounted(rows);
+                });
+        m_counter->start();
+    }
     refresh();
 }
 
@@ -589,25 +585,31 @@ void RunPanel::retryGroup()
         retryIds(m_groups->ids(index.row()));
 }
 
-bool RunPanel::showItem(qint64 id)
+bool RunPanel::selectInTable(qint64 id, QAbstractItemView::ScrollHint hint)
 {
     const int row = m_model->rowForId(id);
-    if (row < 0)
+    const QModelIndex index
+        = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+    if (!index.isValid())
         return false;
-    QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
-    if (!index.isValid()) {
+    m_ui->itemTable->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_ui->itemTable->scrollTo(index, hint);
+    return true;
+}
+
+bool RunPanel::showItem(qint64 id)
+{
+    if (m_model->rowForId(id) < 0)
+        return false;
+    if (!selectInTable(id, QAbstractItemView::PositionAtCenter)) {
         // A filter hides it: show everything again.
         m_ui->searchEdit->clear();
         m_ui->filterCombo->setCurrentIndex(0);
         applyFilter();
-        index = m_proxy->mapFromSource(m_model->index(row, 0));
+        if (!selectInTable(id, QAbstractItemView::PositionAtCenter))
+            return false;
     }
-    if (!index.isValid())
-        return false;
-    QTableView *table = m_ui->itemTable;
-    table->selectionModel()->setCurrentIndex(
-        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    table->scrollTo(index, QAbstractItemView::PositionAtCenter);
     m_ui->detailsTabs->setCurrentWidget(m_ui->itemTab);
     return true;
 }
@@ -916,24 +918,15 @@ void RunPanel::applyFilter()
     // The steward may be editing the shown item's JSON: the reset must not lose it.
     const bool edited = shown >= 0 && m_ui->payloadEdit->document()->isModified();
     const QString editedText = edited ? m_ui->payloadEdit->toPlainText() : QString();
-    if (proxy->setFilter(m_ui->filterCombo->currentData().toInt(),
-                         m_ui->searchEdit->text().trimmed())
-        && shown >= 0) {
-        // The reset dropped the selection: keep the item whose details are shown, if the
-        // new filter lets it through.
-        const int row = m_model->rowForId(shown);
-        const QModelIndex index
-            = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
-        if (index.isValid()) {
-            m_ui->itemTable->selectionModel()->setCurrentIndex(
-                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-            m_ui->itemTable->scrollTo(index);
-            if (edited && m_detailsId == shown) {
-                m_ui->payloadEdit->setPlainText(editedText);
-                m_ui->payloadEdit->document()->setModified(true);
-                updateActions();
-            }
-        }
+    const bool reset = proxy->setFilter(m_ui->filterCombo->currentData().toInt(),
+                                        m_ui->searchEdit->text().trimmed());
+    // The reset dropped the selection: keep the item whose details are shown, if the new
+    // filter lets it through, with the JSON being edited.
+    if (reset && shown >= 0 && selectInTable(shown, QAbstractItemView::EnsureVisible) && edited
+        && m_detailsId == shown) {
+        m_ui->payloadEdit->setPlainText(editedText);
+        m_ui->payloadEdit->document()->setModified(true);
+        updateActions();
     }
     updateShownLabel();
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include <QAbstractItemView>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -116,6 +117,9 @@ private:
     void showRunError(const QString &message);
     void showStatusMessage(const QString &message, bool isError);
     qint64 currentId() const;
+    /// Selects item id's row in the table and scrolls to it; false when the filter hides it
+    /// or there is no such item.
+    bool selectInTable(qint64 id, QAbstractItemView::ScrollHint hint);
 
     std::unique_ptr<Ui::RunPanel> m_ui;
     std::function<std::optional<TransferSpec>()> m_specProvider;
