@@ -57,4 +57,9 @@ void BuiltInDemoApi::start(quint16 preferredPort)
     });
 }
 
+QString BuiltInDemoApi::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/").arg(m_port ? m_port : PreferredPort);
+}
+
 } // namespace sluice

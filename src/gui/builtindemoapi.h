@@ -25,6 +25,8 @@ public:
     /// -> started(port) or failed(message), in this object's thread. Only the first call counts.
     void start(quint16 preferredPort = PreferredPort);
     quint16 port() const { return m_port; }
+    /// "http://127.0.0.1:<port>/", with the preferred port until it listens.
+    QString baseUrl() const;
 
 Q_SIGNALS:
     void started(quint16 port);

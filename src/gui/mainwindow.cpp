@@ -99,11 +99,11 @@ MainWindow::MainWindow(QWidget *parent)
 
     wirePanels();
     wireRun();
-    connect(m_demoApi, &BuiltInDemoApi::started, this, [this](quint16 port) {
+    connect(m_demoApi, &BuiltInDemoApi::started, this, [this] {
         statusBar()->showMessage(
-            tr("Built-in demo API listening on http://127.0.0.1:%1/ (Help > Demo API Target "
-               "makes it fail on purpose)")
-                .arg(port));
+            tr("Built-in demo API listening on %1 (Help > Demo API Target makes it fail on "
+               "purpose)")
+                .arg(m_demoApi->baseUrl()));
         m_ui->menuDemo->setEnabled(true);
         applyExampleUrl();
     });
@@ -318,9 +318,7 @@ void MainWindow::newTransfer()
         return;
     TransferSpec spec;
     spec.source.driver = QStringLiteral("QSQLITE");
-    spec.target.url
-        = QStringLiteral("http://127.0.0.1:%1/items/_doc")
-              .arg(m_demoApi->port() ? m_demoApi->port() : BuiltInDemoApi::PreferredPort);
+    spec.target.url = m_demoApi->baseUrl() + QStringLiteral("items/_doc");
     m_isExample = false;
     setSpec(spec);
     setCurrentFile({});
@@ -385,14 +383,12 @@ void MainWindow::pointTargetAtDemoApi(const QString &route)
     // without a failure route); anything else becomes the demo's generic collection.
     static const QRegularExpression demoUrl(
         QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/(?:(?:flaky|fail)/\\d+/)?(.*)$"));
-    TargetSpec target = m_ui->targetPanel->target();
-    const QRegularExpressionMatch match = demoUrl.match(target.url);
+    const QRegularExpressionMatch match = demoUrl.match(m_ui->targetPanel->target().url);
     QString path = match.hasMatch() ? match.captured(1) : QString();
     if (path.isEmpty())
         path = QStringLiteral("items/_doc");
-    target.url = QStringLiteral("http://127.0.0.1:%1/").arg(m_demoApi->port()) + route + path;
-    m_ui->targetPanel->setTarget(target, m_ui->targetPanel->run());
-    m_ui->transformPanel->setUrlTemplate(target.url);
+    const QString url = m_demoApi->baseUrl() + route + path;
+    setTargetUrl(url);
     markModified();
     m_ui->tabs->setCurrentWidget(m_ui->targetPanel);
     QString what = tr("every item is stored");
@@ -400,7 +396,7 @@ void MainWindow::pointTargetAtDemoApi(const QString &route)
         what = tr("30 % of requests fail with 503 Service Unavailable; retries usually pass");
     else if (route.startsWith(QLatin1String("fail")))
         what = tr("every item fails with 422 Unprocessable Entity");
-    statusBar()->showMessage(tr("Target: %1 (%2). Press F5 to run.").arg(target.url, what));
+    statusBar()->showMessage(tr("Target: %1 (%2). Press F5 to run.").arg(url, what));
 }
 
 void MainWindow::applyExampleUrl()
@@ -408,20 +404,24 @@ void MainWindow::applyExampleUrl()
     // The example file names the default port; the built-in API may have had to take another.
     if (!m_isExample || m_demoApi->port() == 0)
         return;
-    TargetSpec target = m_ui->targetPanel->target();
     static const QRegularExpression hostPort(QStringLiteral("^http://127\\.0\\.0\\.1:\\d+/"));
-    const QString url
-        = QString(target.url)
-              .replace(hostPort, QStringLiteral("http://127.0.0.1:%1/").arg(m_demoApi->port()));
-    if (url == target.url)
+    const QString current = m_ui->targetPanel->target().url;
+    const QString url = QString(current).replace(hostPort, m_demoApi->baseUrl());
+    if (url == current)
         return;
-    target.url = url;
     const bool modified = isWindowModified();
     m_loading = true;
-    m_ui->targetPanel->setTarget(target, m_ui->targetPanel->run());
-    m_ui->transformPanel->setUrlTemplate(url);
+    setTargetUrl(url);
     m_loading = false;
     setWindowModified(modified);
+}
+
+void MainWindow::setTargetUrl(const QString &url)
+{
+    TargetSpec target = m_ui->targetPanel->target();
+    target.url = url;
+    m_ui->targetPanel->setTarget(target, m_ui->targetPanel->run());
+    m_ui->transformPanel->setUrlTemplate(url);
 }
 
 bool MainWindow::save()

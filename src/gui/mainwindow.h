@@ -61,6 +61,8 @@ private:
     void wireRun();
     void restoreLayout();
     void applyExampleUrl();
+    /// Shows url in the Target form and gives it to the transform panel (no changed()).
+    void setTargetUrl(const QString &url);
     /// Points the target at the built-in demo API; route is "", "flaky/30/" or "fail/422/".
     void pointTargetAtDemoApi(const QString &route);
     QString previewPassword() const;
