@@ -2,6 +2,7 @@
 // The Run panel driven as a steward would: Start, watch the table, filter, search, read a
 // failure, edit its JSON, retry, cancel; against a real SQLite file and TestSink.
 
+#include "requirechild.h"
 #include "runpanel.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
@@ -61,10 +62,7 @@ private:
     template<typename T>
     T *child(const char *name) const
     {
-        auto *w = m_panel->findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
+        return requireChild<T>(m_panel, name);
     }
     void startAndWaitForFinish();
     /// Clicks the table cell of proxy row.

@@ -13,6 +13,7 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include "requirechild.h"
 #include "spec/transferspec.h"
 #include "targetpanel.h"
 
@@ -75,10 +76,7 @@ private:
     template<typename T>
     T *child(const char *name) const
     {
-        T *widget = m_panel->findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no child %s", name);
-        return widget;
+        return requireChild<T>(m_panel.get(), name);
     }
     QWidget *focusedEditor() const { return QApplication::focusWidget(); }
 

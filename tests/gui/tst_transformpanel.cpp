@@ -19,6 +19,7 @@
 #include <QTextLayout>
 
 #include "jsonhighlighter.h"
+#include "requirechild.h"
 #include "transform/transform.h"
 #include "transformpanel.h"
 
@@ -112,10 +113,7 @@ private:
     template<typename T>
     T *child(const char *name) const
     {
-        T *widget = m_panel->findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no child %s", name);
-        return widget;
+        return requireChild<T>(m_panel.get(), name);
     }
     /// Clicks a radio button's indicator (a click past the end of its text misses it).
     void clickRadio(const char *name)
