@@ -6,7 +6,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "db/connectionsettings.h"
+#include "types/connectionsettings.h"
 
 class QLabel;
 

@@ -14,7 +14,7 @@
 #include <QStyledItemDelegate>
 #include <QTableWidgetItem>
 
-#include "db/previewmodel.h"
+#include "models/previewmodel.h"
 #include "db/rowsource.h"
 #include "db/sqlparameters.h"
 #include "sqlhighlighter.h"

@@ -15,8 +15,8 @@
 #include <QVariant>
 #include <QWidget>
 
-#include "db/columninfo.h"
-#include "db/connectionsettings.h"
+#include "types/columninfo.h"
+#include "types/connectionsettings.h"
 #include "db/rowcounter.h"
 #include "spec/transferspec.h"
 

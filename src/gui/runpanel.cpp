@@ -30,11 +30,11 @@
 #include "db/sqlconnection.h"
 #include "jsonhighlighter.h"
 #include "log/eventlog.h"
-#include "log/eventlogmodel.h"
+#include "models/eventlogmodel.h"
 #include "statusdelegate.h"
 #include "transfer/failedwriter.h"
-#include "transfer/failuregroupmodel.h"
-#include "transfer/transferstatusmodel.h"
+#include "models/failuregroupmodel.h"
+#include "models/transferstatusmodel.h"
 
 using namespace Qt::StringLiterals;
 

@@ -6,7 +6,7 @@
 #include <QPalette>
 #include <QStyle>
 
-#include "transfer/transferstatusmodel.h"
+#include "models/transferstatusmodel.h"
 
 namespace sluice {
 

@@ -4,7 +4,7 @@
 #include <QColor>
 #include <QStyledItemDelegate>
 
-#include "transfer/item.h"
+#include "types/item.h"
 
 class QPalette;
 

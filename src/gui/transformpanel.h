@@ -13,9 +13,9 @@
 #include <QVariantList>
 #include <QWidget>
 
-#include "db/columninfo.h"
+#include "types/columninfo.h"
 #include "spec/transferspec.h"
-#include "transfer/item.h"
+#include "types/item.h"
 #include "transform/transform.h"
 
 namespace Ui {

@@ -44,9 +44,9 @@
 #include <QTimer>
 
 #include "runpanel.h"
-#include "transfer/failuregroupmodel.h"
-#include "transfer/item.h"
-#include "transfer/transferstatusmodel.h"
+#include "models/failuregroupmodel.h"
+#include "types/item.h"
+#include "models/transferstatusmodel.h"
 
 using namespace Qt::StringLiterals;
 

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "log/eventlog.h"
-#include "log/eventlogmodel.h"
+#include "models/eventlogmodel.h"
 
 using namespace sluice;
 using namespace Qt::StringLiterals;

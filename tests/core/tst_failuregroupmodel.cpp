@@ -15,7 +15,7 @@
 #include "testsink.h"
 
 #include "spec/transferspec.h"
-#include "transfer/failuregroupmodel.h"
+#include "models/failuregroupmodel.h"
 #include "transfer/transferrun.h"
 
 using namespace sluice;

@@ -17,7 +17,7 @@
 
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
-#include "transfer/transferstatusmodel.h"
+#include "models/transferstatusmodel.h"
 
 using namespace sluice;
 using namespace Qt::StringLiterals;

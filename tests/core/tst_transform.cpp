@@ -13,7 +13,7 @@
 #include <QUrl>
 #include <QUuid>
 
-#include "transform/jsonwriter.h"
+#include "json/jsonwriter.h"
 #include "transform/transform.h"
 
 using namespace Qt::StringLiterals;

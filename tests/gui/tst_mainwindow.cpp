@@ -7,10 +7,10 @@
 #include "runpanel.h"
 #include "targetpanel.h"
 
-#include "db/previewmodel.h"
-#include "log/eventlogmodel.h"
-#include "transfer/failuregroupmodel.h"
-#include "transfer/transferstatusmodel.h"
+#include "models/previewmodel.h"
+#include "models/eventlogmodel.h"
+#include "models/failuregroupmodel.h"
+#include "models/transferstatusmodel.h"
 
 #include <QAbstractButton>
 #include <QAction>

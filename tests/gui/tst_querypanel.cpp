@@ -26,7 +26,7 @@
 #include <QTextLayout>
 #include <QTimeZone>
 
-#include "db/previewmodel.h"
+#include "models/previewmodel.h"
 #include "pgtestserver.h"
 #include "querypanel.h"
 #include "sqlhighlighter.h"

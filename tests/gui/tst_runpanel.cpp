@@ -7,9 +7,9 @@
 #include "sqlitefixture.h"
 #include "testsink.h"
 
-#include "log/eventlogmodel.h"
-#include "transfer/failuregroupmodel.h"
-#include "transfer/transferstatusmodel.h"
+#include "models/eventlogmodel.h"
+#include "models/failuregroupmodel.h"
+#include "models/transferstatusmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

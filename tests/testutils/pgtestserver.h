@@ -6,7 +6,7 @@
 #include <QStringList>
 #include <QVariant>
 
-#include "db/connectionsettings.h"
+#include "types/connectionsettings.h"
 
 namespace sluice {
 

@@ -6,7 +6,7 @@
 #include <QObject>
 #include <QString>
 
-#include "db/connectionsettings.h"
+#include "types/connectionsettings.h"
 #include "spec/transferspec.h"
 
 namespace sluice {

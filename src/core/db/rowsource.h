@@ -5,8 +5,8 @@
 #include <QString>
 #include <QThread>
 
-#include "db/columninfo.h"
-#include "db/connectionsettings.h"
+#include "types/columninfo.h"
+#include "types/connectionsettings.h"
 #include "db/sqlrowreader.h"
 #include "spec/transferspec.h"
 

@@ -3,7 +3,7 @@
 
 #include <QString>
 
-#include "db/connectionsettings.h"
+#include "types/connectionsettings.h"
 
 namespace sluice {
 

@@ -10,8 +10,8 @@
 #include <QString>
 #include <QVariant>
 
-#include "db/columninfo.h"
-#include "db/connectionsettings.h"
+#include "types/columninfo.h"
+#include "types/connectionsettings.h"
 #include "spec/transferspec.h"
 
 class QSqlQuery;

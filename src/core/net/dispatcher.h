@@ -14,7 +14,7 @@
 
 #include "net/httplane.h"
 #include "net/retrypolicy.h"
-#include "transfer/item.h"
+#include "types/item.h"
 
 QT_BEGIN_NAMESPACE
 class QThread;

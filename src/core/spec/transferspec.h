@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "db/connectionsettings.h"
+#include "types/connectionsettings.h"
 
 #include <QJsonObject>
 #include <QJsonValue>

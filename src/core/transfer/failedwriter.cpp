@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "failedwriter.h"
 
-#include "transform/jsonwriter.h"
+#include "json/jsonwriter.h"
 
 namespace sluice {
 

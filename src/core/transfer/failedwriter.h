@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "transfer/item.h"
+#include "types/item.h"
 
 #include <QByteArray>
 #include <QFile>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "db/columninfo.h"
+#include "types/columninfo.h"
 #include "net/retrypolicy.h"
 #include "spec/transferspec.h"
-#include "transfer/item.h"
+#include "types/item.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -15,7 +15,7 @@
 #include <QUuid>
 
 #include "spec/placeholders.h"
-#include "transform/jsonwriter.h"
+#include "json/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
 

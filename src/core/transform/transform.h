@@ -9,9 +9,9 @@
 #include <QStringList>
 #include <QVariant>
 
-#include "db/columninfo.h"
+#include "types/columninfo.h"
 #include "spec/transferspec.h"
-#include "transfer/item.h"
+#include "types/item.h"
 
 namespace sluice {
 

@@ -12,7 +12,7 @@
 #include <QString>
 #include <QTimer>
 
-#include "transfer/item.h"
+#include "types/item.h"
 
 namespace sluice {
 

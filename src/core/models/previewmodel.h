@@ -5,7 +5,7 @@
 #include <QList>
 #include <QVariant>
 
-#include "db/columninfo.h"
+#include "types/columninfo.h"
 
 namespace sluice {
 
