@@ -129,11 +129,6 @@ QColor errorColor(const QPalette &palette)
     return StatusDelegate::statusColor(ItemStatus::Failed, palette);
 }
 
-bool isFailure(ItemStatus status)
-{
-    return status == ItemStatus::Failed || status == ItemStatus::Invalid;
-}
-
 /// Indented JSON when text parses, else the text as it is.
 QString prettyJson(const QByteArray &data)
 {

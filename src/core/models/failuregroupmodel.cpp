@@ -8,18 +8,13 @@
 #include <QJsonValue>
 
 #include "transfer/transferrun.h"
+#include "util/text.h"
 
 using namespace Qt::StringLiterals;
 
 namespace sluice {
 
 namespace {
-
-QString firstLine(const QString &text)
-{
-    const qsizetype end = text.indexOf(u'\n');
-    return (end < 0 ? text : text.left(end)).trimmed();
-}
 
 QString cut(const QString &text)
 {

@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include "transfer/transferrun.h"
+#include "util/text.h"
 
 using namespace Qt::StringLiterals;
 
@@ -42,17 +43,6 @@ template<typename T>
 T clampTo(qint64 value)
 {
     return T(std::clamp<qint64>(value, 0, std::numeric_limits<T>::max()));
-}
-
-QString firstLine(const QString &text)
-{
-    const qsizetype end = text.indexOf(u'\n');
-    return end < 0 ? text : text.left(end).trimmed();
-}
-
-bool isFailure(ItemStatus status)
-{
-    return status == ItemStatus::Failed || status == ItemStatus::Invalid;
 }
 
 } // namespace

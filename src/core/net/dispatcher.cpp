@@ -11,6 +11,7 @@
 
 #include "log/logging.h"
 #include "net/networkerror.h"
+#include "util/text.h"
 
 namespace sluice {
 
@@ -31,17 +32,6 @@ bool isConnectionLevelError(QNetworkReply::NetworkError error)
     return error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
 }
 
-QString firstLine(const QByteArray &body)
-{
-    qsizetype end = body.indexOf('\n');
-    if (end < 0)
-        end = body.size();
-    QString line = QString::fromUtf8(body.constData(), std::min(end, MaxFirstLine)).trimmed();
-    if (end > MaxFirstLine)
-        line += u'…';
-    return line;
-}
-
 QString failureText(const HttpLane::Response &response)
 {
     QString text;
@@ -57,7 +47,7 @@ QString failureText(const HttpLane::Response &response)
                                                       .arg(QString::fromLatin1(response.location));
         }
     }
-    const QString line = firstLine(response.body);
+    const QString line = firstLine(response.body, MaxFirstLine);
     if (!line.isEmpty())
         text += QLatin1String(": ") + line;
     return text;

@@ -1,18 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "placeholders.h"
 
+#include "util/text.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-namespace {
-
-QString quoted(QStringView text)
-{
-    return u'"' + text.toString() + u'"';
-}
-
-} // namespace
 
 QStringList findPlaceholders(QStringView text, QList<Placeholder> *found)
 {

@@ -15,6 +15,7 @@
 #include <QUrl>
 
 #include "spec/placeholders.h"
+#include "util/text.h"
 
 using namespace Qt::StringLiterals;
 
@@ -28,27 +29,6 @@ namespace {
 // as a double again. Below 2^53, toDouble() is exact even for integers the parser
 // kept as qint64, so it alone decides.
 constexpr double MaxSafeInteger = 9007199254740992.0; // 2^53
-
-const QString NameRule = u"letters, digits and _, not starting with a digit"_s;
-
-QString joinPath(const QString &path, const QString &key)
-{
-    return path.isEmpty() ? key : path + u'.' + key;
-}
-
-bool isIdentifier(QStringView name)
-{
-    if (name.isEmpty())
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const char16_t c = name.at(i).unicode();
-        const bool letter = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_';
-        const bool digit = c >= u'0' && c <= u'9';
-        if (!letter && !(digit && i > 0))
-            return false;
-    }
-    return true;
-}
 
 // RFC 9110 "token": the characters a header field name may contain.
 bool isHttpToken(QStringView name)
@@ -73,11 +53,6 @@ bool hasControlCharacters(QStringView value)
             return true;
     }
     return false;
-}
-
-QString quoted(const QString &text)
-{
-    return u'"' + text + u'"';
 }
 
 /// Short description of a JSON value for "..., not X" messages.
@@ -221,7 +196,7 @@ public:
     {
         if (!isIdentifier(name))
             error(path,
-                  quoted(name) + u" is not a valid environment variable name ("_s + NameRule
+                  quoted(name) + u" is not a valid environment variable name ("_s + IdentifierRule.toString()
                       + u')');
     }
 
@@ -276,7 +251,7 @@ public:
         for (auto it = parameters->begin(); it != parameters->end(); ++it) {
             const QString parameterPath = joinPath(parametersPath, it.key());
             if (!isIdentifier(it.key()))
-                error(parameterPath, u"not a valid parameter name ("_s + NameRule + u')');
+                error(parameterPath, u"not a valid parameter name ("_s + IdentifierRule.toString() + u')');
             const QJsonValue value = it.value();
             switch (value.type()) {
             case QJsonValue::String:

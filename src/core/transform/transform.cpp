@@ -16,6 +16,7 @@
 
 #include "spec/placeholders.h"
 #include "json/jsonwriter.h"
+#include "util/text.h"
 
 using namespace Qt::StringLiterals;
 
@@ -25,16 +26,6 @@ namespace {
 
 // How many column names an "unknown column" message lists before it says "...".
 constexpr qsizetype MaxListedColumns = 20;
-
-QString quoted(QStringView text)
-{
-    return u'"' + text.toString() + u'"';
-}
-
-QString joinPath(const QString &path, const QString &key)
-{
-    return path + u'.' + key;
-}
 
 // ---------------------------------------------------------------------------------------
 // Placeholders

@@ -21,6 +21,12 @@ enum class ItemStatus : quint8 {
 };
 inline constexpr int ItemStatusCount = 6;
 
+/// Failed or Invalid: the item is owed to the API and can be retried (after a fix).
+constexpr bool isFailure(ItemStatus status)
+{
+    return status == ItemStatus::Failed || status == ItemStatus::Invalid;
+}
+
 /// Stable lower-case name ("queued", "delivered", ...) used in files and logs.
 QString itemStatusName(ItemStatus status);
 
