@@ -169,6 +169,24 @@ void MainWindow::wirePanels()
     });
 }
 
+QWidget *MainWindow::panelFor(SpecSection section) const
+{
+    switch (section) {
+    case SpecSection::Source:
+        return m_ui->connectionPanel;
+    case SpecSection::Query:
+        return m_ui->queryPanel;
+    case SpecSection::Transform:
+        return m_ui->transformPanel;
+    case SpecSection::Target:
+    case SpecSection::Run:
+        return m_ui->targetPanel;
+    case SpecSection::File:
+        break;
+    }
+    return m_ui->tabs->currentWidget();
+}
+
 void MainWindow::wireRun()
 {
     RunPanel *run = m_ui->runPanel;
@@ -188,15 +206,7 @@ void MainWindow::wireRun()
         if (errors.isEmpty())
             return spec;
         // Show where the first problem is, and list them all.
-        const QString path = errors.first().path;
-        QWidget *tab = m_ui->targetPanel;
-        if (path.startsWith(QLatin1String("source")))
-            tab = m_ui->connectionPanel;
-        else if (path.startsWith(QLatin1String("query")))
-            tab = m_ui->queryPanel;
-        else if (path.startsWith(QLatin1String("transform")))
-            tab = m_ui->transformPanel;
-        m_ui->tabs->setCurrentWidget(tab);
+        m_ui->tabs->setCurrentWidget(panelFor(errors.first().section()));
         QStringList lines;
         for (const SpecError &e : errors)
             lines.append(e.toString().toHtmlEscaped());

@@ -58,6 +58,8 @@ private:
     void addRecentFile(const QString &fileName);
     void updateTitle();
     void wirePanels();
+    /// The tab that edits a section of the transfer (the current tab for the file itself).
+    QWidget *panelFor(SpecSection section) const;
     void wireRun();
     void restoreLayout();
     void applyExampleUrl();

@@ -164,7 +164,7 @@ QList<SpecError> TargetPanel::problems() const
     QList<SpecError> mine;
     const QList<SpecError> all = scratch.validate();
     for (const SpecError &error : all) {
-        if (error.path.startsWith(u"target."_s) || error.path.startsWith(u"run."_s))
+        if (error.section() == SpecSection::Target || error.section() == SpecSection::Run)
             mine.append(error);
     }
     return mine;
@@ -186,7 +186,7 @@ void TargetPanel::showProblems()
             const QString name = path.section(u'.', 2);
             headers.append(tr("%1: %2").arg(name.isEmpty() ? tr("A header without a name") : name,
                                             error.message));
-        } else if (path.startsWith(u"run."_s)) {
+        } else if (error.section() == SpecSection::Run) {
             runSettings.append(error.toString());
         } else {
             request.append(error.toString());

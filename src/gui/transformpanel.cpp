@@ -4,15 +4,13 @@
 #include "ui_transformpanel.h"
 
 #include <QFontDatabase>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QJsonParseError>
 #include <QKeyEvent>
 #include <QRegularExpression>
 #include <QTextCursor>
 
 #include "jsonhighlighter.h"
+#include "json/jsonreader.h"
+#include "json/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
 
@@ -34,59 +32,18 @@ QColor errorColor(const QPalette &palette)
     return isDark(palette) ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
 }
 
-/// A JSON value as compact text; QJsonDocument holds only objects and arrays, so a
-/// scalar goes through a one-element array.
-QByteArray compactJson(const QJsonValue &value)
+/// text as a JSON string literal.
+QString jsonString(const QString &text)
 {
-    if (value.isObject())
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
+    QByteArray json;
+    JsonWriter(&json).writeString(text);
+    return QString::fromUtf8(json);
 }
 
-/// Words for a steward, not for a parser author; the position says where.
-QString parseErrorText(QJsonParseError::ParseError error, bool atEnd)
+/// Compact JSON laid out for reading (indentJson); the tokens are never changed.
+QString indented(QByteArrayView json)
 {
-    switch (error) {
-    case QJsonParseError::UnterminatedObject:
-        return atEnd ? TransformPanel::tr("the object is not closed: a } is missing")
-                     : TransformPanel::tr("missing comma (or a } to close the object)");
-    case QJsonParseError::UnterminatedArray:
-        return atEnd ? TransformPanel::tr("the array is not closed: a ] is missing")
-                     : TransformPanel::tr("missing comma (or a ] to close the array)");
-    case QJsonParseError::MissingValueSeparator:
-        return TransformPanel::tr("missing comma");
-    case QJsonParseError::MissingNameSeparator:
-        return TransformPanel::tr("missing colon after the name");
-    case QJsonParseError::IllegalValue:
-        return atEnd ? TransformPanel::tr("a value is missing at the end")
-                     : TransformPanel::tr("not a JSON value (text needs double quotes; true, "
-                                          "false and null are written in lower case)");
-    case QJsonParseError::TerminationByNumber:
-        return TransformPanel::tr("the template ends after a number");
-    case QJsonParseError::IllegalNumber:
-        return TransformPanel::tr("not a valid number");
-    case QJsonParseError::IllegalEscapeSequence:
-        return TransformPanel::tr("invalid escape sequence in a string");
-    case QJsonParseError::IllegalUTF8String:
-        return TransformPanel::tr("invalid character in a string");
-    case QJsonParseError::UnterminatedString:
-        return TransformPanel::tr("a string is not closed: a \" is missing");
-    case QJsonParseError::MissingObject:
-        return TransformPanel::tr("a comma is followed by nothing (JSON allows no comma "
-                                  "before } or ])");
-    case QJsonParseError::DeepNesting:
-        return TransformPanel::tr("nested too deeply");
-    case QJsonParseError::DocumentTooLarge:
-        return TransformPanel::tr("the template is too large");
-    case QJsonParseError::GarbageAtEnd:
-        return TransformPanel::tr("unexpected text after the end of the template");
-    case QJsonParseError::NoError:
-        break;
-    }
-    return TransformPanel::tr("not valid JSON");
+    return QString::fromUtf8(indentJson(json).value_or(json.toByteArray()));
 }
 
 /// The problems TransferSpec::validate() finds in a transform with a valid rest of the
@@ -102,7 +59,7 @@ QList<SpecError> fileRuleErrors(const TransformSpec &spec)
     QList<SpecError> errors;
     const QList<SpecError> all = scratch.validate();
     for (const SpecError &error : all) {
-        if (error.path.startsWith(u"transform"_s))
+        if (error.section() == SpecSection::Transform)
             errors.append(error);
     }
     return errors;
@@ -115,7 +72,7 @@ bool columnResolves(const QString &name, const ColumnList &columns)
     TransformSpec probe;
     probe.present = true;
     probe.key = u"{{"_s + name + u"}}"_s;
-    probe.templ = QJsonObject {};
+    probe.templ = "{}";
     return Transform::compile(probe, {}, columns, nullptr).has_value();
 }
 
@@ -197,8 +154,8 @@ void TransformPanel::setTransform(const TransformSpec &spec)
     else
         m_ui->rowObjectRadio->setChecked(true);
     m_ui->keyEdit->setText(spec.key);
-    if (spec.present && !spec.templ.isUndefined())
-        m_ui->templateEdit->setPlainText(indentJson(compactJson(spec.templ)));
+    if (spec.present && !spec.templ.isEmpty())
+        m_ui->templateEdit->setPlainText(indented(spec.templ));
     else
         m_ui->templateEdit->clear();
     m_updating = false;
@@ -216,8 +173,7 @@ TransformSpec TransformPanel::transform() const
     spec.key = m_ui->keyEdit->text();
     QString error;
     int position = -1;
-    const std::optional<QJsonValue> templ = parseTemplate(&error, &position);
-    spec.templ = templ ? *templ : QJsonValue(QJsonValue::Undefined);
+    spec.templ = parseTemplate(&error, &position).value_or(QByteArray());
     return spec;
 }
 
@@ -249,78 +205,7 @@ void TransformPanel::setPreview(const ColumnList &columns, const QList<QVariantL
     refresh();
 }
 
-QString TransformPanel::indentJson(QByteArrayView compact)
-{
-    QByteArray out;
-    out.reserve(compact.size() * 2);
-    int depth = 0;
-    bool inString = false;
-    bool escaped = false;
-    const auto newline = [&out, &depth] {
-        out.append('\n');
-        out.append(QByteArray(depth * 4, ' '));
-    };
-    const qsizetype size = compact.size();
-    for (qsizetype i = 0; i < size; ++i) {
-        const char c = compact.at(i);
-        if (inString) {
-            out.append(c);
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            inString = true;
-            out.append(c);
-            break;
-        case '{':
-        case '[': {
-            const char close = c == '{' ? '}' : ']';
-            qsizetype next = i + 1;
-            while (next < size && QChar::isSpace(uchar(compact.at(next))))
-                ++next;
-            out.append(c);
-            if (next < size && compact.at(next) == close) {
-                out.append(close);
-                i = next;
-            } else {
-                ++depth;
-                newline();
-            }
-            break;
-        }
-        case '}':
-        case ']':
-            depth = qMax(0, depth - 1);
-            newline();
-            out.append(c);
-            break;
-        case ',':
-            out.append(c);
-            newline();
-            break;
-        case ':':
-            out.append(": ");
-            break;
-        case ' ':
-        case '\t':
-        case '\n':
-        case '\r':
-            break;
-        default:
-            out.append(c);
-            break;
-        }
-    }
-    return QString::fromUtf8(out);
-}
-
-std::optional<QJsonValue> TransformPanel::parseTemplate(QString *error, int *position) const
+std::optional<QByteArray> TransformPanel::parseTemplate(QString *error, int *position) const
 {
     const QString text = m_ui->templateEdit->toPlainText();
     if (text.trimmed().isEmpty()) {
@@ -329,65 +214,14 @@ std::optional<QJsonValue> TransformPanel::parseTemplate(QString *error, int *pos
         return std::nullopt;
     }
     const QByteArray bytes = text.toUtf8();
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
-    if (parseError.error == QJsonParseError::NoError)
-        return document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
-
-    // QJsonDocument takes only objects and arrays; a template may be any JSON value.
-    QJsonParseError wrappedError;
-    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + bytes + ']', &wrappedError);
-    if (wrappedError.error == QJsonParseError::NoError && wrapped.array().size() == 1)
-        return wrapped.array().first();
-
-    // Qt's offset (measured in Qt 6.4) is just past the character it choked on, except
-    // for trailing garbage and a bad number, where it points at the token itself. Blank
-    // space is skipped back over, so an unclosed object points at its last character, not
-    // at an empty last line.
-    const qsizetype offset = qBound(qsizetype(0), qsizetype(parseError.offset), bytes.size());
-    const bool atEnd = bytes.sliced(offset).trimmed().isEmpty();
-    const QString before = QString::fromUtf8(bytes.left(offset));
-    qsizetype at = before.size();
-    QJsonParseError::ParseError kind = parseError.error;
-    if (kind == QJsonParseError::IllegalNumber) {
-        // Qt calls every unknown word a bad number ("True", 'text').
-        const QChar c = at < text.size() ? text.at(at) : QChar();
-        if (!c.isDigit() && c != u'-' && c != u'.' && c != u'+')
-            kind = QJsonParseError::IllegalValue;
-    } else if (kind != QJsonParseError::GarbageAtEnd) {
-        at = qMax<qsizetype>(0, at - 1);
-        while (at > 0 && before.at(at).isSpace())
-            --at;
+    JsonSyntaxError syntax;
+    std::optional<QByteArray> compact = compactJson(bytes, &syntax);
+    if (!compact) {
+        // The editor counts UTF-16 units; the reader counts bytes.
+        *position = int(QString::fromUtf8(bytes.left(syntax.offset)).size());
+        *error = tr("Template, %1").arg(syntax.toString());
     }
-    at = qMin(at, text.size());
-    QString message = parseErrorText(kind, atEnd);
-    qsizetype reportAt = at;
-    if (!atEnd
-        && (kind == QJsonParseError::UnterminatedObject
-            || kind == QJsonParseError::UnterminatedArray
-            || kind == QJsonParseError::MissingValueSeparator)) {
-        // Qt notices a missing comma at the next token, often on the next line; the comma
-        // belongs right after the previous value, so that is where the message points.
-        qsizetype previous = at - 1;
-        while (previous >= 0 && text.at(previous).isSpace())
-            --previous;
-        const QChar p = previous >= 0 ? text.at(previous) : QChar();
-        if (p == u'{' || (p == u',' && kind == QJsonParseError::UnterminatedObject)) {
-            message = tr("a name in double quotes is expected");
-        } else if (p == u'[' || p == u',') {
-            message = tr("a value is expected");
-        } else if (previous >= 0) {
-            at = previous;
-            reportAt = previous + 1;
-        }
-    }
-    const qsizetype lineStart = text.lastIndexOf(u'\n', reportAt - 1) + 1;
-    const int line = int(QStringView(text).left(reportAt).count(u'\n')) + 1;
-    const int column
-        = int(QStringView(text).sliced(lineStart, reportAt - lineStart).toUcs4().size()) + 1;
-    *position = int(at);
-    *error = tr("Template, line %1, column %2: %3").arg(line).arg(column).arg(message);
-    return std::nullopt;
+    return compact;
 }
 
 TransformPanel::State TransformPanel::evaluate() const
@@ -397,9 +231,8 @@ TransformPanel::State TransformPanel::evaluate() const
     if (state.spec.present) {
         state.spec.key = m_ui->keyEdit->text();
         QString error;
-        const std::optional<QJsonValue> templ = parseTemplate(&error, &state.errorPosition);
+        const std::optional<QByteArray> templ = parseTemplate(&error, &state.errorPosition);
         if (!templ) {
-            state.spec.templ = QJsonValue(QJsonValue::Undefined);
             state.errors.append(error);
             return state;
         }
@@ -453,10 +286,8 @@ void TransformPanel::templateModeToggled(bool on)
     if (on && m_ui->templateEdit->toPlainText().trimmed().isEmpty() && !m_columns.isEmpty()) {
         QStringList members;
         for (const ColumnInfo &column : std::as_const(m_columns)) {
-            const QByteArray name = compactJson(column.name);
-            const QByteArray placeholder = compactJson(QString(u"{{"_s + column.name + u"}}"_s));
-            members.append(u"    "_s + QString::fromUtf8(name) + u": "_s
-                           + QString::fromUtf8(placeholder));
+            members.append(u"    "_s + jsonString(column.name) + u": "_s
+                           + jsonString(u"{{"_s + column.name + u"}}"_s));
         }
         m_updating = true;
         m_ui->templateEdit->setPlainText(u"{\n"_s + members.join(u",\n"_s) + u"\n}"_s);
@@ -606,7 +437,7 @@ void TransformPanel::showPreviewItem()
     } else if (index >= 0 && index < m_items.size()) {
         const Item &item = m_items.at(index);
         if (item.isValid()) {
-            m_ui->previewView->setPlainText(indentJson(item.payload));
+            m_ui->previewView->setPlainText(indented(item.payload));
             if (!item.url.isEmpty())
                 note = tr("Sent to %1").arg(item.url);
         } else {

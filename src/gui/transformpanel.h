@@ -5,7 +5,6 @@
 #include <optional>
 
 #include <QByteArrayView>
-#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -13,10 +12,10 @@
 #include <QVariantList>
 #include <QWidget>
 
-#include "types/columninfo.h"
 #include "spec/transferspec.h"
-#include "types/item.h"
 #include "transform/transform.h"
+#include "types/columninfo.h"
+#include "types/item.h"
 
 namespace Ui {
 class TransformPanel;
@@ -45,12 +44,14 @@ public:
     explicit TransformPanel(QWidget *parent = nullptr);
     ~TransformPanel() override;
 
-    /// Shows spec; the template is pretty-printed. Does not emit changed().
+    /// Shows spec; the template is laid out one member a line, its tokens (member order,
+    /// number literals, escapes) as they are. Does not emit changed().
     void setTransform(const TransformSpec &spec);
     /// The transform as the form describes it now. With the template switched off:
     /// TransformSpec{} (present false; a transfer file keeps a key only together with a
-    /// template, so the key field is disabled then). With it on, the editor's text parsed; text
-    /// that is not JSON gives an undefined templ, which TransferSpec::validate() reports as
+    /// template, so the key field is disabled then). With it on, the editor's text as compact JSON
+    /// (compactJson: only blank space removed); text that is not JSON gives an empty templ,
+    /// which TransferSpec::validate() reports as
     /// "transform.template: is required" (isValid() is false then).
     TransformSpec transform() const;
     /// True when the template parses and, with preview columns known, compiles.
@@ -62,12 +63,6 @@ public:
     /// order); an empty column list means "not known yet". Updates validation and preview
     /// at once.
     void setPreview(const sluice::ColumnList &columns, const QList<QVariantList> &rows);
-
-    /// Compact JSON (as Transform::apply writes it) laid out with 4-space indents and
-    /// "name": value, one member or element a line; empty containers stay "{}" and "[]".
-    /// Token text is kept as it is (number literals, escapes), unlike a round trip through
-    /// QJsonDocument, which would turn 12.0 into 12, lose digits past 2^53 and sort keys.
-    static QString indentJson(QByteArrayView compact);
 
 signals:
     /// The user edited the transform (never emitted by setTransform()).
@@ -90,7 +85,8 @@ private:
 
     State evaluate() const;
     /// Parses the editor's text; on failure fills *error and *position.
-    std::optional<QJsonValue> parseTemplate(QString *error, int *position) const;
+    /// The text as compact JSON, every token as written (compactJson).
+    std::optional<QByteArray> parseTemplate(QString *error, int *position) const;
     void userEdited();
     void templateModeToggled(bool on);
     void updateEnabled(bool templateOn);

@@ -14,8 +14,8 @@
 #include "sqlitefixture.h"
 #include "testsink.h"
 
-#include "spec/transferspec.h"
 #include "models/failuregroupmodel.h"
+#include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
 using namespace sluice;
@@ -499,7 +499,7 @@ void TestFailureGroupModel::followsARunAndItsRetry()
     spec.source.database = db;
     spec.query.sql = u"SELECT id, code FROM t ORDER BY id"_s;
     spec.transform.present = true;
-    spec.transform.templ = QJsonDocument::fromJson(R"({"id": "{{id}}"})").object();
+    spec.transform.templ = R"({"id":"{{id}}"})";
     spec.target.url = sink.url().toString() + u"items/{{code}}"_s; // NULL code: invalid
     spec.run.chunkSize = 20;
     spec.run.concurrency = 4;

@@ -15,9 +15,9 @@
 #include "sqlitefixture.h"
 #include "testsink.h"
 
+#include "models/transferstatusmodel.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
-#include "models/transferstatusmodel.h"
 
 using namespace sluice;
 using namespace Qt::StringLiterals;
@@ -934,7 +934,7 @@ void TestTransferStatusModel::followsARun()
     spec.query.sql = u"SELECT id, name, code FROM t ORDER BY id"_s;
     spec.transform.present = true;
     spec.transform.key = u"{{name}}"_s;
-    spec.transform.templ = QJsonDocument::fromJson(R"({"id": "{{id}}"})").object();
+    spec.transform.templ = R"({"id":"{{id}}"})";
     spec.target.url = sink.url().toString() + u"items/{{code}}"_s; // NULL code: invalid
     spec.run.chunkSize = 100;
     spec.run.concurrency = 8;

@@ -185,7 +185,7 @@ QList<PanelState> panelStates()
              TransformSpec t;
              t.present = true;
              t.key = u"{{id}}"_s;
-             t.templ = QJsonObject {{u"id"_s, u"{{id}}"_s}};
+             t.templ = R"({"id":"{{id}}"})";
              w.findChild<TransformPanel *>()->setTransform(t);
          }},
         {"target with a header", 3,

@@ -98,8 +98,7 @@ TransferSpec TestRunPanel::makeSpec() const
     spec.query.sql = u"SELECT id, name, value FROM t ORDER BY id"_s;
     spec.transform.present = true;
     spec.transform.key = u"{{name}}"_s;
-    spec.transform.templ
-        = QJsonDocument::fromJson(R"({"id": "{{id}}", "value": "{{value}}"})").object();
+    spec.transform.templ = R"({"id":"{{id}}","value":"{{value}}"})";
     spec.target.url = m_sink.url().toString() + u"items"_s;
     spec.run.chunkSize = 50;
     spec.run.concurrency = 4;

@@ -5,9 +5,6 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -22,6 +19,7 @@
 #include "requirechild.h"
 #include "transform/transform.h"
 #include "transformpanel.h"
+#include "json/jsonreader.h"
 
 Q_DECLARE_METATYPE(sluice::TransformSpec)
 
@@ -106,8 +104,6 @@ private slots:
     void changedOnTyping();
     void keyboardIndentsAndLeavesTheEditor();
     void placeholdersHaveTheirOwnColour();
-    void indentJson_data();
-    void indentJson();
 
 private:
     template<typename T>
@@ -169,18 +165,17 @@ void TstTransformPanel::roundTrip_data()
     QTest::addColumn<TransformSpec>("spec");
 
     QTest::newRow("no transform") << TransformSpec {};
-    const QJsonObject sensor {
-        {u"id"_s, u"{{id}}"_s},
-        {u"label"_s, u"{{site}} / {{name}}"_s},
-        {u"location"_s, QJsonObject {{u"lat"_s, u"{{lat}}"_s}, {u"lon"_s, u"{{lon}}"_s}}},
-        {u"tags"_s, QJsonArray {u"sensor"_s, 3, true, QJsonValue::Null, QJsonObject {}}},
-        {u"ünïcode"_s, u"\"quoted\" \\ {{ name }}"_s},
-    };
+    // Members not in alphabetical order, literals a double would change, escapes: what the
+    // editor shows and gives back is what the file and the API get.
+    const QByteArray sensor
+        = R"({"label":"{{site}} / {{name}}","id":"{{id}}","location":{"lon":"{{lon}}",)"
+          R"("lat":"{{lat}}"},"tags":["sensor",3,12.50,true,null,{}],)"
+          R"("ünïcode":"\"quoted\" \\ {{ name }}","e":"\u00e9",)"
+          R"("huge":123456789012345678901234567890})";
     QTest::newRow("template and key") << TransformSpec {true, u"{{site}}-{{id}}"_s, sensor};
     QTest::newRow("template without key") << TransformSpec {true, {}, sensor};
-    QTest::newRow("array template")
-        << TransformSpec {true, {}, QJsonArray {u"{{id}}"_s, QJsonArray {}}};
-    QTest::newRow("scalar template") << TransformSpec {true, u"{{id}}"_s, u"{{name}}"_s};
+    QTest::newRow("array template") << TransformSpec {true, {}, R"(["{{id}}",[]])"};
+    QTest::newRow("scalar template") << TransformSpec {true, u"{{id}}"_s, R"("{{name}}")"};
 }
 
 void TstTransformPanel::roundTrip()
@@ -196,7 +191,7 @@ void TstTransformPanel::roundTrip()
     QCOMPARE(child<QRadioButton>("templateRadio")->isChecked(), spec.present);
     QCOMPARE(child<QPlainTextEdit>("templateEdit")->isEnabled(), spec.present);
     QCOMPARE(child<QLineEdit>("keyEdit")->text(), spec.key);
-    if (spec.present && (spec.templ.isObject() || spec.templ.isArray())) {
+    if (spec.present && (spec.templ.startsWith('{') || spec.templ.startsWith('['))) {
         // Pretty-printed: one member a line.
         QVERIFY2(text.count(u'\n') >= 2, qPrintable(text));
         QVERIFY(text.contains(u"\n    "_s));
@@ -246,7 +241,7 @@ void TstTransformPanel::brokenJsonShowsLineAndColumn()
     QVERIFY2(message->text().contains(words), qPrintable(message->text()));
     QVERIFY(message->isVisible());
     QVERIFY(!m_panel->isValid());
-    QVERIFY(m_panel->transform().templ.isUndefined());
+    QVERIFY(m_panel->transform().templ.isEmpty());
 
     // The offending line is marked in the editor.
     auto *editor = child<QPlainTextEdit>("templateEdit");
@@ -259,8 +254,7 @@ void TstTransformPanel::brokenJsonShowsLineAndColumn()
     QTRY_VERIFY2(!message->text().contains(u"line"_s), qPrintable(message->text()));
     QVERIFY(editor->extraSelections().isEmpty());
     QVERIFY(m_panel->isValid());
-    QCOMPARE(m_panel->transform().templ,
-             QJsonValue(QJsonObject {{u"a"_s, 1}, {u"b"_s, u"{{name}}"_s}}));
+    QCOMPARE(m_panel->transform().templ, QByteArray(R"({"a":1,"b":"{{name}}"})"));
 }
 
 void TstTransformPanel::withoutColumnsSaysSoNeutrally()
@@ -391,12 +385,8 @@ void TstTransformPanel::previewShowsWhatTransformProduces()
         const QString shown = view->toPlainText();
         // The very bytes the API receives, only laid out.
         QCOMPARE(stripSpaceOutsideStrings(shown), QString::fromUtf8(item.payload));
-        // Laid out as QJsonDocument::Indented does (a template's keys are sorted). Only the
-        // first row: QJsonDocument writes the second's 12.0 as 12 and rounds the third's id.
-        if (i == 0) {
-            const QByteArray indented = QJsonDocument::fromJson(item.payload).toJson();
-            QCOMPARE(shown, QString::fromUtf8(indented).trimmed());
-        }
+        // Laid out one member a line, as the file is saved.
+        QCOMPARE(shown, QString::fromUtf8(indentJson(item.payload).value()));
         auto *note = child<QLabel>("previewNoteLabel");
         if (!item.url.isEmpty())
             QVERIFY2(note->text().contains(item.url), qPrintable(note->text()));
@@ -503,7 +493,7 @@ void TstTransformPanel::templateOffShowsColumnObject()
     combo->setCurrentIndex(1);
     const Item item = Transform::compile({}, {}, columns, nullptr)->apply(rows.at(1), 1);
     auto *view = child<QPlainTextEdit>("previewView");
-    QTRY_COMPARE(view->toPlainText(), TransformPanel::indentJson(item.payload));
+    QTRY_COMPARE(view->toPlainText(), QString::fromUtf8(indentJson(item.payload).value()));
     QCOMPARE(view->toPlainText(), u"{\n    \"zeta\": \"y\",\n    \"alpha\": 2\n}"_s);
 }
 
@@ -514,10 +504,10 @@ void TstTransformPanel::switchingOnStartsFromTheColumns()
     QVERIFY(child<QPlainTextEdit>("templateEdit")->isEnabled());
     const TransformSpec spec = m_panel->transform();
     QVERIFY(spec.present);
-    QJsonObject expected;
-    for (const ColumnInfo &info : sensorColumns())
-        expected.insert(info.name, QString(u"{{"_s + info.name + u"}}"_s));
-    QCOMPARE(spec.templ, QJsonValue(expected));
+    // Every column, in the query's order.
+    QCOMPARE(spec.templ,
+             QByteArray(R"({"id":"{{id}}","name":"{{name}}","temperature":"{{temperature}}",)"
+                        R"("site":"{{site}}"})"));
     QVERIFY(m_panel->isValid());
 
     // Switched off and on again, what was written stays.
@@ -525,13 +515,13 @@ void TstTransformPanel::switchingOnStartsFromTheColumns()
     clickRadio("rowObjectRadio");
     QCOMPARE(m_panel->transform(), TransformSpec {});
     clickRadio("templateRadio");
-    QCOMPARE(m_panel->transform().templ, QJsonValue(QJsonObject {{u"n"_s, u"{{name}}"_s}}));
+    QCOMPARE(m_panel->transform().templ, QByteArray(R"({"n":"{{name}}"})"));
 }
 
 void TstTransformPanel::changedOnTyping()
 {
     QSignalSpy changed(m_panel.get(), &TransformPanel::changed);
-    m_panel->setTransform({true, u"{{id}}"_s, QJsonObject {{u"id"_s, u"{{id}}"_s}}});
+    m_panel->setTransform({true, u"{{id}}"_s, R"({"id":"{{id}}"})"});
     m_panel->setPreview(sensorColumns(), sensorRows());
     m_panel->setUrlTemplate(u"http://127.0.0.1/{{id}}"_s);
     QCOMPARE(changed.count(), 0);
@@ -577,7 +567,7 @@ void TstTransformPanel::keyboardIndentsAndLeavesTheEditor()
 
 void TstTransformPanel::placeholdersHaveTheirOwnColour()
 {
-    m_panel->setTransform({true, {}, QJsonObject {{u"label"_s, u"at {{site}}"_s}, {u"n"_s, 1}}});
+    m_panel->setTransform({true, {}, R"({"label":"at {{site}}","n":1})"});
     auto *editor = child<QPlainTextEdit>("templateEdit");
     const JsonHighlighter *highlighter = editor->document()->findChild<JsonHighlighter *>();
     QVERIFY(highlighter);
@@ -599,33 +589,6 @@ void TstTransformPanel::placeholdersHaveTheirOwnColour()
     QCOMPARE(atPlaceholder, placeholder);
     QVERIFY(beforePlaceholder != placeholder);
     QVERIFY(beforePlaceholder.style() != Qt::NoBrush);
-}
-
-void TstTransformPanel::indentJson_data()
-{
-    QTest::addColumn<QByteArray>("compact");
-
-    QTest::newRow("object") << QByteArray(R"({"a":1,"b":[true,null,"x"],"c":{"d":"e"}})");
-    QTest::newRow("empty containers") << QByteArray(R"({"a":{},"b":[],"c":[{}]})");
-    QTest::newRow("structural characters in strings")
-        << QByteArray(R"({"a{,":"]\",:[","b\\":"\\"})");
-    QTest::newRow("scalar") << QByteArray(R"("text")");
-}
-
-void TstTransformPanel::indentJson()
-{
-    QFETCH(QByteArray, compact);
-    const QString indented = TransformPanel::indentJson(compact);
-    QCOMPARE(stripSpaceOutsideStrings(indented), QString::fromUtf8(compact));
-    // Same layout as QJsonDocument's, apart from empty containers, kept on one line.
-    const QJsonDocument document = QJsonDocument::fromJson(compact);
-    if (!document.isNull()) {
-        QString qt = QString::fromUtf8(document.toJson()).trimmed();
-        static const QRegularExpression emptyObject(u"\\{\\n\\s*\\}"_s);
-        static const QRegularExpression emptyArray(u"\\[\\n\\s*\\]"_s);
-        qt.replace(emptyObject, u"{}"_s).replace(emptyArray, u"[]"_s);
-        QCOMPARE(indented, qt);
-    }
 }
 
 QTEST_MAIN(TstTransformPanel)

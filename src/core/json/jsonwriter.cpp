@@ -131,6 +131,24 @@ bool JsonWriter::writeDouble(double value)
     return true;
 }
 
+bool JsonWriter::writeReal(double value)
+{
+    if (!std::isfinite(value))
+        return false;
+    char buffer[MaxNumberLength];
+    writeRealLiteral(QByteArrayView(buffer, formatDouble(value, buffer)));
+    return true;
+}
+
+void JsonWriter::writeRealLiteral(QByteArrayView shortest)
+{
+    m_out->append(shortest);
+    const bool integral = std::none_of(shortest.begin(), shortest.end(),
+                                       [](char c) { return c == '.' || c == 'e'; });
+    if (integral)
+        m_out->append(".0", 2);
+}
+
 void JsonWriter::writeString(QStringView text)
 {
     m_out->append('"');

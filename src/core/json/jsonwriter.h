@@ -26,6 +26,13 @@ public:
     /// Writes formatDouble(value) (so 12.0 is written "12"). NaN and infinities have
     /// no JSON form: returns false and writes nothing.
     bool writeDouble(double value);
+    /// A real number that reads back as a real: writeDouble() with ".0" added when the
+    /// shortest form looks like an integer (12.0 -> "12.0", 1e21 -> "1e+21"), so that a
+    /// reader that infers types (Elasticsearch's dynamic mapping, a transfer file's
+    /// parameters) sees a real. NaN and infinities: returns false and writes nothing.
+    bool writeReal(double value);
+    /// The same for a double already in formatDouble() form.
+    void writeRealLiteral(QByteArrayView shortest);
     /// A quoted string: '"' '\\' and the controls \b \f \n \r \t get their short escapes,
     /// other characters below 0x20 become \u00XX, everything else is written as UTF-8
     /// (a lone surrogate as U+FFFD; QString::toUtf8 would write '?').

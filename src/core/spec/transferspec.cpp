@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transferspec.h"
 
-#include <cmath>
-#include <initializer_list>
-#include <optional>
-
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 #include <QSaveFile>
 #include <QSet>
-#include <QUrl>
 
-#include "spec/placeholders.h"
-#include "util/text.h"
+#include "spec/transferspecparser.h"
+#include "json/jsonreader.h"
+#include "json/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
 
@@ -23,479 +17,119 @@ namespace sluice {
 
 namespace {
 
-// Integral numbers below 2^53 in magnitude (JavaScript's "safe integers") become
-// qlonglong parameters. The bound is exclusive so that load(save(x)) == x: 2^53 + 1
-// reads as the double 2^53, which is written as 9007199254740992 and must read back
-// as a double again. Below 2^53, toDouble() is exact even for integers the parser
-// kept as qint64, so it alone decides.
-constexpr double MaxSafeInteger = 9007199254740992.0; // 2^53
-
-// RFC 9110 "token": the characters a header field name may contain.
-bool isHttpToken(QStringView name)
-{
-    if (name.isEmpty())
-        return false;
-    for (const QChar ch : name) {
-        const char16_t c = ch.unicode();
-        const bool alnum
-            = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
-        if (!alnum && !QStringView(u"!#$%&'*+-.^_`|~").contains(ch))
-            return false;
-    }
-    return true;
-}
-
-// A header value with a line break would let the file smuggle in extra headers.
-bool hasControlCharacters(QStringView value)
-{
-    for (const QChar ch : value) {
-        if ((ch.unicode() < 0x20 && ch != u'\t') || ch.unicode() == 0x7f)
-            return true;
-    }
-    return false;
-}
-
-/// Short description of a JSON value for "..., not X" messages.
-QString describe(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return u"null"_s;
-    case QJsonValue::Bool:
-        return value.toBool() ? u"true"_s : u"false"_s;
-    case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-    case QJsonValue::String:
-        return quoted(value.toString());
-    case QJsonValue::Array:
-        return u"an array"_s;
-    case QJsonValue::Object:
-        return u"an object"_s;
-    case QJsonValue::Undefined:
-        break;
-    }
-    return u"nothing"_s;
-}
-
-class Parser
+/// Writes one JSON object member by member, in the order of the calls: the file keeps
+/// the order docs/design.md shows, and a saved file diffs cleanly against the last save.
+/// A name already written in this object is skipped, so the text stays valid JSON even
+/// for a spec built in code with a header twice (validate() reports those itself).
+class ObjectWriter
 {
 public:
-    QList<SpecError> errors;
-
-    void error(const QString &path, const QString &message) { errors.append({path, message}); }
-
-    /// Reports keys not in allowed; "password" under source gets its own advice.
-    void checkKeys(const QJsonObject &object, const QString &path,
-                   std::initializer_list<QLatin1String> allowed)
+    explicit ObjectWriter(QByteArray *out)
+        : m_out(out)
+        , m_writer(out)
     {
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            bool known = false;
-            for (const QLatin1String name : allowed)
-                known = known || it.key() == name;
-            if (known)
-                continue;
-            if (path == u"source"_s && it.key() == u"password"_s)
-                error(joinPath(path, it.key()),
-                      u"passwords are never stored in a transfer file; use passwordEnv "
-                      u"(an environment variable) or askPassword"_s);
-            else
-                error(joinPath(path, it.key()), u"unknown key"_s);
-        }
+        m_out->append('{');
     }
+    ~ObjectWriter() { m_out->append('}'); }
+    Q_DISABLE_COPY_MOVE(ObjectWriter)
 
-    /// The object at key, or nullopt (with an error when required or of the wrong type).
-    std::optional<QJsonObject> objectField(const QJsonObject &parent, const QString &parentPath,
-                                           const QString &key, bool required)
+    void string(const QString &name, const QString &value)
     {
-        const QString path = joinPath(parentPath, key);
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined()) {
-            if (required)
-                error(path, u"is required"_s);
-            return std::nullopt;
-        }
-        if (!value.isObject()) {
-            error(path, u"must be an object"_s);
-            return std::nullopt;
-        }
-        return value.toObject();
+        if (key(name))
+            m_writer.writeString(value);
     }
-
-    /// A string field. Required fields reject both a missing key and "".
-    std::optional<QString> string(const QJsonObject &parent, const QString &parentPath,
-                                  const QString &key, bool required)
+    void integer(const QString &name, qint64 value)
     {
-        const QString path = joinPath(parentPath, key);
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined()) {
-            if (required)
-                error(path, u"is required"_s);
-            return std::nullopt;
-        }
-        if (!value.isString()) {
-            error(path, u"must be a string"_s);
-            return std::nullopt;
-        }
-        if (required && value.toString().isEmpty()) {
-            error(path, u"is required"_s);
-            return std::nullopt;
-        }
-        return value.toString();
+        if (key(name))
+            m_writer.writeInteger(value);
     }
-
-    std::optional<bool> boolean(const QJsonObject &parent, const QString &parentPath,
-                                const QString &key)
+    void boolean(const QString &name, bool value)
     {
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined())
-            return std::nullopt;
-        if (!value.isBool()) {
-            error(joinPath(parentPath, key), u"must be a boolean"_s);
-            return std::nullopt;
-        }
-        return value.toBool();
+        if (key(name))
+            m_writer.writeBool(value);
     }
-
-    /// An optional integer in [min, max] (inclusive). "16" and 1.5 are errors.
-    std::optional<int> integer(const QJsonObject &parent, const QString &parentPath,
-                               const QString &key, int min, int max)
+    /// Already-valid JSON, written as it is.
+    void raw(const QString &name, QByteArrayView json)
     {
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined())
-            return std::nullopt;
-        const double number = value.toDouble();
-        if (value.isDouble() && std::floor(number) == number && number >= min && number <= max)
-            return static_cast<int>(number);
-        error(joinPath(parentPath, key),
-              u"must be an integer from %1 to %2, not %3"_s.arg(min).arg(max).arg(describe(value)));
-        return std::nullopt;
+        if (key(name))
+            m_writer.writeRaw(json);
     }
-
-    void placeholders(const QString &text, const QString &path)
+    /// A nested object whose members write(ObjectWriter &) writes.
+    template<typename Write>
+    void object(const QString &name, Write write)
     {
-        for (const QString &problem : findPlaceholders(text, nullptr))
-            error(path, problem);
-    }
-
-    void templatePlaceholders(const QJsonValue &value, const QString &path)
-    {
-        if (value.isString()) {
-            placeholders(value.toString(), path);
-        } else if (value.isArray()) {
-            const QJsonArray array = value.toArray();
-            for (qsizetype i = 0; i < array.size(); ++i)
-                templatePlaceholders(array.at(i), path + u'[' + QString::number(i) + u']');
-        } else if (value.isObject()) {
-            const QJsonObject object = value.toObject();
-            for (auto it = object.begin(); it != object.end(); ++it)
-                templatePlaceholders(it.value(), joinPath(path, it.key()));
-        }
-    }
-
-    void environmentName(const QString &name, const QString &path)
-    {
-        if (!isIdentifier(name))
-            error(path,
-                  quoted(name) + u" is not a valid environment variable name ("_s + IdentifierRule.toString()
-                      + u')');
-    }
-
-    void parseSource(const QJsonObject &json, ConnectionSettings *source)
-    {
-        const QString path = u"source"_s;
-        const std::optional<QJsonObject> object = objectField(json, {}, path, true);
-        if (!object)
+        if (!key(name))
             return;
-        checkKeys(*object, path,
-                  {"driver"_L1, "database"_L1, "host"_L1, "port"_L1, "user"_L1, "passwordEnv"_L1,
-                   "askPassword"_L1, "options"_L1});
-        if (const auto driver = string(*object, path, u"driver"_s, true))
-            source->driver = *driver;
-        if (const auto database = string(*object, path, u"database"_s, false))
-            source->database = *database;
-        const QJsonValue database = object->value(u"database"_s);
-        if (source->driver == u"QSQLITE"_s
-            && (database.isUndefined() || database == QJsonValue(QString())))
-            error(joinPath(path, u"database"_s), u"is required for QSQLITE"_s);
-        if (const auto host = string(*object, path, u"host"_s, false))
-            source->host = *host;
-        if (const auto port = integer(*object, path, u"port"_s, 1, 65535))
-            source->port = *port;
-        if (const auto user = string(*object, path, u"user"_s, false))
-            source->user = *user;
-        if (const auto env = string(*object, path, u"passwordEnv"_s, false)) {
-            source->passwordEnv = *env;
-            environmentName(*env, joinPath(path, u"passwordEnv"_s));
-        }
-        if (const auto ask = boolean(*object, path, u"askPassword"_s))
-            source->askPassword = *ask;
-        if (source->askPassword && object->contains(u"passwordEnv"_s))
-            error(path, u"use either passwordEnv or askPassword, not both"_s);
-        if (const auto options = string(*object, path, u"options"_s, false))
-            source->options = *options;
+        ObjectWriter inner(m_out);
+        write(inner);
     }
-
-    void parseQuery(const QJsonObject &json, QuerySpec *query)
+    /// A query parameter with the type it has: integers as integers, reals as reals
+    /// ("12.0", so that it reads back as a real), text, booleans, null.
+    void parameter(const QString &name, const QVariant &value)
     {
-        const QString path = u"query"_s;
-        const std::optional<QJsonObject> object = objectField(json, {}, path, true);
-        if (!object)
+        if (!key(name))
             return;
-        checkKeys(*object, path, {"sql"_L1, "parameters"_L1});
-        if (const auto sql = string(*object, path, u"sql"_s, true))
-            query->sql = *sql;
-        const QString parametersPath = joinPath(path, u"parameters"_s);
-        const auto parameters = objectField(*object, path, u"parameters"_s, false);
-        if (!parameters)
+        switch (value.isNull() ? QMetaType::UnknownType : value.metaType().id()) {
+        case QMetaType::UnknownType:
+            m_writer.writeNull();
             return;
-        for (auto it = parameters->begin(); it != parameters->end(); ++it) {
-            const QString parameterPath = joinPath(parametersPath, it.key());
-            if (!isIdentifier(it.key()))
-                error(parameterPath, u"not a valid parameter name ("_s + IdentifierRule.toString() + u')');
-            const QJsonValue value = it.value();
-            switch (value.type()) {
-            case QJsonValue::String:
-                query->parameters.insert(it.key(), value.toString());
-                break;
-            case QJsonValue::Bool:
-                query->parameters.insert(it.key(), value.toBool());
-                break;
-            case QJsonValue::Null:
-                query->parameters.insert(it.key(), QVariant());
-                break;
-            case QJsonValue::Double: {
-                const double number = value.toDouble();
-                if (std::floor(number) == number && std::fabs(number) < MaxSafeInteger)
-                    query->parameters.insert(it.key(), qlonglong(number));
-                else
-                    query->parameters.insert(it.key(), number);
-                break;
-            }
-            case QJsonValue::Array:
-            case QJsonValue::Object:
-            case QJsonValue::Undefined:
-                error(parameterPath, u"must be a string, number, boolean or null"_s);
-                break;
-            }
-        }
-    }
-
-    void parseTransform(const QJsonObject &json, TransformSpec *transform)
-    {
-        const QString path = u"transform"_s;
-        const std::optional<QJsonObject> object = objectField(json, {}, path, false);
-        if (!object)
+        case QMetaType::Bool:
+            m_writer.writeBool(value.toBool());
             return;
-        transform->present = true;
-        checkKeys(*object, path, {"key"_L1, "template"_L1});
-        if (const auto key = string(*object, path, u"key"_s, false)) {
-            transform->key = *key;
-            placeholders(*key, joinPath(path, u"key"_s));
-        }
-        const QString templatePath = joinPath(path, u"template"_s);
-        if (!object->contains(u"template"_s)) {
-            error(templatePath, u"is required"_s);
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::Long:
+        case QMetaType::LongLong:
+        case QMetaType::Short:
+        case QMetaType::UShort:
+            m_writer.writeInteger(value.toLongLong());
+            return;
+        case QMetaType::Double:
+        case QMetaType::Float:
+            if (!m_writer.writeReal(value.toDouble()))
+                m_writer.writeNull();
+            return;
+        case QMetaType::QVariantList:
+        case QMetaType::QStringList:
+            m_writer.writeRaw("[]"); // no parameter form: validate() names the parameter
+            return;
+        case QMetaType::QVariantMap:
+        case QMetaType::QVariantHash:
+            m_writer.writeRaw("{}");
+            return;
+        default:
+            m_writer.writeString(value.toString());
             return;
         }
-        transform->templ = object->value(u"template"_s);
-        templatePlaceholders(transform->templ, templatePath);
     }
 
-    void checkUrl(const QString &url, const QString &path)
+private:
+    bool key(const QString &name)
     {
-        // Placeholders are checked first: with a broken one, what to substitute is unclear.
-        QList<Placeholder> spans;
-        const QStringList problems = findPlaceholders(url, &spans);
-        if (!problems.isEmpty()) {
-            for (const QString &problem : problems)
-                error(path, problem);
-            return;
-        }
-        QString concrete = url;
-        for (auto it = spans.crbegin(); it != spans.crend(); ++it)
-            concrete.replace(it->start, it->length, u"x"_s);
-        const QUrl parsed(concrete, QUrl::StrictMode);
-        if (!parsed.isValid() || parsed.isRelative() || parsed.host().isEmpty()
-            || (parsed.scheme() != u"http"_s && parsed.scheme() != u"https"_s)) {
-            error(path, u"not an absolute http(s) URL"_s);
-            return;
-        }
-        if (!parsed.userInfo().isEmpty())
-            error(path,
-                  u"must not contain a user name or password; use headersEnv for credentials"_s);
-    }
-
-    /// Header names, each with the object it came from, to find the same
-    /// header given twice (names are case-insensitive in HTTP).
-    void checkDuplicateHeaders(const TargetSpec &target)
-    {
-        QSet<QString> seen;
-        for (const auto &[name, value] : target.headers) {
-            Q_UNUSED(value);
-            if (!isHttpToken(name))
-                continue;
-            if (seen.contains(name.toLower()))
-                error(u"target.headers."_s + name,
-                      u"header given more than once (header names are case-insensitive)"_s);
-            seen.insert(name.toLower());
-        }
-        QSet<QString> seenEnv;
-        for (const auto &[name, variable] : target.headersEnv) {
-            Q_UNUSED(variable);
-            if (!isHttpToken(name))
-                continue;
-            if (seen.contains(name.toLower()))
-                error(u"target.headersEnv."_s + name, u"also set in target.headers"_s);
-            else if (seenEnv.contains(name.toLower()))
-                error(u"target.headersEnv."_s + name,
-                      u"header given more than once (header names are case-insensitive)"_s);
-            seenEnv.insert(name.toLower());
-        }
-    }
-
-    QList<QPair<QString, QString>> headerObject(const QJsonObject &parent, const QString &key,
-                                                bool valuesAreEnvironmentNames)
-    {
-        const QString path = joinPath(u"target"_s, key);
-        QList<QPair<QString, QString>> headers;
-        const auto object = objectField(parent, u"target"_s, key, false);
-        if (!object)
-            return headers;
-        for (auto it = object->begin(); it != object->end(); ++it) {
-            const QString headerPath = joinPath(path, it.key());
-            if (!isHttpToken(it.key()))
-                error(headerPath, u"not a valid HTTP header name"_s);
-            if (!it.value().isString()) {
-                error(headerPath, u"must be a string"_s);
-                continue;
-            }
-            const QString value = it.value().toString();
-            if (valuesAreEnvironmentNames)
-                environmentName(value, headerPath);
-            else if (hasControlCharacters(value))
-                error(headerPath, u"must not contain control characters such as line breaks"_s);
-            headers.append({it.key(), value});
-        }
-        return headers;
-    }
-
-    void parseTarget(const QJsonObject &json, TargetSpec *target)
-    {
-        const QString path = u"target"_s;
-        const std::optional<QJsonObject> object = objectField(json, {}, path, true);
-        if (!object)
-            return;
-        checkKeys(
-            *object, path,
-            {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "mode"_L1, "timeoutSeconds"_L1});
-        if (const auto url = string(*object, path, u"url"_s, true)) {
-            target->url = *url;
-            checkUrl(*url, joinPath(path, u"url"_s));
-        }
-        if (const auto method = string(*object, path, u"method"_s, false)) {
-            const QString upper = method->toUpper();
-            if (upper == u"POST"_s || upper == u"PUT"_s)
-                target->method = upper;
-            else
-                error(joinPath(path, u"method"_s),
-                      quoted(*method) + u" is not supported; supported methods: POST, PUT"_s);
-        }
-        target->headers = headerObject(*object, u"headers"_s, false);
-        target->headersEnv = headerObject(*object, u"headersEnv"_s, true);
-        checkDuplicateHeaders(*target);
-        if (const auto mode = string(*object, path, u"mode"_s, false)) {
-            if (*mode == u"item"_s)
-                target->mode = *mode;
-            else
-                error(joinPath(path, u"mode"_s),
-                      quoted(*mode) + u" is not supported yet; supported modes: item"_s);
-        }
-        if (const auto timeout = integer(*object, path, u"timeoutSeconds"_s, 1, 3600))
-            target->timeoutSeconds = *timeout;
-    }
-
-    void parseRun(const QJsonObject &json, RunSpec *run)
-    {
-        const QString path = u"run"_s;
-        const std::optional<QJsonObject> object = objectField(json, {}, path, false);
-        if (!object)
-            return;
-        checkKeys(*object, path, {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1});
-        if (const auto chunkSize = integer(*object, path, u"chunkSize"_s, 1, RunSpec::MaxChunkSize))
-            run->chunkSize = *chunkSize;
-        if (const auto concurrency
-            = integer(*object, path, u"concurrency"_s, 1, RunSpec::MaxConcurrency))
-            run->concurrency = *concurrency;
-        if (const auto retries = integer(*object, path, u"maxRetries"_s, 0, RunSpec::MaxMaxRetries))
-            run->maxRetries = *retries;
-    }
-
-    /// False for a version this code must not guess at: the rest of the
-    /// document is then left unchecked, as its errors would only be noise.
-    bool parseVersion(const QJsonObject &json)
-    {
-        const QString path = u"version"_s;
-        const QJsonValue value = json.value(path);
-        if (value.isUndefined()) {
-            error(path, u"is required"_s);
-            return true;
-        }
-        const double number = value.toDouble();
-        if (!value.isDouble() || std::floor(number) != number) {
-            error(path, u"must be an integer"_s);
-            return true;
-        }
-        if (number != TransferSpec::FormatVersion) {
-            error(path,
-                  u"unsupported version %1; this Sluice reads version %2"_s.arg(describe(value))
-                      .arg(TransferSpec::FormatVersion));
+        if (m_names.contains(name))
             return false;
-        }
+        if (!m_names.isEmpty())
+            m_out->append(',');
+        m_names.insert(name);
+        m_writer.writeString(name);
+        m_out->append(':');
         return true;
     }
+
+    QByteArray *m_out;
+    JsonWriter m_writer;
+    QSet<QString> m_names;
 };
 
-/// A parameter as it is written: integers stay integers, doubles doubles.
-QJsonValue parameterToJson(const QVariant &value)
+void writeHeaders(ObjectWriter &object, const QList<QPair<QString, QString>> &headers)
 {
-    if (value.isNull())
-        return QJsonValue(QJsonValue::Null);
-    switch (value.metaType().id()) {
-    case QMetaType::Bool:
-        return value.toBool();
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::LongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-        return value.toLongLong();
-    case QMetaType::Double:
-    case QMetaType::Float:
-        return value.toDouble();
-    case QMetaType::QString:
-        return value.toString();
-    default:
-        return QJsonValue::fromVariant(value);
-    }
-}
-
-QJsonObject headersToJson(const QList<QPair<QString, QString>> &headers)
-{
-    QJsonObject object;
     for (const auto &[name, value] : headers)
-        object.insert(name, value);
-    return object;
+        object.string(name, value);
 }
 
-/// 1-based line and column (in characters) of a byte offset into UTF-8 text.
-QPair<int, int> lineAndColumn(const QByteArray &data, qsizetype offset)
+QString notJson(const JsonSyntaxError &error)
 {
-    const QString before = QString::fromUtf8(data.left(offset));
-    const int line = int(before.count(u'\n')) + 1;
-    const QString lastLine = before.mid(before.lastIndexOf(u'\n') + 1);
-    const int column = int(lastLine.toUcs4().size());
-    return {line, qMax(1, column)};
+    return u"not valid JSON at "_s + error.toString();
 }
 
 } // namespace
@@ -505,25 +139,45 @@ QString SpecError::toString() const
     return path.isEmpty() ? message : path + u": "_s + message;
 }
 
-bool TransferSpec::fromJson(const QJsonObject &json, TransferSpec *spec, QList<SpecError> *errors,
+SpecSection SpecError::section() const
+{
+    const QStringView first = QStringView(path).left(path.indexOf(u'.'));
+    if (first == u"source")
+        return SpecSection::Source;
+    if (first == u"query")
+        return SpecSection::Query;
+    if (first == u"transform")
+        return SpecSection::Transform;
+    if (first == u"target")
+        return SpecSection::Target;
+    if (first == u"run")
+        return SpecSection::Run;
+    return SpecSection::File;
+}
+
+bool TransferSpec::fromJson(QByteArrayView json, TransferSpec *spec, QList<SpecError> *errors,
                             const QString &baseDir)
 {
-    Parser parser;
+    const auto fail = [errors](const QString &message) {
+        if (errors)
+            *errors = {SpecError {{}, message}};
+        return false;
+    };
+    // Our own reader first: it gives line and column in characters and refuses a name
+    // given twice, which QJsonDocument would silently resolve to the last one.
+    JsonSyntaxError syntax;
+    if (!compactJson(json, &syntax))
+        return fail(notJson(syntax));
+    const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray());
+    if (!document.isObject())
+        return fail(u"the top level must be a JSON object"_s);
+
     TransferSpec parsed;
-    if (parser.parseVersion(json)) {
-        parser.checkKeys(
-            json, {},
-            {"version"_L1, "source"_L1, "query"_L1, "transform"_L1, "target"_L1, "run"_L1});
-        parser.parseSource(json, &parsed.source);
-        parser.parseQuery(json, &parsed.query);
-        parser.parseTransform(json, &parsed.transform);
-        parser.parseTarget(json, &parsed.target);
-        parser.parseRun(json, &parsed.run);
-    }
+    const QList<SpecError> problems = parseTransferSpec(json, document.object(), &parsed);
     parsed.source.baseDir = baseDir;
     if (errors)
-        *errors = parser.errors;
-    if (!parser.errors.isEmpty())
+        *errors = problems;
+    if (!problems.isEmpty())
         return false;
     // The caller's spec changes only when the whole document is valid.
     if (spec)
@@ -544,18 +198,13 @@ bool TransferSpec::load(const QString &fileName, TransferSpec *spec, QList<SpecE
     const QByteArray data = file.readAll();
     if (file.error() != QFileDevice::NoError)
         return fail(u"cannot read "_s + fileName + u": "_s + file.errorString());
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        const auto [line, column] = lineAndColumn(data, parseError.offset);
-        return fail(u"%1: not valid JSON at line %2, column %3: %4"_s.arg(fileName)
-                        .arg(line)
-                        .arg(column)
-                        .arg(parseError.errorString()));
+    if (!fromJson(data, spec, errors, QFileInfo(fileName).absolutePath())) {
+        // A problem with the whole file names the file; the others name their field.
+        if (errors && errors->size() == 1 && errors->constFirst().path.isEmpty())
+            (*errors)[0].message = fileName + u": "_s + errors->constFirst().message;
+        return false;
     }
-    if (!document.isObject())
-        return fail(fileName + u": the top level must be a JSON object"_s);
-    return fromJson(document.object(), spec, errors, QFileInfo(fileName).absolutePath());
+    return true;
 }
 
 QList<SpecError> TransferSpec::validate() const
@@ -582,56 +231,65 @@ QList<SpecError> TransferSpec::validate() const
     return errors;
 }
 
-QJsonObject TransferSpec::toJson() const
+QByteArray TransferSpec::toJson() const
 {
-    QJsonObject sourceJson {{u"driver"_s, source.driver}};
-    const auto optionalString = [&sourceJson](const QString &key, const QString &value) {
-        if (!value.isEmpty())
-            sourceJson.insert(key, value);
-    };
-    optionalString(u"database"_s, source.database);
-    optionalString(u"host"_s, source.host);
-    if (source.port != -1)
-        sourceJson.insert(u"port"_s, source.port);
-    optionalString(u"user"_s, source.user);
-    optionalString(u"passwordEnv"_s, source.passwordEnv);
-    if (source.askPassword)
-        sourceJson.insert(u"askPassword"_s, true);
-    optionalString(u"options"_s, source.options);
-
-    QJsonObject parameters;
-    for (auto it = query.parameters.cbegin(); it != query.parameters.cend(); ++it)
-        parameters.insert(it.key(), parameterToJson(it.value()));
-
-    QJsonObject targetJson {
-        {u"url"_s, target.url},
-        {u"method"_s, target.method},
-        {u"headers"_s, headersToJson(target.headers)},
-        {u"mode"_s, target.mode},
-        {u"timeoutSeconds"_s, target.timeoutSeconds},
-    };
-    if (!target.headersEnv.isEmpty())
-        targetJson.insert(u"headersEnv"_s, headersToJson(target.headersEnv));
-
-    QJsonObject json {
-        {u"version"_s, FormatVersion},
-        {u"source"_s, sourceJson},
-        {u"query"_s, QJsonObject {{u"sql"_s, query.sql}, {u"parameters"_s, parameters}}},
-        {u"target"_s, targetJson},
-        {u"run"_s,
-         QJsonObject {{u"chunkSize"_s, run.chunkSize},
-                      {u"concurrency"_s, run.concurrency},
-                      {u"maxRetries"_s, run.maxRetries}}},
-    };
-    if (transform.present) {
-        QJsonObject transformJson;
-        if (!transform.key.isEmpty())
-            transformJson.insert(u"key"_s, transform.key);
-        // An undefined template drops the key, so validate() reports it as missing.
-        transformJson.insert(u"template"_s, transform.templ);
-        json.insert(u"transform"_s, transformJson);
+    QByteArray out;
+    {
+        ObjectWriter file(&out);
+        file.integer(u"version"_s, FormatVersion);
+        file.object(u"source"_s, [this](ObjectWriter &json) {
+            const auto optional = [&json](const QString &name, const QString &value) {
+                if (!value.isEmpty())
+                    json.string(name, value);
+            };
+            json.string(u"driver"_s, source.driver);
+            optional(u"database"_s, source.database);
+            optional(u"host"_s, source.host);
+            if (source.port != -1)
+                json.integer(u"port"_s, source.port);
+            optional(u"user"_s, source.user);
+            optional(u"passwordEnv"_s, source.passwordEnv);
+            if (source.askPassword)
+                json.boolean(u"askPassword"_s, true);
+            optional(u"options"_s, source.options);
+        });
+        file.object(u"query"_s, [this](ObjectWriter &json) {
+            json.string(u"sql"_s, query.sql);
+            json.object(u"parameters"_s, [this](ObjectWriter &parameters) {
+                for (auto it = query.parameters.cbegin(); it != query.parameters.cend(); ++it)
+                    parameters.parameter(it.key(), it.value());
+            });
+        });
+        if (transform.present) {
+            file.object(u"transform"_s, [this](ObjectWriter &json) {
+                if (!transform.key.isEmpty())
+                    json.string(u"key"_s, transform.key);
+                // A template that is not valid JSON is left out, so validate() reports it
+                // as missing rather than the whole text as broken.
+                if (compactJson(transform.templ))
+                    json.raw(u"template"_s, transform.templ);
+            });
+        }
+        file.object(u"target"_s, [this](ObjectWriter &json) {
+            json.string(u"url"_s, target.url);
+            json.string(u"method"_s, target.method);
+            json.object(u"headers"_s,
+                        [this](ObjectWriter &headers) { writeHeaders(headers, target.headers); });
+            if (!target.headersEnv.isEmpty()) {
+                json.object(u"headersEnv"_s, [this](ObjectWriter &headers) {
+                    writeHeaders(headers, target.headersEnv);
+                });
+            }
+            json.string(u"mode"_s, target.mode);
+            json.integer(u"timeoutSeconds"_s, target.timeoutSeconds);
+        });
+        file.object(u"run"_s, [this](ObjectWriter &json) {
+            json.integer(u"chunkSize"_s, run.chunkSize);
+            json.integer(u"concurrency"_s, run.concurrency);
+            json.integer(u"maxRetries"_s, run.maxRetries);
+        });
     }
-    return json;
+    return out;
 }
 
 bool TransferSpec::save(const QString &fileName, QString *error) const
@@ -642,7 +300,7 @@ bool TransferSpec::save(const QString &fileName, QString *error) const
             *error = u"cannot write "_s + fileName + u": "_s + file.errorString();
         return false;
     }
-    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
+    file.write(indentJson(toJson()).value() + '\n');
     if (!file.commit()) {
         if (error)
             *error = u"cannot write "_s + fileName + u": "_s + file.errorString();

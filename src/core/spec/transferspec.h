@@ -3,8 +3,8 @@
 
 #include "types/connectionsettings.h"
 
-#include <QJsonObject>
-#include <QJsonValue>
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QMap>
 #include <QPair>
@@ -12,6 +12,16 @@
 #include <QVariant>
 
 namespace sluice {
+
+/// The part of a transfer a problem is in: where a front end shows it (a tab, a form).
+enum class SpecSection : quint8 {
+    File, ///< the file as a whole (cannot be read, not JSON, version)
+    Source,
+    Query,
+    Transform,
+    Target,
+    Run,
+};
 
 /// One problem in a transfer file, located by its JSON path
 /// ("target.url", "query.parameters.startdate", "run.concurrency").
@@ -21,6 +31,8 @@ struct SpecError
     QString message;
     /// "path: message", or just the message when there is no path.
     QString toString() const;
+    /// The section the path starts in; File for an empty path or "version".
+    SpecSection section() const;
     friend bool operator==(const SpecError &, const SpecError &) = default;
 };
 
@@ -37,7 +49,10 @@ struct TransformSpec
 {
     bool present = false; ///< false: each row becomes {column: typed value}
     QString key; ///< key template; empty: the 1-based row number
-    QJsonValue templ; ///< the JSON template ("template" in the file)
+    /// The JSON template ("template" in the file) as compact UTF-8 text: every token as the
+    /// user wrote it (member order, number literals such as 12.50, escapes), only the blank
+    /// space between tokens removed (compactJson). Empty: no template.
+    QByteArray templ;
     friend bool operator==(const TransformSpec &, const TransformSpec &) = default;
 };
 
@@ -81,10 +96,11 @@ struct TransferSpec
     TargetSpec target;
     RunSpec run;
 
-    /// Parses and validates. On any problem returns false and fills errors
-    /// (all problems found, each with its path); unknown keys are errors.
-    /// baseDir becomes source.baseDir (relative SQLite paths).
-    static bool fromJson(const QJsonObject &json, TransferSpec *spec, QList<SpecError> *errors,
+    /// Parses and validates the text of a transfer file (UTF-8 JSON). On any problem returns
+    /// false and fills errors (all problems found, each with its path); unknown keys and a
+    /// name given twice in one object are errors, and JSON that is not valid gives one error
+    /// with its line and column. baseDir becomes source.baseDir (relative SQLite paths).
+    static bool fromJson(QByteArrayView json, TransferSpec *spec, QList<SpecError> *errors,
                          const QString &baseDir = {});
     /// Reads, parses and validates a file. A file that cannot be read or is not
     /// JSON gives one error with an empty path that names the file (and the
@@ -94,9 +110,11 @@ struct TransferSpec
     /// Checks a spec built in code (the GUI's forms) with the same rules as the file.
     QList<SpecError> validate() const;
 
-    /// The file form: defaults are written too, keys in a stable order.
-    QJsonObject toJson() const;
-    /// Writes atomically (QSaveFile), indented. Relative SQLite paths stay relative.
+    /// The file form as compact UTF-8 JSON: defaults are written too, sections and their keys
+    /// in the order docs/design.md lists them, headers and the template as given.
+    QByteArray toJson() const;
+    /// Writes atomically (QSaveFile), indented (indentJson), with a line break at the end.
+    /// Relative SQLite paths stay relative.
     bool save(const QString &fileName, QString *error) const;
 
     friend bool operator==(const TransferSpec &, const TransferSpec &) = default;

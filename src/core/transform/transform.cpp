@@ -8,15 +8,14 @@
 
 #include <QDate>
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QTime>
 #include <QUrl>
 #include <QUuid>
 
 #include "spec/placeholders.h"
-#include "json/jsonwriter.h"
 #include "util/text.h"
+#include "json/jsonreader.h"
+#include "json/jsonwriter.h"
 
 using namespace Qt::StringLiterals;
 
@@ -62,21 +61,6 @@ void collectColumns(QStringView text, QStringList *names)
     for (const Piece &piece : std::as_const(pieces)) {
         if (piece.isColumn && !names->contains(piece.text))
             names->append(piece.text.toString());
-    }
-}
-
-void collectTemplateColumns(const QJsonValue &value, QStringList *names)
-{
-    if (value.isString()) {
-        collectColumns(value.toString(), names);
-    } else if (value.isArray()) {
-        const QJsonArray array = value.toArray();
-        for (const QJsonValue &element : array)
-            collectTemplateColumns(element, names);
-    } else if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            collectTemplateColumns(it.value(), names);
     }
 }
 
@@ -364,15 +348,6 @@ void toScalar(const QVariant &value, const ColumnInfo &column, Scalar *s)
                  + u" cannot be written as JSON"_s);
 }
 
-bool looksLikeInteger(QByteArrayView number)
-{
-    for (const char c : number) {
-        if (c == '.' || c == 'e' || c == 'n')
-            return false;
-    }
-    return true;
-}
-
 void writeTyped(JsonWriter &writer, const Scalar &s)
 {
     switch (s.kind) {
@@ -387,9 +362,7 @@ void writeTyped(JsonWriter &writer, const Scalar &s)
         return;
     case Scalar::Kind::Real:
         // 12.0 stays "12.0" so that a REAL column stays recognisably real (as Python does).
-        writer.writeRaw(s.ascii());
-        if (looksLikeInteger(s.ascii()))
-            writer.writeRaw(".0");
+        writer.writeRealLiteral(s.ascii());
         return;
     case Scalar::Kind::Ascii:
         writer.writeRaw("\"");
@@ -524,68 +497,74 @@ public:
         literal(json);
     }
 
-    /// A template value; literals are copied, strings may hold placeholders.
-    void value(const QJsonValue &value, const QString &path)
+    /// The template, every token as written: member names, numbers, true/false/null and
+    /// strings without placeholders are copied byte for byte; strings with placeholders
+    /// become typed values or interpolated text.
+    void templ(QByteArrayView json, const QString &path)
     {
-        switch (value.type()) {
-        case QJsonValue::Null:
-        case QJsonValue::Undefined:
-            literal("null");
-            return;
-        case QJsonValue::Bool:
-            literal(value.toBool() ? QByteArrayView("true") : QByteArrayView("false"));
-            return;
-        case QJsonValue::Double:
-            number(value);
-            return;
-        case QJsonValue::String:
-            string(value.toString(), path);
-            return;
-        case QJsonValue::Array: {
-            const QJsonArray array = value.toArray();
-            literal("[");
-            for (qsizetype i = 0; i < array.size(); ++i) {
-                if (i > 0)
-                    literal(",");
-                this->value(array.at(i), path + u'[' + QString::number(i) + u']');
-            }
-            literal("]");
-            return;
-        }
-        case QJsonValue::Object: {
-            const QJsonObject object = value.toObject();
+        JsonReader reader(json);
+        reader.next();
+        if (!value(reader, path) || reader.next() != JsonReader::Token::End)
+            error(path, u"not valid JSON: "_s + reader.error().toString());
+    }
+
+    /// The value whose first token the reader is at; false on a syntax error.
+    bool value(JsonReader &reader, const QString &path)
+    {
+        using Token = JsonReader::Token;
+        switch (reader.token()) {
+        case Token::String:
+            string(reader.text(), reader.raw(), path);
+            return true;
+        case Token::BeginObject:
             literal("{");
-            bool first = true;
-            for (auto it = object.begin(); it != object.end(); ++it) {
+            for (bool first = true;; first = false) {
+                const Token token = reader.next();
+                if (token == Token::EndObject)
+                    break;
+                if (token != Token::Key)
+                    return false;
                 if (!first)
                     literal(",");
-                first = false;
-                jsonString(it.key());
+                literal(reader.raw());
                 literal(":");
-                this->value(it.value(), joinPath(path, it.key()));
+                const QString name = reader.text();
+                reader.next();
+                if (!value(reader, joinPath(path, name)))
+                    return false;
             }
             literal("}");
-            return;
+            return true;
+        case Token::BeginArray:
+            literal("[");
+            for (int index = 0;; ++index) {
+                if (reader.next() == Token::EndArray)
+                    break;
+                if (index > 0)
+                    literal(",");
+                if (!value(reader, path + u'[' + QString::number(index) + u']'))
+                    return false;
+            }
+            literal("]");
+            return true;
+        case Token::Number:
+        case Token::True:
+        case Token::False:
+        case Token::Null:
+            literal(reader.raw());
+            return true;
+        case Token::Key:
+        case Token::EndObject:
+        case Token::EndArray:
+        case Token::End:
+        case Token::Error:
+            break;
         }
-        }
+        return false;
     }
 
-    // Qt's parser stores every integral number that fits in 64 bits as an integer (1.0
-    // included), so integers come back exact; other numbers are written in shortest form.
-    void number(const QJsonValue &value)
-    {
-        const QVariant variant = value.toVariant();
-        QByteArray json;
-        JsonWriter writer(&json);
-        if (variant.typeId() == QMetaType::LongLong) {
-            writer.writeInteger(variant.toLongLong());
-        } else if (!writer.writeDouble(value.toDouble())) {
-            writer.writeNull(); // as QJsonDocument writes a non-finite number
-        }
-        literal(json);
-    }
-
-    void string(const QString &text, const QString &path)
+    /// raw: the string as written, copied when it holds no placeholder.
+    void string(const QString &text, QByteArrayView raw, const QString &path)
     {
         QList<Piece> pieces;
         const QStringList problems = splitPlaceholders(text, &pieces);
@@ -601,7 +580,7 @@ public:
         }
         if (std::none_of(pieces.cbegin(), pieces.cend(),
                          [](const Piece &p) { return p.isColumn; })) {
-            jsonString(text);
+            literal(raw);
             return;
         }
         literal("\"");
@@ -690,8 +669,8 @@ std::optional<Transform> Transform::compile(const TransformSpec &spec, const QSt
     bool hasColumns = false;
     if (!spec.key.isEmpty())
         transform.m_key = compiler.text(spec.key, u"transform.key"_s, &hasColumns);
-    if (spec.present && !spec.templ.isUndefined())
-        compiler.value(spec.templ, u"transform.template"_s);
+    if (spec.present && !spec.templ.isEmpty())
+        compiler.templ(spec.templ, u"transform.template"_s);
     else
         compiler.defaultObject();
     QList<TextPiece> url = compiler.text(urlTemplate, u"target.url"_s, &hasColumns);
@@ -711,8 +690,11 @@ QStringList Transform::referencedColumns(const TransformSpec &spec, const QStrin
 {
     QStringList names;
     collectColumns(spec.key, &names);
-    if (spec.present)
-        collectTemplateColumns(spec.templ, &names);
+    if (spec.present) {
+        forEachJsonString(spec.templ, {}, [&names](const QString &, const QString &text) {
+            collectColumns(text, &names);
+        });
+    }
     collectColumns(urlTemplate, &names);
     return names;
 }

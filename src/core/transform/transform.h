@@ -9,21 +9,22 @@
 #include <QStringList>
 #include <QVariant>
 
-#include "types/columninfo.h"
 #include "spec/transferspec.h"
+#include "types/columninfo.h"
 #include "types/item.h"
 
 namespace sluice {
 
 /// Turns one query row into an Item: its JSON payload, its key and, when the target URL
-/// has placeholders, its URL. The rules are DESIGN.md's "Template rules":
+/// has placeholders, its URL, by the template rules (docs/design.md, "Values"):
 ///
-/// - Without a transform (spec.present false, or an undefined template), a row becomes an
+/// - Without a transform (spec.present false, or an empty template), a row becomes an
 ///   object of column name -> typed value, in column order.
 /// - A template string that is exactly one placeholder "{{col}}" (spaces allowed inside the
 ///   braces) takes the column's value with its type; a string with placeholders among other
-///   text is interpolated as text; every other value is copied (object keys are never
-///   interpolated; QJsonObject hands them over sorted, so the payload's keys are sorted).
+///   text is interpolated as text; every other token is copied as the template writes it:
+///   member order, number literals (12.50, 30-digit integers) and escapes reach the API
+///   unchanged (object keys are never interpolated).
 /// - Typed values: NULL -> null; bool; integers; reals in shortest round-trip form with ".0"
 ///   when that form looks like an integer; exact numerics (ColumnInfo::exactNumeric, fetched
 ///   as text) as the number literal they are; text; blobs as standard base64; dates
