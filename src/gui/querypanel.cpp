@@ -14,9 +14,9 @@
 #include <QStyledItemDelegate>
 #include <QTableWidgetItem>
 
-#include "models/previewmodel.h"
 #include "db/rowsource.h"
 #include "db/sqlparameters.h"
+#include "models/previewmodel.h"
 #include "sqlhighlighter.h"
 
 using namespace Qt::StringLiterals;

@@ -15,10 +15,10 @@
 #include <QVariant>
 #include <QWidget>
 
-#include "types/columninfo.h"
-#include "types/connectionsettings.h"
 #include "db/rowcounter.h"
 #include "spec/transferspec.h"
+#include "types/columninfo.h"
+#include "types/connectionsettings.h"
 
 namespace Ui {
 class QueryPanel;

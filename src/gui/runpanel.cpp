@@ -31,10 +31,10 @@
 #include "jsonhighlighter.h"
 #include "log/eventlog.h"
 #include "models/eventlogmodel.h"
-#include "statusdelegate.h"
-#include "transfer/failedwriter.h"
 #include "models/failuregroupmodel.h"
 #include "models/transferstatusmodel.h"
+#include "statusdelegate.h"
+#include "transfer/failedwriter.h"
 
 using namespace Qt::StringLiterals;
 

@@ -43,10 +43,10 @@
 #include <QThread>
 #include <QTimer>
 
-#include "runpanel.h"
 #include "models/failuregroupmodel.h"
-#include "types/item.h"
 #include "models/transferstatusmodel.h"
+#include "runpanel.h"
+#include "types/item.h"
 
 using namespace Qt::StringLiterals;
 

@@ -19,8 +19,8 @@
 #include "testsink.h"
 #include "transformpanel.h"
 
-#include "types/item.h"
 #include "models/transferstatusmodel.h"
+#include "types/item.h"
 
 #include <algorithm>
 #include <memory>

@@ -7,9 +7,9 @@
 #include "runpanel.h"
 #include "targetpanel.h"
 
-#include "models/previewmodel.h"
 #include "models/eventlogmodel.h"
 #include "models/failuregroupmodel.h"
+#include "models/previewmodel.h"
 #include "models/transferstatusmodel.h"
 
 #include <QAbstractButton>

@@ -6,8 +6,8 @@
 #include <QObject>
 #include <QString>
 
-#include "types/connectionsettings.h"
 #include "spec/transferspec.h"
+#include "types/connectionsettings.h"
 
 namespace sluice {
 

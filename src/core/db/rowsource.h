@@ -5,10 +5,10 @@
 #include <QString>
 #include <QThread>
 
-#include "types/columninfo.h"
-#include "types/connectionsettings.h"
 #include "db/sqlrowreader.h"
 #include "spec/transferspec.h"
+#include "types/columninfo.h"
+#include "types/connectionsettings.h"
 
 namespace sluice {
 

@@ -10,9 +10,9 @@
 #include <QString>
 #include <QVariant>
 
+#include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/connectionsettings.h"
-#include "spec/transferspec.h"
 
 class QSqlQuery;
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "types/columninfo.h"
 #include "net/retrypolicy.h"
 #include "spec/transferspec.h"
+#include "types/columninfo.h"
 #include "types/item.h"
 
 #include <QElapsedTimer>
