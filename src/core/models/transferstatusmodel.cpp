@@ -7,6 +7,7 @@
 
 #include <QSet>
 
+#include "models/changedranges.h"
 #include "transfer/transferrun.h"
 #include "util/text.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 /// Past this many ranges in one flush, one signal over the span from the first to the last
 /// dirty row costs a view less than thousands of small ones.
-constexpr size_t MaxRangesPerFlush = 256;
+constexpr qsizetype MaxRangesPerFlush = 256;
 
 /// Whether key is exactly the 1-based row number of id (the key a transfer without a key
 /// template gives), so the row need not store it.
@@ -132,35 +133,6 @@ qint64 TransferStatusModel::idAt(int row) const
     return m_rows[size_t(row)].id;
 }
 
-quint32 TransferStatusModel::KeyPool::add(QStringView key)
-{
-    Q_ASSERT(key.size() <= BlockChars);
-    if (key.isEmpty())
-        return 0;
-    // 2^16 blocks of 2^16 characters: 8 GiB of keys before the position would wrap.
-    if (BlockChars - m_used < key.size()) {
-        m_blocks.push_back(std::make_unique_for_overwrite<char16_t[]>(size_t(BlockChars)));
-        m_used = 0;
-    }
-    const auto position = quint32((m_blocks.size() - 1) << 16 | size_t(m_used));
-    std::copy(key.utf16(), key.utf16() + key.size(), m_blocks.back().get() + m_used);
-    m_used += key.size();
-    return position;
-}
-
-QStringView TransferStatusModel::KeyPool::view(quint32 position, quint16 length) const
-{
-    if (length == 0)
-        return {};
-    return QStringView(m_blocks[position >> 16].get() + (position & 0xffff), length);
-}
-
-void TransferStatusModel::KeyPool::clear()
-{
-    std::vector<std::unique_ptr<char16_t[]>>().swap(m_blocks);
-    m_used = BlockChars;
-}
-
 QString TransferStatusModel::keyOf(const Row &row) const
 {
     if (row.flags & KeyIsRowNumber)
@@ -205,52 +177,6 @@ const QString &TransferStatusModel::errorAt(int row) const
         return none;
     return failureOf(m_rows[size_t(row)].id).error;
 }
-
-namespace {
-
-/// Negative, 0 or positive as a sorts before, with or after b; runs of digits compare by
-/// their value (leading zeros ignored, then length, then digits), everything else by UTF-16
-/// code unit. Allocation-free: a million-row sort calls this ~20 million times.
-int naturalCompare(QStringView a, QStringView b)
-{
-    const auto isDigit = [](QChar c) {
-        return c.unicode() >= u'0' && c.unicode() <= u'9';
-    };
-    qsizetype i = 0;
-    qsizetype j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (isDigit(a[i]) && isDigit(b[j])) {
-            while (i < a.size() && a[i] == u'0')
-                ++i;
-            while (j < b.size() && b[j] == u'0')
-                ++j;
-            qsizetype endA = i;
-            qsizetype endB = j;
-            while (endA < a.size() && isDigit(a[endA]))
-                ++endA;
-            while (endB < b.size() && isDigit(b[endB]))
-                ++endB;
-            if (endA - i != endB - j)
-                return endA - i < endB - j ? -1 : 1;
-            for (; i < endA; ++i, ++j) {
-                if (a[i] != b[j])
-                    return a[i] < b[j] ? -1 : 1;
-            }
-            continue;
-        }
-        if (a[i] != b[j])
-            return a[i] < b[j] ? -1 : 1;
-        ++i;
-        ++j;
-    }
-    if (i < a.size())
-        return 1;
-    if (j < b.size())
-        return -1;
-    return 0;
-}
-
-} // namespace
 
 int TransferStatusModel::compareKeys(const Row &l, const Row &r) const
 {
@@ -555,50 +481,17 @@ void TransferStatusModel::flush()
     // Take the list first: a slot connected to dataChanged may change rows again.
     std::vector<int> rows;
     rows.swap(m_dirtyRows);
-    const int total = rowCount();
-
-    // Like qBittorrent's transfer list: past half the table, one signal is cheaper for a
-    // view (and a sorting proxy) than many.
-    if (rows.size() * 2 > size_t(total)) {
-        quint8 all = 0;
-        for (int row : rows) {
-            Row &r = m_rows[size_t(row)];
-            all |= r.flags & DirtyMask;
-            r.flags &= quint8(~DirtyMask);
-        }
-        Q_EMIT dataChanged(index(0, 0), index(total - 1, ColumnCount - 1), rolesFor(all));
-        return;
-    }
-
-    std::sort(rows.begin(), rows.end());
-    struct Range
-    {
-        int first;
-        int last;
-        quint8 dirty;
-    };
-    std::vector<Range> ranges;
+    std::vector<std::pair<int, quint8>> changes;
+    changes.reserve(rows.size());
     for (int row : rows) {
         Row &r = m_rows[size_t(row)];
-        const quint8 dirty = r.flags & DirtyMask;
+        changes.emplace_back(row, r.flags & DirtyMask);
         r.flags &= quint8(~DirtyMask);
-        if (!ranges.empty() && ranges.back().last + 1 == row) {
-            ranges.back().last = row;
-            ranges.back().dirty |= dirty;
-        } else {
-            ranges.push_back({row, row, dirty});
-        }
     }
-    if (ranges.size() > MaxRangesPerFlush) {
-        quint8 all = 0;
-        for (const Range &range : ranges)
-            all |= range.dirty;
-        ranges = {{ranges.front().first, ranges.back().last, all}};
-    }
-    for (const Range &range : ranges) {
+    for (const ChangedRange &range :
+         changedRanges(std::move(changes), rowCount(), MaxRangesPerFlush))
         Q_EMIT dataChanged(index(range.first, 0), index(range.last, ColumnCount - 1),
-                           rolesFor(range.dirty));
-    }
+                           rolesFor(range.what));
 }
 
 int TransferStatusModel::rowCount(const QModelIndex &parent) const

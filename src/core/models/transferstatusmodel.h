@@ -14,6 +14,7 @@
 #include <QString>
 #include <QTimer>
 
+#include "models/keypool.h"
 #include "types/item.h"
 
 namespace sluice {
@@ -171,22 +172,6 @@ private:
         quint8 flags = 0;
     };
     static_assert(sizeof(Row) == 24);
-
-    /// Every row's key, back to back in UTF-16, in blocks that never move: no heap block
-    /// per key, and keys in row order sit side by side (a sort reads them from cache).
-    class KeyPool
-    {
-    public:
-        static constexpr qsizetype BlockChars = 1 << 16;
-        /// key.size() <= 65535. Returns the position for view().
-        quint32 add(QStringView key);
-        QStringView view(quint32 position, quint16 length) const;
-        void clear();
-
-    private:
-        std::vector<std::unique_ptr<char16_t[]>> m_blocks;
-        qsizetype m_used = BlockChars; ///< characters used in the last block
-    };
 
     /// What is kept beyond the row: for Failed and Invalid items, and (error empty) for the
     /// newest delivered ones.

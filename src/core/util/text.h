@@ -42,4 +42,10 @@ QString firstLine(QStringView text, qsizetype maxLength = -1);
 /// The same for UTF-8 bytes (a response body), decoding only what the line needs.
 QString firstLine(QByteArrayView utf8, qsizetype maxLength = -1);
 
+/// Negative, 0 or positive as a sorts before, with or after b, in natural order: runs of
+/// digits compare by their value (leading zeros ignored, then length, then digits),
+/// everything else by UTF-16 code unit ("item-9" < "item-10"). Allocation-free: a
+/// million-row sort calls this ~20 million times.
+int naturalCompare(QStringView a, QStringView b);
+
 } // namespace sluice
