@@ -7,6 +7,8 @@
 #include <QTextBlockUserData>
 #include <QTextDocument>
 
+#include "palette.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -38,11 +40,6 @@ int blockState(const SqlLexer::State &state)
     return open | int((qHash(state.dollarDelimiter) & 0xffffff) << OpenBits);
 }
 
-QColor pick(bool dark, QRgb onLight, QRgb onDark)
-{
-    return QColor::fromRgb(dark ? onDark : onLight);
-}
-
 } // namespace
 
 SqlHighlighter::SqlHighlighter(QTextDocument *document)
@@ -55,27 +52,25 @@ SqlHighlighter::~SqlHighlighter() = default;
 
 void SqlHighlighter::setPalette(const QPalette &palette)
 {
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
-
     m_keyword = {};
-    m_keyword.setForeground(pick(dark, 0x0033b3, 0x7aa6ff));
+    m_keyword.setForeground(themedColor(palette, 0x0033b3, 0x7aa6ff));
     m_keyword.setFontWeight(QFont::Bold);
 
     m_string = {};
-    m_string.setForeground(pick(dark, 0x067d17, 0x8fcf7e));
+    m_string.setForeground(themedColor(palette, 0x067d17, 0x8fcf7e));
 
     m_comment = {};
     m_comment.setForeground(palette.color(QPalette::PlaceholderText));
     m_comment.setFontItalic(true);
 
     m_number = {};
-    m_number.setForeground(pick(dark, 0xa04a00, 0xe5a16b));
+    m_number.setForeground(themedColor(palette, 0xa04a00, 0xe5a16b));
 
     m_parameter = {};
-    m_parameter.setForeground(pick(dark, 0x871094, 0xe08ff0));
+    m_parameter.setForeground(themedColor(palette, 0x871094, 0xe08ff0));
     m_parameter.setFontWeight(QFont::Bold);
     QColor tint = palette.color(QPalette::Highlight);
-    tint.setAlpha(dark ? 70 : 40);
+    tint.setAlpha(isDark(palette) ? 70 : 40);
     m_parameter.setBackground(tint);
 
     rehighlight();
