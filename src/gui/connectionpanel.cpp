@@ -15,6 +15,7 @@
 
 #include "db/connectiontester.h"
 #include "db/sqlconnection.h"
+#include "palette.h"
 #include "ui_connectionpanel.h"
 
 using namespace Qt::StringLiterals;
@@ -58,10 +59,8 @@ bool isVariableName(const QString &name)
     return pattern.match(name).hasMatch();
 }
 
-// Inline problems in red that keeps its contrast on light and on dark themes. The result
-// box brings its own background, so its colours read on either.
-constexpr QRgb ErrorTextOnLight = 0xb3261e;
-constexpr QRgb ErrorTextOnDark = 0xf28b82;
+// The result box brings its own background, so its colours read on light and on dark
+// themes alike.
 const QString SuccessStyle = u"QLabel { color: #1e5e2b; background: #e6f4ea; border: 1px solid "
                              "#a8d5b5; border-radius: 4px; padding: 6px 8px; }"_s;
 const QString FailureStyle = u"QLabel { color: #8c1d18; background: #fce8e6; border: 1px solid "
@@ -327,13 +326,9 @@ void ConnectionPanel::updateMessages()
 void ConnectionPanel::setMessage(QLabel *label, Message kind, const QString &text)
 {
     label->setText(text);
-    QPalette palette = this->palette();
-    const bool dark = palette.color(QPalette::Window).lightness() < 128;
-    if (kind == Message::Error)
-        palette.setColor(QPalette::WindowText, QColor(dark ? ErrorTextOnDark : ErrorTextOnLight));
-    else
-        palette.setColor(QPalette::WindowText, palette.color(QPalette::PlaceholderText));
-    label->setPalette(palette);
+    setTextColor(label,
+                 kind == Message::Error ? errorColor(palette())
+                                        : palette().color(QPalette::PlaceholderText));
     // Messages sit under their field, in the field's own column (QFormLayout sizes a row
     // of its own for a word-wrapped label as if it were as narrow as its size hint).
     label->setVisible(kind != Message::Hidden);

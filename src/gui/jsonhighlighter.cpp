@@ -4,6 +4,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include "palette.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -21,14 +23,16 @@ JsonHighlighter::JsonHighlighter(QTextDocument *document)
     : QSyntaxHighlighter(document)
 {
     // Two sets, so the colours stay readable on a dark palette as well as a light one.
-    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
-    m_key.setForeground(dark ? QColor(0x8a, 0xb4, 0xf8) : QColor(0x1a, 0x4f, 0x9c));
-    m_string.setForeground(dark ? QColor(0xa5, 0xd6, 0xa7) : QColor(0x2e, 0x7d, 0x32));
-    m_number.setForeground(dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb0, 0x50, 0x00));
-    m_keyword.setForeground(dark ? QColor(0xce, 0x93, 0xd8) : QColor(0x7b, 0x1f, 0xa2));
+    const QPalette palette = QGuiApplication::palette();
+    m_key.setForeground(themedColor(palette, 0x1a4f9c, 0x8ab4f8));
+    m_string.setForeground(themedColor(palette, 0x2e7d32, 0xa5d6a7));
+    m_number.setForeground(themedColor(palette, 0xb05000, 0xffb74d));
+    m_keyword.setForeground(themedColor(palette, 0x7b1fa2, 0xce93d8));
     m_keyword.setFontWeight(QFont::Bold);
-    m_placeholder.setForeground(dark ? QColor(0xf4, 0x8f, 0xb1) : QColor(0xad, 0x14, 0x57));
-    m_placeholder.setBackground(dark ? QColor(0xf4, 0x8f, 0xb1, 40) : QColor(0xad, 0x14, 0x57, 24));
+    QColor placeholder = themedColor(palette, 0xad1457, 0xf48fb1);
+    m_placeholder.setForeground(placeholder);
+    placeholder.setAlpha(isDark(palette) ? 40 : 24);
+    m_placeholder.setBackground(placeholder);
     m_placeholder.setFontWeight(QFont::Bold);
 }
 

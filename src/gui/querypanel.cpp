@@ -17,6 +17,7 @@
 #include "db/rowsource.h"
 #include "db/sqlparameters.h"
 #include "models/previewmodel.h"
+#include "palette.h"
 #include "sqlhighlighter.h"
 
 using namespace Qt::StringLiterals;
@@ -49,11 +50,6 @@ protected:
         }
     }
 };
-
-bool isDarkPalette(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
 
 bool isIntegerType(int id)
 {
@@ -220,14 +216,8 @@ void QueryPanel::applyPalette()
     const QPalette &current = palette();
     m_highlighter->setPalette(m_ui->sqlEdit->palette());
 
-    QPalette error = m_ui->errorLabel->palette();
-    error.setColor(QPalette::WindowText,
-                   isDarkPalette(current) ? QColor(0xff, 0x7b, 0x72) : QColor(0xc0, 0x1c, 0x28));
-    m_ui->errorLabel->setPalette(error);
-
-    QPalette hint = m_ui->noParametersLabel->palette();
-    hint.setColor(QPalette::WindowText, current.color(QPalette::PlaceholderText));
-    m_ui->noParametersLabel->setPalette(hint);
+    setTextColor(m_ui->errorLabel, errorColor(current));
+    setTextColor(m_ui->noParametersLabel, current.color(QPalette::PlaceholderText));
 }
 
 // ---- parameters ----

@@ -5,6 +5,8 @@
 #include <QSyntaxHighlighter>
 #include <QTextCharFormat>
 
+#include "db/sqllexer.h"
+
 class QTextDocument;
 
 namespace sluice {
@@ -14,9 +16,10 @@ namespace sluice {
 /// parameters. Literals, quoted identifiers and comments that span lines carry over through
 /// the block state.
 ///
-/// Parameters are found by the rules of findSqlParameters() (db/sqlparameters.h): nothing
-/// inside literals, quoted identifiers, comments or dollar quotes, and neither ::casts nor
-/// := assignments, so the colour shows exactly the names the parameter table lists.
+/// The text is read by SqlLexer (db/sqllexer.h), which findSqlParameters() uses too: nothing
+/// inside literals, quoted identifiers, comments or dollar quotes is a parameter, and
+/// neither ::casts nor := assignments are, so the colour shows exactly the names the
+/// parameter table lists.
 ///
 /// The colours derive from a palette (comments from PlaceholderText, the parameter's
 /// background from Highlight; the others picked for a light or a dark Base).
@@ -42,6 +45,9 @@ protected:
     void highlightBlock(const QString &text) override;
 
 private:
+    /// The format of a token of this kind; nullptr for tokens that stay plain.
+    const QTextCharFormat *formatOf(SqlLexer::Kind kind) const;
+
     QTextCharFormat m_keyword;
     QTextCharFormat m_string;
     QTextCharFormat m_comment;

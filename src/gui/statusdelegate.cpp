@@ -7,6 +7,7 @@
 #include <QStyle>
 
 #include "models/transferstatusmodel.h"
+#include "palette.h"
 
 namespace sluice {
 
@@ -29,20 +30,19 @@ StatusDelegate::~StatusDelegate() = default;
 
 QColor StatusDelegate::statusColor(ItemStatus status, const QPalette &palette)
 {
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
     switch (status) {
     case ItemStatus::Queued:
-        return dark ? QColor(0x9e, 0x9e, 0x9e) : QColor(0x75, 0x75, 0x75);
+        return themedColor(palette, 0x757575, 0x9e9e9e);
     case ItemStatus::Sending:
-        return dark ? QColor(0x64, 0xb5, 0xf6) : QColor(0x15, 0x65, 0xc0);
+        return themedColor(palette, 0x1565c0, 0x64b5f6);
     case ItemStatus::Retrying:
-        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xe6, 0x7e, 0x00);
+        return themedColor(palette, 0xe67e00, 0xffb74d);
     case ItemStatus::Delivered:
-        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+        return themedColor(palette, 0x2e7d32, 0x81c784);
     case ItemStatus::Failed:
-        return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+        return errorColor(palette);
     case ItemStatus::Invalid:
-        return dark ? QColor(0xce, 0x93, 0xd8) : QColor(0x8e, 0x24, 0xaa);
+        return themedColor(palette, 0x8e24aa, 0xce93d8);
     }
     return palette.color(QPalette::Text);
 }

@@ -8,6 +8,8 @@
 #include <QHeaderView>
 #include <QStandardItemModel>
 
+#include "palette.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -15,12 +17,6 @@ namespace sluice {
 namespace {
 
 constexpr int DebounceMs = 250;
-
-QColor errorColor(const QPalette &palette)
-{
-    const bool dark = palette.color(QPalette::Base).lightness() < 128;
-    return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
-}
 
 QString cellText(const QTableWidget *table, int row, int column)
 {
@@ -200,9 +196,7 @@ void TargetPanel::showProblems()
 
 void TargetPanel::setError(QLabel *label, const QStringList &messages)
 {
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, errorColor(palette));
-    label->setPalette(palette);
+    setTextColor(label, errorColor(label->palette()));
     label->setText(messages.join(u'\n'));
     label->setVisible(!messages.isEmpty());
 }

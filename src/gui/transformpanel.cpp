@@ -9,6 +9,7 @@
 #include <QTextCursor>
 
 #include "jsonhighlighter.h"
+#include "palette.h"
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
 
@@ -21,16 +22,6 @@ namespace {
 constexpr int DebounceMs = 250;
 /// More problems than this are summarised, so the list never pushes the editor away.
 constexpr int MaxShownErrors = 8;
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
-
-QColor errorColor(const QPalette &palette)
-{
-    return isDark(palette) ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
-}
 
 /// text as a JSON string literal.
 QString jsonString(const QString &text)
@@ -305,18 +296,16 @@ void TransformPanel::refresh()
 
 void TransformPanel::showState(const State &state)
 {
-    QPalette palette = m_ui->messageLabel->palette();
     if (!state.errors.isEmpty()) {
         QStringList shown = state.errors.mid(0, MaxShownErrors);
         if (state.errors.size() > MaxShownErrors)
             shown.append(tr("… and more problems: %1 in all").arg(state.errors.size()));
         m_ui->messageLabel->setText(shown.join(u'\n'));
-        palette.setColor(QPalette::WindowText, errorColor(palette));
+        setTextColor(m_ui->messageLabel, errorColor(palette()));
     } else {
         m_ui->messageLabel->setText(state.note);
-        palette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
+        setTextColor(m_ui->messageLabel, palette().color(QPalette::WindowText));
     }
-    m_ui->messageLabel->setPalette(palette);
     m_ui->messageLabel->setVisible(!m_ui->messageLabel->text().isEmpty());
     markEditor(state);
 
@@ -341,9 +330,7 @@ void TransformPanel::showState(const State &state)
     }
     // Broken while being typed: keep the last good preview, greyed, rather than flicker.
     m_ui->previewView->setEnabled(false);
-    QPalette notePalette = m_ui->previewNoteLabel->palette();
-    notePalette.setColor(QPalette::WindowText, this->palette().color(QPalette::WindowText));
-    m_ui->previewNoteLabel->setPalette(notePalette);
+    setTextColor(m_ui->previewNoteLabel, palette().color(QPalette::WindowText));
     m_ui->previewNoteLabel->setText(
         m_previewTransform ? tr("The template has problems: the preview shows its last valid "
                                 "version.")
@@ -426,8 +413,7 @@ void TransformPanel::fillPreviewRows(const Transform &transform)
 void TransformPanel::showPreviewItem()
 {
     const int index = m_ui->previewRowCombo->currentIndex();
-    QPalette notePalette = m_ui->previewNoteLabel->palette();
-    notePalette.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+    QColor noteColor = palette().color(QPalette::WindowText);
     QString note;
     QString placeholder = m_noPreviewText;
     if (m_items.isEmpty()) {
@@ -444,11 +430,11 @@ void TransformPanel::showPreviewItem()
             m_ui->previewView->clear();
             placeholder = tr("No JSON: this row's item is invalid (see below).");
             note = tr("This row cannot be sent (the item would be Invalid): %1").arg(item.error);
-            notePalette.setColor(QPalette::WindowText, errorColor(palette()));
+            noteColor = errorColor(palette());
         }
     }
     m_ui->previewView->setPlaceholderText(placeholder);
-    m_ui->previewNoteLabel->setPalette(notePalette);
+    setTextColor(m_ui->previewNoteLabel, noteColor);
     m_ui->previewNoteLabel->setText(note);
     m_ui->previewNoteLabel->setVisible(!note.isEmpty());
 }

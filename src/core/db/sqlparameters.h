@@ -8,8 +8,9 @@ namespace sluice {
 
 /// Names of the :name parameters in sql, in first-use order, each once, without the colon.
 ///
-/// A name is [A-Za-z_][A-Za-z0-9_]* after a single ':'. Skipped, so that no parameter is
-/// found inside them: '...' literals ('' escapes; backslash escapes in PostgreSQL E'...'),
+/// The rules are SqlLexer's (db/sqllexer.h), which the SQL editor's highlighter shares. A name is
+/// [A-Za-z_][A-Za-z0-9_]* after a single ':'. Skipped, so that no parameter is found inside them:
+/// '...' literals ('' escapes; backslash escapes in PostgreSQL E'...'),
 /// "..." and `...` quoted identifiers, -- line comments, /* */ comments (not nested),
 /// PostgreSQL dollar quotes ($$...$$, $tag$...$tag$), PostgreSQL ::casts and := assignments.
 ///
