@@ -10,13 +10,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPalette>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 
 #include "db/connectiontester.h"
 #include "db/sqlconnection.h"
 #include "palette.h"
 #include "ui_connectionpanel.h"
+#include "util/text.h"
 
 using namespace Qt::StringLiterals;
 
@@ -50,13 +50,6 @@ int driverRank(const QString &driver)
     if (driver == Odbc)
         return 3;
     return 4;
-}
-
-/// The transfer file's rule for environment variable names.
-bool isVariableName(const QString &name)
-{
-    static const QRegularExpression pattern(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
-    return pattern.match(name).hasMatch();
 }
 
 // The result box brings its own background, so its colours read on light and on dark
@@ -308,11 +301,10 @@ void ConnectionPanel::updateMessages()
     } else if (variable.isEmpty()) {
         setMessage(m_ui->passwordEnvMessage, Message::Hint,
                    tr("Name the environment variable that holds the password."));
-    } else if (!isVariableName(variable)) {
+    } else if (!isIdentifier(variable)) {
         setMessage(m_ui->passwordEnvMessage, Message::Error,
-                   tr("“%1” is not a valid variable name: use letters, digits and _, not "
-                      "starting with a digit.")
-                       .arg(variable));
+                   tr("“%1” is not a valid variable name: use %2.")
+                       .arg(variable, IdentifierRule.toString()));
     } else if (!qEnvironmentVariableIsSet(variable.toLocal8Bit().constData())) {
         setMessage(m_ui->passwordEnvMessage, Message::Hint,
                    tr("%1 is not set for Sluice right now: set it before starting Sluice, or "
