@@ -28,9 +28,6 @@ EventLogModel::EventLogModel(EventLog *log, QObject *parent)
     : QAbstractListModel(parent)
     , m_log(log)
 {
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(DefaultFlushIntervalMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &EventLogModel::flush);
     if (!log)
         return;
     m_firstSequence = log->firstSequence();
@@ -41,11 +38,6 @@ EventLogModel::EventLogModel(EventLog *log, QObject *parent)
 
 EventLogModel::~EventLogModel() = default;
 
-void EventLogModel::setFlushInterval(int ms)
-{
-    m_flushTimer.setInterval(std::max(0, ms));
-}
-
 void EventLogModel::onLogChanged()
 {
     if (m_log && m_log->isEmpty() && !m_rows.empty()) {
@@ -53,13 +45,12 @@ void EventLogModel::onLogChanged()
         flush();
         return;
     }
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    m_flushTimer.schedule();
 }
 
 void EventLogModel::flush()
 {
-    m_flushTimer.stop();
+    m_flushTimer.cancel();
     if (!m_log)
         return;
     const qint64 logFirst = m_log->firstSequence();

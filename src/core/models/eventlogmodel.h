@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "log/eventlog.h"
+#include "models/modelfeed.h"
 
 namespace sluice {
 
@@ -41,14 +42,14 @@ public:
     };
     Q_ENUM(Role)
 
-    static constexpr int DefaultFlushIntervalMs = 200;
+    static constexpr int DefaultFlushIntervalMs = FlushTimer::DefaultIntervalMs;
 
     /// Shows what log holds now, and follows it.
     explicit EventLogModel(EventLog *log, QObject *parent = nullptr);
     ~EventLogModel() override;
 
     int flushInterval() const { return m_flushTimer.interval(); }
-    void setFlushInterval(int ms);
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
     /// Takes over the log's changes now.
     void flush();
 
@@ -67,7 +68,9 @@ private:
     QPointer<EventLog> m_log;
     std::deque<EventLog::Entry> m_rows;
     qint64 m_firstSequence = 0; ///< sequence number of m_rows.front()
-    QTimer m_flushTimer;
+    FlushTimer m_flushTimer {this, [this] {
+                                 flush();
+                             }};
 };
 
 } // namespace sluice

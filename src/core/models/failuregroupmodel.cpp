@@ -75,31 +75,25 @@ bool splitHttpError(const ItemResult &result, QString *head, QString *rest)
 
 FailureGroupModel::FailureGroupModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(DefaultFlushIntervalMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &FailureGroupModel::flush);
-}
+{ }
 
 FailureGroupModel::~FailureGroupModel() = default;
 
 void FailureGroupModel::attach(TransferRun *run)
 {
-    for (const QMetaObject::Connection &connection : m_runConnections)
-        disconnect(connection);
-    m_runConnections.clear();
+    m_runConnections.disconnectAll();
     clear();
     if (!run)
         return;
-    m_runConnections = {
+    m_runConnections.replace({
         connect(run, &TransferRun::itemFinished, this, &FailureGroupModel::addResult),
         connect(run, &TransferRun::finished, this, [this] { flush(); }),
-    };
+    });
 }
 
 void FailureGroupModel::clear()
 {
-    m_flushTimer.stop();
+    m_flushTimer.cancel();
     beginResetModel();
     m_rows.clear();
     m_groupByKey.clear();
@@ -107,11 +101,6 @@ void FailureGroupModel::clear()
     m_pending.clear();
     m_pendingAdded.clear();
     endResetModel();
-}
-
-void FailureGroupModel::setFlushInterval(int ms)
-{
-    m_flushTimer.setInterval(std::max(0, ms));
 }
 
 QString FailureGroupModel::shortMessage(const ItemResult &result)
@@ -169,8 +158,7 @@ void FailureGroupModel::removeItem(qint64 id)
 void FailureGroupModel::queue(Change &&change)
 {
     m_pending.push_back(std::move(change));
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    m_flushTimer.schedule();
 }
 
 bool FailureGroupModel::before(const Group *a, const Group *b)
@@ -188,7 +176,7 @@ void FailureGroupModel::renumber()
 
 void FailureGroupModel::flush()
 {
-    m_flushTimer.stop();
+    m_flushTimer.cancel();
     if (m_pending.empty())
         return;
     std::vector<Change> changes;

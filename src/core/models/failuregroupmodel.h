@@ -12,6 +12,7 @@
 #include <QString>
 #include <QTimer>
 
+#include "models/modelfeed.h"
 #include "types/item.h"
 
 namespace sluice {
@@ -51,7 +52,7 @@ public:
     };
     Q_ENUM(Role)
 
-    static constexpr int DefaultFlushIntervalMs = 200;
+    static constexpr int DefaultFlushIntervalMs = FlushTimer::DefaultIntervalMs;
     /// Messages longer than this are cut (with an ellipsis).
     static constexpr qsizetype MaxMessageLength = 120;
 
@@ -64,7 +65,7 @@ public:
     void clear();
 
     int flushInterval() const { return m_flushTimer.interval(); }
-    void setFlushInterval(int ms);
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
     /// Applies the queued changes now.
     void flush();
 
@@ -130,8 +131,10 @@ private:
     std::vector<Change> m_pending;
     QSet<qint64> m_pendingAdded; ///< ids with a queued result, so removeItem() keeps them
     qint64 m_nextSerial = 0;
-    QTimer m_flushTimer;
-    std::vector<QMetaObject::Connection> m_runConnections;
+    FlushTimer m_flushTimer {this, [this] {
+                                 flush();
+                             }};
+    RunConnections m_runConnections;
 };
 
 } // namespace sluice

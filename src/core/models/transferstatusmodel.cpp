@@ -50,34 +50,28 @@ T clampTo(qint64 value)
 
 TransferStatusModel::TransferStatusModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(DefaultFlushIntervalMs);
-    connect(&m_flushTimer, &QTimer::timeout, this, &TransferStatusModel::flush);
-}
+{ }
 
 TransferStatusModel::~TransferStatusModel() = default;
 
 void TransferStatusModel::attach(TransferRun *run)
 {
-    for (const QMetaObject::Connection &connection : m_runConnections)
-        disconnect(connection);
-    m_runConnections.clear();
+    m_runConnections.disconnectAll();
     clear();
     if (!run)
         return;
-    m_runConnections = {
+    m_runConnections.replace({
         connect(run, &TransferRun::itemsQueued, this, &TransferStatusModel::addItems),
         connect(run, &TransferRun::itemStatusChanged, this, &TransferStatusModel::setStatus),
         connect(run, &TransferRun::itemFinished, this, &TransferStatusModel::setResult),
         // The last changes should not wait for the timer.
         connect(run, &TransferRun::finished, this, [this] { flush(); }),
-    };
+    });
 }
 
 void TransferStatusModel::clear()
 {
-    m_flushTimer.stop();
+    m_flushTimer.cancel();
     beginResetModel();
     std::deque<Row>().swap(m_rows); // clear() may keep a block; a new run starts from nothing
     m_dense = true;
@@ -91,11 +85,6 @@ void TransferStatusModel::clear()
     m_counts = {};
     std::vector<int>().swap(m_dirtyRows);
     endResetModel();
-}
-
-void TransferStatusModel::setFlushInterval(int ms)
-{
-    m_flushTimer.setInterval(std::max(0, ms));
 }
 
 bool TransferStatusModel::isKnown(qint64 id) const
@@ -451,8 +440,7 @@ void TransferStatusModel::markDirty(int row, quint8 what)
     if (!(r.flags & DirtyMask))
         m_dirtyRows.push_back(row);
     r.flags |= what;
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    m_flushTimer.schedule();
 }
 
 QList<int> TransferStatusModel::rolesFor(quint8 dirty)
@@ -475,7 +463,7 @@ QList<int> TransferStatusModel::rolesFor(quint8 dirty)
 
 void TransferStatusModel::flush()
 {
-    m_flushTimer.stop();
+    m_flushTimer.cancel();
     if (m_dirtyRows.empty())
         return;
     // Take the list first: a slot connected to dataChanged may change rows again.

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include "models/keypool.h"
+#include "models/modelfeed.h"
 #include "types/item.h"
 
 namespace sluice {
@@ -69,7 +70,7 @@ public:
     };
     Q_ENUM(Role)
 
-    static constexpr int DefaultFlushIntervalMs = 200;
+    static constexpr int DefaultFlushIntervalMs = FlushTimer::DefaultIntervalMs;
     /// Delivered items whose payload and response are kept (the newest ones), so that a
     /// steward can look at what went out without the memory growing with the run.
     static constexpr int DeliveredDetailsKept = 1000;
@@ -87,7 +88,7 @@ public:
 
     int flushInterval() const { return m_flushTimer.interval(); }
     /// Milliseconds between batched dataChanged signals; 0 flushes on the next event loop pass.
-    void setFlushInterval(int ms);
+    void setFlushInterval(int ms) { m_flushTimer.setInterval(ms); }
     /// Emits the pending value changes now (tests, and the end of a run).
     void flush();
     /// Rows whose change has not been signalled yet.
@@ -218,8 +219,10 @@ private:
     QHash<qint64, QString> m_longKeys; ///< keys longer than a pool block, by id (rare)
     std::array<int, ItemStatusCount> m_counts {};
     std::vector<int> m_dirtyRows; ///< rows with a DirtyMask bit, unordered
-    QTimer m_flushTimer;
-    std::vector<QMetaObject::Connection> m_runConnections;
+    FlushTimer m_flushTimer {this, [this] {
+                                 flush();
+                             }};
+    RunConnections m_runConnections;
 };
 
 } // namespace sluice

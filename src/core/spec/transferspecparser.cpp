@@ -98,57 +98,53 @@ public:
         }
     }
 
-    /// The object at key, or nullopt (with an error when required or of the wrong type).
-    std::optional<QJsonObject> objectField(const QJsonObject &parent, const QString &parentPath,
-                                           const QString &key, bool required)
+    /// The value at key when it has the type wanted: nullopt with an error when it has
+    /// another type ("must be <typeName>"), or is missing and required.
+    std::optional<QJsonValue> typed(const QJsonObject &parent, const QString &parentPath,
+                                    const QString &key, QJsonValue::Type type,
+                                    const QString &typeName, bool required)
     {
-        const QString path = joinPath(parentPath, key);
         const QJsonValue value = parent.value(key);
         if (value.isUndefined()) {
             if (required)
-                error(path, u"is required"_s);
+                error(joinPath(parentPath, key), u"is required"_s);
             return std::nullopt;
         }
-        if (!value.isObject()) {
-            error(path, u"must be an object"_s);
+        if (value.type() != type) {
+            error(joinPath(parentPath, key), u"must be "_s + typeName);
             return std::nullopt;
         }
-        return value.toObject();
+        return value;
+    }
+
+    std::optional<QJsonObject> objectField(const QJsonObject &parent, const QString &parentPath,
+                                           const QString &key, bool required)
+    {
+        const auto value
+            = typed(parent, parentPath, key, QJsonValue::Object, u"an object"_s, required);
+        return value ? std::optional(value->toObject()) : std::nullopt;
     }
 
     /// A string field. Required fields reject both a missing key and "".
     std::optional<QString> string(const QJsonObject &parent, const QString &parentPath,
                                   const QString &key, bool required)
     {
-        const QString path = joinPath(parentPath, key);
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined()) {
-            if (required)
-                error(path, u"is required"_s);
+        const auto value
+            = typed(parent, parentPath, key, QJsonValue::String, u"a string"_s, required);
+        if (!value)
+            return std::nullopt;
+        if (required && value->toString().isEmpty()) {
+            error(joinPath(parentPath, key), u"is required"_s);
             return std::nullopt;
         }
-        if (!value.isString()) {
-            error(path, u"must be a string"_s);
-            return std::nullopt;
-        }
-        if (required && value.toString().isEmpty()) {
-            error(path, u"is required"_s);
-            return std::nullopt;
-        }
-        return value.toString();
+        return value->toString();
     }
 
     std::optional<bool> boolean(const QJsonObject &parent, const QString &parentPath,
                                 const QString &key)
     {
-        const QJsonValue value = parent.value(key);
-        if (value.isUndefined())
-            return std::nullopt;
-        if (!value.isBool()) {
-            error(joinPath(parentPath, key), u"must be a boolean"_s);
-            return std::nullopt;
-        }
-        return value.toBool();
+        const auto value = typed(parent, parentPath, key, QJsonValue::Bool, u"a boolean"_s, false);
+        return value ? std::optional(value->toBool()) : std::nullopt;
     }
 
     /// An optional integer in [min, max] (inclusive). "16" and 1.5 are errors.
