@@ -2,6 +2,7 @@
 #include "runcommand.h"
 
 #include "progressreporter.h"
+#include "spec/parametervalue.h"
 #include "spec/transferspec.h"
 #include "transfer/failedwriter.h"
 #include "transfer/transferrun.h"
@@ -24,40 +25,6 @@ namespace {
 void printError(const QString &message)
 {
     std::fprintf(stderr, "sluice run: %s\n", message.toUtf8().constData());
-}
-
-/// Converts a --set value to the type the transfer file gives that parameter, so that
-/// `--set limit=10` binds an integer where the file has one.
-bool typedParameter(const QString &name, const QString &text, const QVariant &fileValue,
-                    QVariant *value, QString *error)
-{
-    bool ok = true;
-    switch (fileValue.typeId()) {
-    case QMetaType::LongLong:
-        *value = text.toLongLong(&ok);
-        if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 an integer value")
-                         .arg(name, text);
-        return ok;
-    case QMetaType::Double:
-        *value = text.toDouble(&ok);
-        if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 a number value")
-                         .arg(name, text);
-        return ok;
-    case QMetaType::Bool:
-        if (text == QLatin1String("true") || text == QLatin1String("false")) {
-            *value = text == QLatin1String("true");
-            return true;
-        }
-        *error
-            = QStringLiteral("--set %1=%2: the transfer gives :%1 a boolean value (true or false)")
-                  .arg(name, text);
-        return false;
-    default:
-        *value = text;
-        return true;
-    }
 }
 
 std::optional<QString> askPassword(const TransferSpec &spec)
@@ -171,14 +138,16 @@ int runTransferCommand(const QStringList &arguments)
                     .arg(assignment));
             return ExitConfigError;
         }
-        QVariant value;
-        QString error;
-        if (!typedParameter(name, assignment.mid(eq + 1), spec.query.parameters.value(name), &value,
-                            &error)) {
-            printError(error);
+        // Typed as the file gives the parameter, so that `--set limit=10` binds an integer
+        // where the file has one.
+        SpecError error;
+        const std::optional<QVariant> value = parameterFromText(
+            name, spec.query.parameters.value(name), assignment.mid(eq + 1), &error);
+        if (!value) {
+            printError(QStringLiteral("--set %1: %2").arg(assignment, error.toString()));
             return ExitConfigError;
         }
-        options.parameterOverrides.insert(name, value);
+        options.parameterOverrides.insert(name, *value);
     }
     if (spec.source.askPassword)
         options.password = askPassword(spec);
