@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "parametervalue.h"
 
+#include "types/numbertypes.h"
 #include "util/text.h"
 
 #include <cmath>
@@ -21,24 +22,12 @@ Kind kindOf(const QVariant &value)
 {
     if (value.isNull())
         return Kind::Text;
-    switch (value.metaType().id()) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
+    const QMetaType type = value.metaType();
+    if (isIntegerType(type))
         return Kind::Integer;
-    case QMetaType::Double:
-    case QMetaType::Float:
+    if (isRealType(type))
         return Kind::Real;
-    case QMetaType::Bool:
-        return Kind::Boolean;
-    default:
-        return Kind::Text;
-    }
+    return type.id() == QMetaType::Bool ? Kind::Boolean : Kind::Text;
 }
 
 /// Why text is no integer: out of range when it has an integer's form.
