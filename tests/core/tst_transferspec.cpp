@@ -16,7 +16,7 @@ using namespace sluice;
 
 namespace {
 
-// The example of docs/DESIGN.md, "Transfer file (version 1)".
+// The example transfer file of docs/design.md, "Transfer file".
 const QByteArray DesignExample = R"({
   "version": 1,
   "source": { "driver": "QSQLITE", "database": "sensors.db" },

@@ -16,7 +16,7 @@
 namespace sluice {
 
 /// Turns one query row into an Item: its JSON payload, its key and, when the target URL
-/// has placeholders, its URL. The rules are DESIGN.md's "Template rules":
+/// has placeholders, its URL. The rules (docs/design.md, "Values (template rules, refined)"):
 ///
 /// - Without a transform (spec.present false, or an undefined template), a row becomes an
 ///   object of column name -> typed value, in column order.
