@@ -2,15 +2,16 @@
 #include "runcommand.h"
 
 #include "progressreporter.h"
+#include "spec/parametervalue.h"
 #include "spec/transferspec.h"
 #include "transfer/failedwriter.h"
 #include "transfer/transferrun.h"
+#include "util/text.h"
 #include "util/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
-#include <QRegularExpression>
 
 #include <csignal>
 #include <cstdio>
@@ -24,40 +25,6 @@ namespace {
 void printError(const QString &message)
 {
     std::fprintf(stderr, "sluice run: %s\n", message.toUtf8().constData());
-}
-
-/// Converts a --set value to the type the transfer file gives that parameter, so that
-/// `--set limit=10` binds an integer where the file has one.
-bool typedParameter(const QString &name, const QString &text, const QVariant &fileValue,
-                    QVariant *value, QString *error)
-{
-    bool ok = true;
-    switch (fileValue.typeId()) {
-    case QMetaType::LongLong:
-        *value = text.toLongLong(&ok);
-        if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 an integer value")
-                         .arg(name, text);
-        return ok;
-    case QMetaType::Double:
-        *value = text.toDouble(&ok);
-        if (!ok)
-            *error = QStringLiteral("--set %1=%2: the transfer gives :%1 a number value")
-                         .arg(name, text);
-        return ok;
-    case QMetaType::Bool:
-        if (text == QLatin1String("true") || text == QLatin1String("false")) {
-            *value = text == QLatin1String("true");
-            return true;
-        }
-        *error
-            = QStringLiteral("--set %1=%2: the transfer gives :%1 a boolean value (true or false)")
-                  .arg(name, text);
-        return false;
-    default:
-        *value = text;
-        return true;
-    }
 }
 
 std::optional<QString> askPassword(const TransferSpec &spec)
@@ -92,47 +59,99 @@ std::optional<QString> askPassword(const TransferSpec &spec)
     return password;
 }
 
-} // namespace
-
-int runTransferCommand(const QStringList &arguments)
+/// What the command line asks for, read and checked.
+struct RunArguments
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
+    TransferSpec spec;
+    RunOptions options;
+    std::optional<QString> failedFile; ///< --failed
+    bool quiet = false;
+    int progressIntervalMs = ProgressReporter::DefaultLinesIntervalMs;
+};
+
+const QString SetOption = QStringLiteral("set");
+const QString FailedOption = QStringLiteral("failed");
+const QString QuietOption = QStringLiteral("quiet");
+const QString IntervalOption = QStringLiteral("progress-interval");
+
+void addRunOptions(QCommandLineParser *parser)
+{
+    parser->setApplicationDescription(QStringLiteral(
         "Runs a saved transfer without the desktop app: reads the rows its query returns,\n"
         "turns each into JSON and sends it to the target API.\n\n"
         "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
         "2 the transfer could not run (configuration, connection or usage error);\n"
         "130 interrupted (undelivered items are written to --failed)."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("transfer"),
-                                 QStringLiteral("The transfer file (.json)."),
-                                 QStringLiteral("TRANSFER.json"));
-    const QCommandLineOption setOption(
-        QStringLiteral("set"),
-        QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable)."),
-        QStringLiteral("NAME=VALUE"));
-    const QCommandLineOption failedOption(
-        QStringLiteral("failed"),
-        QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption quietOption(QStringLiteral("quiet"),
-                                         QStringLiteral("Shows no progress, only the summary."));
-    const QCommandLineOption intervalOption(
-        QStringLiteral("progress-interval"),
-        QStringLiteral("When stderr is not a terminal, prints a progress line every SECONDS "
-                       "(default 5)."),
-        QStringLiteral("SECONDS"));
-    parser.addOption(intervalOption);
-    parser.addOption(setOption);
-    parser.addOption(failedOption);
-    parser.addOption(quietOption);
+    parser->addHelpOption();
+    parser->addPositionalArgument(QStringLiteral("transfer"),
+                                  QStringLiteral("The transfer file (.json)."),
+                                  QStringLiteral("TRANSFER.json"));
+    parser->addOption({IntervalOption,
+                       QStringLiteral("When stderr is not a terminal, prints a progress line "
+                                      "every SECONDS (default 5)."),
+                       QStringLiteral("SECONDS")});
+    parser->addOption(
+        {SetOption, QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable)."),
+         QStringLiteral("NAME=VALUE")});
+    parser->addOption(
+        {FailedOption,
+         QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
+         QStringLiteral("FILE")});
+    parser->addOption({QuietOption, QStringLiteral("Shows no progress, only the summary.")});
+}
 
+/// The --set NAME=VALUE assignments as parameter overrides, each typed as the file gives
+/// that parameter (so `--set limit=10` binds an integer where the file has one).
+bool readOverrides(const QStringList &assignments, const TransferSpec &spec, RunOptions *options)
+{
+    for (const QString &assignment : assignments) {
+        const qsizetype eq = assignment.indexOf(u'=');
+        const QString name = assignment.left(eq);
+        if (eq < 0 || !isIdentifier(name)) {
+            printError(
+                QStringLiteral("--set %1: expected NAME=VALUE with NAME a query parameter name")
+                    .arg(assignment));
+            return false;
+        }
+        SpecError error;
+        const std::optional<QVariant> value = parameterFromText(
+            name, spec.query.parameters.value(name), assignment.mid(eq + 1), &error);
+        if (!value) {
+            printError(QStringLiteral("--set %1: %2").arg(assignment, error.toString()));
+            return false;
+        }
+        options->parameterOverrides.insert(name, *value);
+    }
+    return true;
+}
+
+bool readInterval(const QString &text, int *intervalMs)
+{
+    bool ok = false;
+    const double seconds = text.toDouble(&ok);
+    if (!ok || seconds < 0.1 || seconds > 86400) {
+        printError(
+            QStringLiteral("--progress-interval %1: expected a number of seconds from 0.1 to 86400")
+                .arg(text));
+        return false;
+    }
+    *intervalMs = int(seconds * 1000);
+    return true;
+}
+
+/// Reads the command line and the transfer file. Returns nullopt when there is nothing to
+/// run, with *exitCode set: after --help (printed) or an error (printed).
+std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    addRunOptions(&parser);
     QStringList args = arguments;
     if (args.size() >= 2)
         args.removeAt(1); // "run"
+    *exitCode = ExitConfigError;
     if (!parser.parse(args)) {
         printError(parser.errorText());
-        return ExitConfigError;
+        return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(parser.helpText()
@@ -141,7 +160,8 @@ int runTransferCommand(const QStringList &arguments)
                        .toUtf8()
                        .constData(),
                    stdout);
-        return ExitAllDelivered;
+        *exitCode = ExitAllDelivered;
+        return std::nullopt;
     }
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
@@ -149,72 +169,54 @@ int runTransferCommand(const QStringList &arguments)
             positional.isEmpty()
                 ? QStringLiteral("no transfer file given (see sluice run --help)")
                 : QStringLiteral("one transfer file at a time, got %1").arg(positional.size()));
-        return ExitConfigError;
+        return std::nullopt;
     }
 
-    TransferSpec spec;
+    RunArguments run;
     QList<SpecError> errors;
-    if (!TransferSpec::load(positional.first(), &spec, &errors)) {
+    if (!TransferSpec::load(positional.first(), &run.spec, &errors)) {
         for (const SpecError &e : errors)
             printError(e.path.isEmpty() ? e.message : positional.first() + u": " + e.toString());
+        return std::nullopt;
+    }
+    if (!readOverrides(parser.values(SetOption), run.spec, &run.options))
+        return std::nullopt;
+    if (parser.isSet(IntervalOption)
+        && !readInterval(parser.value(IntervalOption), &run.progressIntervalMs))
+        return std::nullopt;
+    if (parser.isSet(FailedOption))
+        run.failedFile = parser.value(FailedOption);
+    run.quiet = parser.isSet(QuietOption);
+    return run;
+}
+
+/// The exit code of a run that ended with outcome (see RunExitCode).
+int exitCodeFor(TransferRun::Outcome outcome, const RunCounts &counts, bool interrupted,
+                bool writeFailed)
+{
+    switch (outcome) {
+    case TransferRun::Outcome::ConfigError:
+    case TransferRun::Outcome::SourceError:
         return ExitConfigError;
+    case TransferRun::Outcome::Cancelled:
+    case TransferRun::Outcome::Completed:
+        break;
     }
+    if (interrupted)
+        return ExitInterrupted;
+    if (counts.failed > 0 || counts.invalid > 0 || writeFailed)
+        return ExitNotAllDelivered;
+    return ExitAllDelivered;
+}
 
-    RunOptions options;
-    static const QRegularExpression identifier(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
-    for (const QString &assignment : parser.values(setOption)) {
-        const qsizetype eq = assignment.indexOf(u'=');
-        const QString name = assignment.left(eq);
-        if (eq < 0 || !identifier.match(name).hasMatch()) {
-            printError(
-                QStringLiteral("--set %1: expected NAME=VALUE with NAME a query parameter name")
-                    .arg(assignment));
-            return ExitConfigError;
-        }
-        QVariant value;
-        QString error;
-        if (!typedParameter(name, assignment.mid(eq + 1), spec.query.parameters.value(name), &value,
-                            &error)) {
-            printError(error);
-            return ExitConfigError;
-        }
-        options.parameterOverrides.insert(name, value);
-    }
-    if (spec.source.askPassword)
-        options.password = askPassword(spec);
-
-    FailedWriter failedWriter;
-    if (parser.isSet(failedOption)) {
-        QString error;
-        if (!failedWriter.open(parser.value(failedOption), &error)) {
-            printError(error);
-            return ExitConfigError;
-        }
-    }
-
-    int intervalMs = ProgressReporter::DefaultLinesIntervalMs;
-    if (parser.isSet(intervalOption)) {
-        bool ok = false;
-        const double seconds = parser.value(intervalOption).toDouble(&ok);
-        if (!ok || seconds < 0.1 || seconds > 86400) {
-            printError(
-                QStringLiteral("--progress-interval %1: expected a number of seconds from 0.1 "
-                               "to 86400")
-                    .arg(parser.value(intervalOption)));
-            return ExitConfigError;
-        }
-        intervalMs = int(seconds * 1000);
-    }
-
-    TransferRun run(spec, options);
-    ProgressReporter reporter(&run,
-                              parser.isSet(quietOption) ? ProgressReporter::Style::Quiet
-                                                        : ProgressReporter::Style::Live,
-                              intervalMs);
+/// Runs run to its end in the event loop: writes what is not delivered to failedWriter
+/// (when open), stops at SIGINT/SIGTERM (quits at once at the second) and returns the exit
+/// code.
+int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedWriter)
+{
     int exitCode = ExitAllDelivered;
     bool interrupted = false;
     bool writeFailed = false;
-
     QObject::connect(&run, &TransferRun::itemFinished, &run, [&](const ItemResult &result) {
         if (result.status == ItemStatus::Delivered || !failedWriter.isOpen())
             return;
@@ -233,21 +235,7 @@ int runTransferCommand(const QStringList &arguments)
                              for (const QString &line : message.split(u'\n'))
                                  printError(line);
                          }
-                         switch (outcome) {
-                         case TransferRun::Outcome::ConfigError:
-                         case TransferRun::Outcome::SourceError:
-                             exitCode = ExitConfigError;
-                             break;
-                         case TransferRun::Outcome::Cancelled:
-                         case TransferRun::Outcome::Completed: {
-                             const RunCounts c = run.counts();
-                             if (interrupted)
-                                 exitCode = ExitInterrupted;
-                             else if (c.failed > 0 || c.invalid > 0 || writeFailed)
-                                 exitCode = ExitNotAllDelivered;
-                             break;
-                         }
-                         }
+                         exitCode = exitCodeFor(outcome, run.counts(), interrupted, writeFailed);
                          QCoreApplication::exit(exitCode);
                      });
 
@@ -266,6 +254,52 @@ int runTransferCommand(const QStringList &arguments)
 
     run.start();
     QCoreApplication::exec();
+    return exitCode;
+}
+
+/// The summary line on stdout, and where the failed items went.
+void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
+                  const QString &failedFile)
+{
+    const RunCounts c = run.counts();
+    const double seconds = run.elapsedSeconds();
+    const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
+    std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
+                static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
+                static_cast<long long>(c.invalid), seconds, rate);
+    if (failedWriter.linesWritten() > 0)
+        std::fprintf(stderr, "sluice run: %lld failed or invalid items written to %s\n",
+                     static_cast<long long>(failedWriter.linesWritten()),
+                     failedFile.toUtf8().constData());
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int runTransferCommand(const QStringList &arguments)
+{
+    int exitCode = ExitConfigError;
+    std::optional<RunArguments> parsed = parseRunArguments(arguments, &exitCode);
+    if (!parsed)
+        return exitCode;
+    RunArguments &args = *parsed;
+    if (args.spec.source.askPassword)
+        args.options.password = askPassword(args.spec);
+
+    FailedWriter failedWriter;
+    if (args.failedFile) {
+        QString error;
+        if (!failedWriter.open(*args.failedFile, &error)) {
+            printError(error);
+            return ExitConfigError;
+        }
+    }
+
+    TransferRun run(args.spec, args.options);
+    ProgressReporter reporter(
+        &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
+        args.progressIntervalMs);
+    exitCode = runToEnd(run, reporter, failedWriter);
 
     QString closeError;
     if (!failedWriter.close(&closeError)) {
@@ -273,19 +307,8 @@ int runTransferCommand(const QStringList &arguments)
         if (exitCode == ExitAllDelivered)
             exitCode = ExitNotAllDelivered;
     }
-    if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError) {
-        const RunCounts c = run.counts();
-        const double seconds = run.elapsedSeconds();
-        const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
-        std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
-                    static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
-                    static_cast<long long>(c.invalid), seconds, rate);
-        if (failedWriter.linesWritten() > 0)
-            std::fprintf(stderr, "sluice run: %lld failed or invalid items written to %s\n",
-                         static_cast<long long>(failedWriter.linesWritten()),
-                         parser.value(failedOption).toUtf8().constData());
-        std::fflush(stdout);
-    }
+    if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
+        printSummary(run, failedWriter, args.failedFile.value_or(QString()));
     return exitCode;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "demostore.h"
+
 #include <QAbstractHttpServer>
 #include <QByteArray>
 #include <QHash>
@@ -10,9 +12,17 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
+class QJsonArray;
+class QJsonValue;
 class QTcpServer;
 
 namespace sluice {
+
+namespace demoapi {
+struct BulkOperation;
+}
 
 // The local demo API behind `sluice demo-api`: an in-memory, Elasticsearch- and
 // CouchDB-flavoured JSON store, so a new user can run a whole transfer with nothing
@@ -85,23 +95,6 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Document
-    {
-        QString id;
-        QByteArray source; // valid JSON text of an object
-        int version = 1;
-    };
-    struct Collection
-    {
-        QHash<QString, qsizetype> indexById; // id -> position in documents
-        QList<Document> documents; // insertion order
-    };
-    struct Stored
-    {
-        QString id;
-        int version = 1;
-        bool created = false;
-    };
     struct Reply
     {
         int status = 200;
@@ -113,7 +106,9 @@ private:
     static Reply errorReply(int status, const QString &message);
     static Reply methodNotAllowed(const QHttpServerRequest &request, QByteArray allow);
     static Reply notFound(const QHttpServerRequest &request);
-    static Reply storedReply(const QString &collection, const Stored &stored);
+    static Reply storedReply(const QString &collection, const DemoStore::Stored &stored);
+    // The body as a JSON object, or nullopt with *error set to the 400 that says why not.
+    static std::optional<QJsonObject> objectBody(const QByteArray &body, Reply *error);
 
     Reply route(const QHttpServerRequest &request, QList<QString> segments);
     Reply routeCollection(const QHttpServerRequest &request, const QString &collection,
@@ -124,30 +119,38 @@ private:
     Reply getDocument(const QString &collection, const QString &id) const;
     Reply deleteDocument(const QString &collection, const QString &id);
     Reply postToCollection(const QString &collection, const QByteArray &body);
+    // POST /<c> with a JSON array: each object stored as by POST /<c>/_doc.
+    Reply postArray(const QString &collection, const QJsonArray &array);
     Reply listCollection(const QHttpServerRequest &request, const QString &collection) const;
     Reply deleteCollection(const QString &collection);
     Reply summary() const;
+    // Elasticsearch NDJSON bulk: read whole (see parseBulk()), then applied item by item.
     Reply bulk(const QString &defaultCollection, const QByteArray &body);
+    // Carries out one bulk item; returns the fields of its reply item and sets *failed if
+    // it failed (a delete of nothing is no failure).
+    QByteArray applyBulk(const demoapi::BulkOperation &op, bool *failed);
+    // CouchDB {"docs":[...]}: an object's "_id" is its id.
     Reply bulkDocs(const QString &collection, const QByteArray &body);
+    // Stores docs[index] of a _bulk_docs request; returns its reply item.
+    QByteArray storeCouchDocument(const QString &collection, const QJsonValue &value,
+                                  qsizetype index);
 
     // Stores object (whose JSON text is source) under explicitId, else its "id" field, else
     // a generated id. False, with *error set, if its "id" cannot be an id.
     bool storeObject(const QString &collection, const QString &explicitId,
-                     const QJsonObject &object, const QByteArray &source, Stored *stored,
+                     const QJsonObject &object, const QByteArray &source, DemoStore::Stored *stored,
                      QString *error);
-    // Returns true if the document was created, false if it replaced one.
-    bool store(const QString &collection, const QString &id, const QByteArray &source,
-               int *version);
+    // Stores and reports it (documentStored).
+    DemoStore::Stored store(const QString &collection, const QString &id, const QByteArray &source);
+    // Removes the document, reporting a collection it empties; false if there was none.
     bool remove(const QString &collection, const QString &id);
-    QString generateId(const QString &collection);
     void writeReply(const QHttpServerRequest &request, QTcpSocket *socket, const Reply &reply);
 
     QTcpServer *m_tcpServer = nullptr;
     QString m_errorString;
-    QHash<QString, Collection> m_collections;
+    DemoStore m_store;
     QHash<int, quint64> m_flakyCounters; // percent -> requests seen under /flaky/<percent>
     quint64 m_requestCount = 0;
-    quint64 m_nextGeneratedId = 0;
 };
 
 } // namespace sluice

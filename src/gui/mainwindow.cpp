@@ -202,7 +202,7 @@ void MainWindow::wireRun()
 
     run->setSpecProvider([this]() -> std::optional<TransferSpec> {
         const TransferSpec spec = currentSpec();
-        const QList<SpecError> errors = spec.validate();
+        const QList<SpecError> errors = specErrors(spec);
         if (errors.isEmpty())
             return spec;
         // Show where the first problem is, and list them all.
@@ -286,6 +286,11 @@ TransferSpec MainWindow::currentSpec() const
     spec.target = m_ui->targetPanel->target();
     spec.run = m_ui->targetPanel->run();
     return spec;
+}
+
+QList<SpecError> MainWindow::specErrors(const TransferSpec &spec) const
+{
+    return m_ui->queryPanel->errors() + spec.validate();
 }
 
 void MainWindow::setSpec(const TransferSpec &spec)
@@ -439,7 +444,7 @@ bool MainWindow::save()
     if (m_fileName.isEmpty())
         return saveAs();
     const TransferSpec spec = currentSpec();
-    const QList<SpecError> errors = spec.validate();
+    const QList<SpecError> errors = specErrors(spec);
     if (!errors.isEmpty()) {
         QStringList lines;
         for (const SpecError &e : errors)

@@ -68,6 +68,9 @@ private:
     /// Points the target at the built-in demo API; route is "", "flaky/30/" or "fail/422/".
     void pointTargetAtDemoApi(const QString &route);
     QString previewPassword() const;
+    /// What keeps spec (currentSpec()) from running: the values the forms could not read
+    /// (a parameter that is not an integer), then spec's own errors.
+    QList<SpecError> specErrors(const TransferSpec &spec) const;
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     BuiltInDemoApi *m_demoApi = nullptr;

@@ -18,6 +18,7 @@
 #include "db/sqlparameters.h"
 #include "models/previewmodel.h"
 #include "palette.h"
+#include "spec/parametervalue.h"
 #include "sqlhighlighter.h"
 
 using namespace Qt::StringLiterals;
@@ -51,37 +52,13 @@ protected:
     }
 };
 
-bool isIntegerType(int id)
+/// One line per error, each naming its parameter.
+QString describe(const QList<SpecError> &errors)
 {
-    switch (id) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/// The text a typed parameter value shows in the table; parameterValue() reads it back as
-/// the same value.
-QString parameterText(const QVariant &value)
-{
-    if (value.isNull())
-        return {};
-    const int id = value.metaType().id();
-    if (id == QMetaType::Bool)
-        return value.toBool() ? u"true"_s : u"false"_s;
-    if (id == QMetaType::Double || id == QMetaType::Float)
-        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-    if (isIntegerType(id))
-        return QString::number(value.toLongLong());
-    return value.toString();
+    QStringList lines;
+    for (const SpecError &error : errors)
+        lines.append(error.toString());
+    return lines.join(u'\n');
 }
 
 } // namespace
@@ -134,8 +111,10 @@ QueryPanel::QueryPanel(QWidget *parent)
     connect(&m_parameterTimer, &QTimer::timeout, this, &QueryPanel::updateParameters);
     connect(editor, &QPlainTextEdit::textChanged, this, &QueryPanel::onSqlEdited);
     connect(parameters, &QTableWidget::itemChanged, this, [this] {
-        if (!m_updating)
-            Q_EMIT changed();
+        if (m_updating)
+            return;
+        checkParameters();
+        Q_EMIT changed();
     });
     connect(m_ui->previewButton, &QPushButton::clicked, this, &QueryPanel::preview);
 
@@ -172,6 +151,18 @@ void QueryPanel::setQuery(const QuerySpec &spec)
 
 QuerySpec QueryPanel::query() const
 {
+    return readQuery(nullptr);
+}
+
+QList<SpecError> QueryPanel::errors() const
+{
+    QList<SpecError> errors;
+    readQuery(&errors);
+    return errors;
+}
+
+QuerySpec QueryPanel::readQuery(QList<SpecError> *errors) const
+{
     QuerySpec spec;
     spec.sql = m_ui->sqlEdit->toPlainText();
     // From the SQL itself, not from the table: while the table waits for typing to pause,
@@ -187,8 +178,11 @@ QuerySpec QueryPanel::query() const
             text = *dropped;
         else
             text = parameterText(m_givenValues.value(name));
-        if (const std::optional<QVariant> value = parameterValue(name, text))
+        SpecError error;
+        if (const std::optional<QVariant> value = parameterValue(name, text, &error))
             spec.parameters.insert(name, *value);
+        else if (errors && !error.path.isEmpty())
+            errors->append(error);
     }
     return spec;
 }
@@ -216,7 +210,9 @@ void QueryPanel::applyPalette()
     const QPalette &current = palette();
     m_highlighter->setPalette(m_ui->sqlEdit->palette());
 
-    setTextColor(m_ui->errorLabel, errorColor(current));
+    m_errorColor = errorColor(current);
+    setTextColor(m_ui->errorLabel, m_errorColor);
+    checkParameters();
     setTextColor(m_ui->noParametersLabel, current.color(QPalette::PlaceholderText));
 }
 
@@ -243,39 +239,49 @@ QHash<QString, QString> QueryPanel::parameterTexts() const
     return texts;
 }
 
-std::optional<QVariant> QueryPanel::parameterValue(const QString &name, const QString &text) const
+std::optional<QVariant> QueryPanel::parameterValue(const QString &name, const QString &text,
+                                                   SpecError *error) const
 {
     const auto given = m_givenValues.constFind(name);
     const bool hasGiven = given != m_givenValues.cend();
-    if (text.isEmpty()) {
-        // Only a value given as null or "" is one while its cell is empty.
-        if (hasGiven
-            && (given->isNull()
-                || (given->metaType().id() == QMetaType::QString && given->toString().isEmpty())))
-            return *given;
+    // Only a value given as null or "" is one while its cell is empty.
+    if (text.isEmpty()
+        && !(hasGiven
+             && (given->isNull()
+                 || (given->metaType().id() == QMetaType::QString && given->toString().isEmpty()))))
         return std::nullopt;
+    return parameterFromText(name, hasGiven ? *given : QVariant(), text, error);
+}
+
+void QueryPanel::checkParameters()
+{
+    QTableWidget *table = m_ui->parametersTable;
+    const bool wasUpdating = std::exchange(m_updating, true);
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const QTableWidgetItem *nameItem = table->item(row, NameColumn);
+        QTableWidgetItem *valueItem = table->item(row, ValueColumn);
+        if (!nameItem || !valueItem)
+            continue;
+        const QString name = nameItem->data(Qt::UserRole).toString();
+        SpecError error;
+        const bool wrong
+            = !parameterValue(name, valueItem->text(), &error) && !error.path.isEmpty();
+        // No brush at all when right: an empty one would paint the text invisible.
+        valueItem->setData(Qt::ForegroundRole, wrong ? QVariant(QBrush(m_errorColor)) : QVariant());
+        valueItem->setToolTip(
+            wrong ? error.toString()
+                  : tr("The value bound to :%1. Leave it empty for no value.").arg(name));
     }
-    if (hasGiven && !given->isNull()) {
-        const int id = given->metaType().id();
-        bool ok = false;
-        if (id == QMetaType::Bool) {
-            if (text == "true"_L1)
-                return QVariant(true);
-            if (text == "false"_L1)
-                return QVariant(false);
-        } else if (isIntegerType(id)) {
-            const qlonglong number = text.toLongLong(&ok);
-            QVariant value(number);
-            if (ok && value.convert(given->metaType()) && value.toLongLong() == number)
-                return value;
-        } else if (id == QMetaType::Double || id == QMetaType::Float) {
-            const double number = text.toDouble(&ok);
-            QVariant value(number);
-            if (ok && value.convert(given->metaType()))
-                return value;
-        }
+    m_updating = wasUpdating;
+
+    const QList<SpecError> problems = errors();
+    if (!problems.isEmpty()) {
+        showError(describe(problems));
+        m_showsParameterErrors = true;
+    } else if (std::exchange(m_showsParameterErrors, false)) {
+        m_ui->errorLabel->hide();
+        m_ui->errorLabel->clear();
     }
-    return QVariant(text);
 }
 
 void QueryPanel::updateParameters()
@@ -307,8 +313,6 @@ void QueryPanel::updateParameters()
             nameItem->setData(Qt::UserRole, name);
             nameItem->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
             auto *valueItem = new QTableWidgetItem(text);
-            valueItem->setToolTip(
-                tr("The value bound to :%1. Leave it empty for no value.").arg(name));
             table->setItem(row, NameColumn, nameItem);
             table->setItem(row, ValueColumn, valueItem);
         }
@@ -318,6 +322,7 @@ void QueryPanel::updateParameters()
     table->setVisible(!names.isEmpty());
     m_ui->noParametersLabel->setVisible(names.isEmpty());
     fitParametersTable();
+    checkParameters();
 }
 
 void QueryPanel::fitParametersTable()
@@ -339,6 +344,8 @@ void QueryPanel::preview()
     // The table must show the parameters of the SQL being run.
     m_parameterTimer.stop();
     updateParameters();
+    if (m_showsParameterErrors)
+        return; // the message area says which value to fix
     dropPreview();
     m_ui->errorLabel->hide();
     m_ui->statusLabel->setToolTip({});
@@ -420,6 +427,9 @@ void QueryPanel::clearPreview()
     m_ui->statusLabel->setToolTip({});
     m_ui->errorLabel->hide();
     m_ui->errorLabel->clear();
+    // A wrong parameter value is still wrong.
+    m_showsParameterErrors = false;
+    checkParameters();
 }
 
 void QueryPanel::onOpened(const ColumnList &columns)

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include <QColor>
 #include <QHash>
 #include <QList>
 #include <QMap>
@@ -36,10 +37,12 @@ struct RowChunk;
 /// first rows with the row count when the database can tell it cheaply.
 ///
 /// Parameter values are text in the table. A value that setQuery() gave as an integer,
-/// real or boolean keeps that type as long as its text still reads as one, and a null or
-/// empty one stays so while its cell is empty, so setQuery() then query() gives back the
-/// same spec (parameters the SQL does not use are left out). A cell left empty otherwise
-/// means "no value": the preview names the missing parameter.
+/// real or boolean keeps that type: its text must read as one (parameterFromText(), the
+/// rule `sluice run --set` follows too). One that does not is an error: the cell is marked,
+/// the message area says what is wrong, errors() lists it, and Preview rows refuses to run
+/// until it is fixed. A null or empty value stays so while its cell is empty, so setQuery()
+/// then query() gives back the same spec (parameters the SQL does not use are left out). A
+/// cell left empty otherwise means "no value": the preview names the missing parameter.
 ///
 /// The preview runs off the GUI thread: a RowSource reads one chunk of PreviewRows rows,
 /// and a RowCounter counts on a connection of its own. A new preview supersedes a running
@@ -63,8 +66,12 @@ public:
     /// Shows spec (no changed()). Clears the preview.
     void setQuery(const QuerySpec &spec);
     /// The SQL as typed and the value of each parameter it uses, in the types described
-    /// above; a parameter without a value is left out.
+    /// above; a parameter without a value, or with one in error, is left out.
     QuerySpec query() const;
+    /// The parameters of the SQL whose text does not fit their type, in the order the SQL
+    /// uses them ("query.parameters.limit": "\"ten\" is not an integer"). The transfer is
+    /// not valid while there are any.
+    QList<SpecError> errors() const;
     /// Where Preview rows reads from (no changed()). A different connection clears the
     /// preview and drops one that is running.
     void setConnection(const ConnectionSettings &settings, const QString &password);
@@ -97,8 +104,14 @@ private:
     void fitParametersTable();
     /// The current text of each parameter's value cell, by name.
     QHash<QString, QString> parameterTexts() const;
-    /// The value for a parameter's text (see the class comment); invalid: no value.
-    std::optional<QVariant> parameterValue(const QString &name, const QString &text) const;
+    /// The value for a parameter's text (see the class comment): nullopt when it has none,
+    /// or when it is in error (then *error says why).
+    std::optional<QVariant> parameterValue(const QString &name, const QString &text,
+                                           SpecError *error) const;
+    /// query() and errors() in one pass (errors may be null).
+    QuerySpec readQuery(QList<SpecError> *errors) const;
+    /// Marks the value cells in error and shows (or takes back) their messages.
+    void checkParameters();
 
     void dropPreview();
     /// Disconnects source and destroys it in m_reaper.
@@ -124,6 +137,8 @@ private:
     QHash<QString, QString> m_droppedTexts;
     QStringList m_parameterNames; ///< the table's rows, in order
     bool m_updating = false; ///< the panel itself is changing the widgets: no changed()
+    bool m_showsParameterErrors = false; ///< the message area shows checkParameters()' errors
+    QColor m_errorColor; ///< text colour of messages and cells in error, for the palette
 
     ConnectionSettings m_settings;
     QString m_password;

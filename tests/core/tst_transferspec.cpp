@@ -18,7 +18,7 @@ using namespace sluice;
 
 namespace {
 
-// The example of the design outline, "Transfer file (version 1)".
+// The example transfer file of docs/design.md, "Transfer file".
 const QByteArray DesignExample = R"({
   "version": 1,
   "source": { "driver": "QSQLITE", "database": "sensors.db" },

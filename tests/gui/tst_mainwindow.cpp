@@ -23,6 +23,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void editingMarksTheWindowModified();
     void brokenFileIsReportedAndNothingChanges();
     void breakTheExampleSeeWhyAndRetry();
+    void parameterOfTheWrongTypeStopsTheRun();
     void transformStepPreviewsALocalFileByItself();
 
 private:
@@ -233,6 +235,38 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
     window.findChild<QAction *>(QStringLiteral("actionDemoReliable"))->trigger();
     QVERIFY(window.currentSpec().target.url.endsWith(QLatin1String("/sensors/_doc")));
     QVERIFY(!window.currentSpec().target.url.contains(QLatin1String("flaky")));
+}
+
+void TestMainWindow::parameterOfTheWrongTypeStopsTheRun()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    TransferSpec spec = window.currentSpec();
+    spec.query.sql.append(QStringLiteral(" LIMIT :most"));
+    spec.query.parameters.insert(QStringLiteral("most"), qlonglong(5));
+    window.setSpec(spec);
+    auto *query = window.findChild<QueryPanel *>();
+    auto *table = query->findChild<QTableWidget *>(QStringLiteral("parametersTable"));
+    QTRY_COMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(1, 0)->text(), QStringLiteral(":most"));
+    table->item(1, 1)->setText(QStringLiteral("five"));
+
+    // Start is refused with the message sluice run --set gives, on the Query tab.
+    QString shown;
+    QTimer::singleShot(0, this, [&shown] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        shown = box->text();
+        box->accept();
+    });
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY2(shown.contains(QStringLiteral("query.parameters.most: &quot;five&quot; is not an "
+                                           "integer")),
+             qPrintable(shown));
+    QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("tabs"))->currentWidget(), query);
+    auto *run = window.findChild<RunPanel *>();
+    QVERIFY(!run->run());
 }
 
 void TestMainWindow::transformStepPreviewsALocalFileByItself()

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void parametersAppearAsTyped();
     void editedValuesAreInQuery();
     void typedValuesKeepTheirType();
+    void wrongTypeIsAnError();
     void roundTrip_data();
     void roundTrip();
     void removedParameterIsDropped();
@@ -249,9 +250,52 @@ void TstQueryPanel::typedValuesKeepTheirType()
     editParameter(2, u"false"_s);
     QCOMPARE(m_panel->query().parameters.value(u"flag"_s), QVariant(false));
 
-    // No longer a number: text.
+    // No longer a number: an error, never text (see wrongTypeIsAnError).
     editParameter(1, u"ten"_s);
-    QCOMPARE(m_panel->query().parameters.value(u"limit"_s), QVariant(u"ten"_s));
+    QVERIFY(!m_panel->query().parameters.contains(u"limit"_s));
+    QCOMPARE(m_panel->errors().size(), 1);
+}
+
+void TstQueryPanel::wrongTypeIsAnError()
+{
+    QSignalSpy ready(m_panel.get(), &QueryPanel::previewReady);
+    m_panel->setConnection(sqliteSettings(), {});
+    QuerySpec spec;
+    spec.sql = u"SELECT id FROM items WHERE id < :limit"_s;
+    spec.parameters = {{u"limit"_s, qlonglong(10)}};
+    m_panel->setQuery(spec);
+    QLabel *error = label(u"errorLabel"_s);
+    QVERIFY(m_panel->errors().isEmpty());
+    QVERIFY(!error->isVisible());
+    const QTableWidgetItem *value = parameters()->item(0, 1);
+    const QString normalTip = value->toolTip();
+
+    // The same message as `sluice run --set limit=ten`, beside the table and on the cell.
+    editParameter(0, u"ten"_s);
+    const SpecError expected {u"query.parameters.limit"_s, u"\"ten\" is not an integer"_s};
+    QCOMPARE(m_panel->errors(), QList<SpecError> {expected});
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), expected.toString());
+    QCOMPARE(value->toolTip(), expected.toString());
+    QCOMPARE(value->foreground().color(), error->palette().color(QPalette::WindowText));
+    QVERIFY(!m_panel->query().parameters.contains(u"limit"_s));
+
+    // Preview rows refuses to run and keeps saying why.
+    clickPreview();
+    QVERIFY(!m_panel->hasPreview());
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), expected.toString());
+
+    // Fixed, the error goes and the preview runs with the integer.
+    editParameter(0, u"4"_s);
+    QVERIFY(m_panel->errors().isEmpty());
+    QVERIFY(!error->isVisible());
+    QCOMPARE(value->toolTip(), normalTip);
+    QCOMPARE(value->data(Qt::ForegroundRole), QVariant());
+    QCOMPARE(m_panel->query().parameters.value(u"limit"_s), QVariant(qlonglong(4)));
+    clickPreview();
+    QTRY_COMPARE(ready.size(), 1);
+    QCOMPARE(m_panel->previewModel()->rowCount(), 3);
 }
 
 void TstQueryPanel::roundTrip_data()

@@ -23,7 +23,7 @@ namespace sluice {
 /// - Other drivers: no count; start() reports failed().
 ///
 /// The connection is never the preview's: with QPSQL a second statement on a connection
-/// that streams a result discards the rest of that result (research/qt-env.md, section 5).
+/// that streams a result discards the rest of that result (docs/design.md, "Reading rows").
 ///
 /// Threads: the counter lives in its owner's thread and its signals arrive there. The count
 /// runs in QThreadPool::globalInstance() and opens, uses and removes its connection within

@@ -8,6 +8,8 @@
 #include <QTime>
 #include <QUuid>
 
+#include "types/numbertypes.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -67,23 +69,10 @@ bool PreviewModel::isNumeric(const QVariant &value, const ColumnInfo &column)
 {
     if (value.isNull())
         return false;
-    switch (value.metaType().id()) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::ULong:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
-    case QMetaType::Double:
-    case QMetaType::Float:
+    const QMetaType type = value.metaType();
+    if (isIntegerType(type) || isRealType(type))
         return true;
-    case QMetaType::QString:
-        return column.exactNumeric;
-    default:
-        return false;
-    }
+    return type.id() == QMetaType::QString && column.exactNumeric;
 }
 
 QString PreviewModel::displayText(const QVariant &value, const ColumnInfo &column)

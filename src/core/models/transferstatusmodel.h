@@ -30,14 +30,13 @@ class TransferRun;
 /// payload, URL and request id are kept for items that are Failed or Invalid, and (no error) for
 /// the newest DeliveredDetailsKept delivered ones. Rows are never removed except by clear().
 ///
-/// Signals are batched (STYLE.md §5): each addItems() call (a chunk) is one row insertion;
-/// value changes only mark rows dirty, and a timer (flushInterval(), default 200 ms, started
-/// by the first change) emits them: one dataChanged over the whole table when more than half
-/// of the rows changed, otherwise one per contiguous range of dirty rows naming only the
-/// roles that changed there (each signal spans every column: the custom roles answer for
-/// all of them; more than 256 ranges in one flush become one signal over their span).
-/// Until then data() already returns the new values, so a view repainting for other
-/// reasons never shows stale text.
+/// Signals are batched (docs/design.md, "Desktop app"): each addItems() call (a chunk) is
+/// one row insertion; value changes only mark rows dirty, and a timer (flushInterval(), default 200
+/// ms, started by the first change) emits them: one dataChanged over the whole table when more than
+/// half of the rows changed, otherwise one per contiguous range of dirty rows naming only the roles
+/// that changed there (each signal spans every column: the custom roles answer for all of them;
+/// more than 256 ranges in one flush become one signal over their span). Until then data() already
+/// returns the new values, so a view repainting for other reasons never shows stale text.
 ///
 /// Retries: an item that failed keeps its error, response and payload while it is sent
 /// again (they describe its last attempt); a later Delivered result drops them, a later

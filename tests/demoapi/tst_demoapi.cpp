@@ -988,7 +988,7 @@ void TestDemoApi::exampleTransferFile()
     QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
     const QJsonObject spec = document.object();
 
-    // Only keys DESIGN.md's "Transfer file (version 1)" shows (plus target.timeoutSeconds).
+    // Only keys of the transfer file (docs/design.md, "Transfer file"; plus target.timeoutSeconds).
     using Keys = QSet<QString>;
     QCOMPARE(keysOf(spec),
              (Keys {u"version"_s, u"source"_s, u"query"_s, u"transform"_s, u"target"_s, u"run"_s}));
