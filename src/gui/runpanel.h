@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include "itemfilterproxy.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
@@ -18,7 +19,6 @@ class RunPanel;
 }
 
 class QAction;
-class QSortFilterProxyModel;
 
 namespace sluice {
 
@@ -30,9 +30,11 @@ class TransferStatusModel;
 
 /// The run step: Start, Pause/Resume and Cancel of a TransferRun, its progress and counts per
 /// status (refreshed by a timer a few times a second, never per item), the live item table
-/// (filter by status, search by key or error text, sort by any column), the selected item's
-/// payload and response, failures grouped by cause, retry (selected, all failed, or one item
-/// with edited JSON) and export of the failed items (NDJSON or CSV).
+/// (filter by status, search by key or error text, sort by any column), retry (selected or
+/// all failed) and export of the failed items (NDJSON or CSV). Beside the table, one page
+/// each: the selected item (ItemDetailsView, which also retries one item with edited JSON),
+/// failures grouped by cause (FailureGroupsView) and the log (EventLogView); the panel wires
+/// their requests to the table and the run.
 ///
 /// The panel owns the run and the models. A new Start replaces the previous run (the models
 /// are cleared). Everything runs on the GUI thread without blocking: the run itself reads
@@ -64,7 +66,7 @@ public:
     /// What happened during the runs of this panel (bounded): starts, ends, retries and every
     /// failed or invalid item with its key, HTTP status and the API's answer.
     EventLog *eventLog() const { return m_log; }
-    EventLogModel *logModel() const { return m_logModel; }
+    EventLogModel *logModel() const;
     /// The filtered, sorted view of model() that the table shows.
     QSortFilterProxyModel *proxyModel() const { return m_proxy; }
     /// Starting, running or paused.
@@ -90,30 +92,37 @@ Q_SIGNALS:
     void runningChanged(bool running);
 
 private:
+    void createActions();
+    void setUpFilter();
+    void setUpItemTable();
+    void connectViews();
     void start();
     void togglePause();
     void cancel();
     void retryFailed();
     void retrySelected();
-    void retryEdited();
     void exportFailedInteractively();
     void retryIds(const QList<qint64> &ids);
     /// Before a retry of a finished run: false when the steward cancelled or the changed
     /// target cannot be used (the reason is shown).
     bool chooseRetryTarget();
-    void retryGroup();
-    void showGroup();
-    void copyLog();
-    void updateLogInfo();
+    /// Filters the table to the items in status whose key or error contains message.
+    void showFailures(ItemStatus status, const QString &message);
     void onItemFinished(const ItemResult &result);
     void onCounted(qint64 rows);
     void onStateChanged(TransferRun::State state);
     void onFinished(TransferRun::Outcome outcome, const QString &message);
     void refresh();
+    void updateCounts(const RunCounts &counts);
+    /// Progress bar, rate and time left; total -1 while unknown.
+    void updateProgress(const RunCounts &counts, qint64 total);
+    QString stateText(const RunCounts &counts, bool totalKnown) const;
     void updateActions();
     void updateShownLabel();
     void applyFilter();
     void showDetails();
+    /// Shows the selected item again when the model changed it, unless its JSON is edited.
+    void onModelDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void showRunError(const QString &message);
     void showStatusMessage(const QString &message, bool isError);
     qint64 currentId() const;
@@ -128,9 +137,8 @@ private:
     QPointer<TransferRun> m_run;
     TransferStatusModel *m_model = nullptr;
     FailureGroupModel *m_groups = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
+    ItemFilterProxy *m_proxy = nullptr;
     EventLog *m_log = nullptr;
-    EventLogModel *m_logModel = nullptr;
     QPointer<RowCounter> m_counter;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
@@ -142,7 +150,6 @@ private:
     QTimer m_searchDebounce;
     bool m_running = false;
     qint64 m_countedTotal = -1; ///< the database's exact count for the current run, -1 if none
-    qint64 m_detailsId = -1;
     std::optional<TransferRun::Outcome> m_outcome;
 };
 
