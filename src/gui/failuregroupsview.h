@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <QList>
+#include <QPointer>
 #include <QWidget>
 
 #include "types/item.h"
@@ -32,8 +33,7 @@ public:
     explicit FailureGroupsView(QWidget *parent = nullptr);
     ~FailureGroupsView() override;
 
-    /// The groups to show (not null). Not owned: the model must outlive the view or be
-    /// replaced first.
+    /// The groups to show (not null). Not owned; once destroyed, the view has none.
     void setModel(FailureGroupModel *model);
     /// Whether the run can take a retry now; "Retry this group" is enabled when it can and a
     /// group is current.
@@ -52,7 +52,7 @@ private:
     void updateButtons();
 
     std::unique_ptr<Ui::FailureGroupsView> m_ui;
-    FailureGroupModel *m_model = nullptr;
+    QPointer<FailureGroupModel> m_model;
     bool m_retryEnabled = false;
 };
 

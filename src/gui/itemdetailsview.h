@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include <QPointer>
 #include <QWidget>
 
 namespace Ui {
@@ -32,8 +33,8 @@ public:
     explicit ItemDetailsView(QWidget *parent = nullptr);
     ~ItemDetailsView() override;
 
-    /// The model whose items are shown and whose payloads an edit replaces. Not owned: it
-    /// must outlive the view or be replaced first.
+    /// The model whose items are shown and whose payloads an edit replaces. Not owned; once
+    /// destroyed, the view shows no item.
     void setModel(TransferStatusModel *model);
 
     /// Shows item id as the model holds it now, discarding an edit of its JSON; -1 or an id
@@ -64,7 +65,7 @@ private:
     void updateRetryButton();
 
     std::unique_ptr<Ui::ItemDetailsView> m_ui;
-    TransferStatusModel *m_model = nullptr;
+    QPointer<TransferStatusModel> m_model;
     qint64 m_id = -1;
     bool m_retryEnabled = false;
 };

@@ -11,22 +11,15 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLocale>
-#include <QMessageBox>
-#include <QPushButton>
-#include <QSaveFile>
 #include <QStyle>
 
-#include "db/rowcounter.h"
-#include "db/sqlconnection.h"
 #include "eventlogview.h"
 #include "failuregroupsview.h"
 #include "itemdetailsview.h"
-#include "log/eventlog.h"
-#include "models/failuregroupmodel.h"
 #include "models/transferstatusmodel.h"
+#include "retrytargetquestion.h"
+#include "runtext.h"
 #include "statusdelegate.h"
-#include "transfer/failedcsv.h"
-#include "transfer/failedwriter.h"
 
 using namespace Qt::StringLiterals;
 
@@ -42,32 +35,14 @@ QColor errorColor(const QPalette &palette)
     return StatusDelegate::statusColor(ItemStatus::Failed, palette);
 }
 
-QString itemCountText(qint64 n)
-{
-    return n == 1 ? RunPanel::tr("1 item") : RunPanel::tr("%1 items").arg(QLocale().toString(n));
-}
-
-QString formatDuration(double seconds)
-{
-    const auto total = qint64(seconds + 0.5);
-    if (total < 60)
-        return RunPanel::tr("%1 s").arg(total);
-    if (total < 3600)
-        return RunPanel::tr("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QChar(u'0'));
-    return RunPanel::tr("%1 h %2 min")
-        .arg(total / 3600)
-        .arg((total % 3600) / 60, 2, 10, QChar(u'0'));
-}
-
 } // namespace
 
 RunPanel::RunPanel(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::RunPanel>())
-    , m_model(new TransferStatusModel(this))
-    , m_groups(new FailureGroupModel(this))
+    , m_session(new RunSession(this))
+    , m_model(m_session->model())
     , m_proxy(new ItemFilterProxy(m_model, this))
-    , m_log(new EventLog(this))
 {
     m_ui->setupUi(this);
     createActions();
@@ -127,8 +102,8 @@ void RunPanel::createActions()
     }
 
     connect(m_startAction, &QAction::triggered, this, &RunPanel::start);
-    connect(m_pauseAction, &QAction::triggered, this, &RunPanel::togglePause);
-    connect(m_cancelAction, &QAction::triggered, this, &RunPanel::cancel);
+    connect(m_pauseAction, &QAction::triggered, m_session, &RunSession::togglePause);
+    connect(m_cancelAction, &QAction::triggered, m_session, &RunSession::cancel);
     connect(m_retryFailedAction, &QAction::triggered, this, &RunPanel::retryFailed);
     connect(m_retrySelectedAction, &QAction::triggered, this, &RunPanel::retrySelected);
     connect(m_exportAction, &QAction::triggered, this, &RunPanel::exportFailedInteractively);
@@ -195,23 +170,24 @@ void RunPanel::connectViews()
     connect(details, &ItemDetailsView::retryRequested, this, [this](qint64 id) { retryIds({id}); });
 
     FailureGroupsView *groups = m_ui->failuresTab;
-    groups->setModel(m_groups);
+    groups->setModel(m_session->failureGroups());
     connect(groups, &FailureGroupsView::showRequested, this, &RunPanel::showFailures);
     connect(groups, &FailureGroupsView::retryRequested, this, &RunPanel::retryIds);
 
     EventLogView *log = m_ui->logTab;
-    log->setLog(m_log);
+    log->setLog(m_session->eventLog());
     connect(log, &EventLogView::itemActivated, this, &RunPanel::showItem);
+
+    connect(m_session, &RunSession::stateChanged, this, &RunPanel::onStateChanged);
+    connect(m_session, &RunSession::totalChanged, this, &RunPanel::refresh);
+    connect(m_session, &RunSession::finished, this, &RunPanel::onFinished);
 }
 
 RunPanel::~RunPanel()
 {
-    if (m_run) {
-        m_model->attach(nullptr);
-        m_groups->attach(nullptr);
-        disconnect(m_run, nullptr, this, nullptr);
-        delete m_run;
-    }
+    // Ending the run resets the models, and the panel's slots need the form: end the
+    // session while the form still exists (m_ui goes before the child objects).
+    delete m_session;
 }
 
 void RunPanel::setSpecProvider(std::function<std::optional<TransferSpec>()> provider)
@@ -231,49 +207,25 @@ void RunPanel::setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()>
 
 bool RunPanel::chooseRetryTarget()
 {
-    if (!m_targetProvider || !m_run || m_run->state() != TransferRun::State::Finished)
+    TransferRun *run = m_session->run();
+    if (!m_targetProvider || !run || run->state() != TransferRun::State::Finished)
         return true;
-    const auto [target, run] = m_targetProvider();
-    const TransferSpec &current = m_run->spec();
-    if (target == current.target && run.concurrency == current.run.concurrency
-        && run.maxRetries == current.run.maxRetries)
+    const auto [target, settings] = m_targetProvider();
+    const TransferSpec &current = run->spec();
+    if (target == current.target && settings.concurrency == current.run.concurrency
+        && settings.maxRetries == current.run.maxRetries)
         return true;
 
-    QMessageBox box(QMessageBox::Question, tr("The Target Has Changed"),
-                    tr("The target was changed after this run started. Where should the items "
-                       "go?"),
-                    QMessageBox::NoButton, this);
-    box.setInformativeText(
-        tr("Changed target: %1 %2\nThis run's target: %3 %4")
-            .arg(target.method, target.url, current.target.method, current.target.url));
-    QPushButton *changed
-        = box.addButton(tr("Send to the &Changed Target"), QMessageBox::AcceptRole);
-    QPushButton *original = box.addButton(tr("Send to the &Run's Target"), QMessageBox::AcceptRole);
-    box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(changed);
-    box.exec();
-    if (box.clickedButton() == original)
-        return true;
-    if (box.clickedButton() != changed)
-        return false;
+    const auto answer = RetryTargetQuestion::ask(this, target, current.target);
+    if (answer != RetryTargetQuestion::Answer::Changed)
+        return answer == RetryTargetQuestion::Answer::Original;
     QString error;
-    if (!m_run->retarget(target, run, &error)) {
+    if (!m_session->retarget(target, settings, &error)) {
         showRunError(tr("The items cannot go to the changed target: %1").arg(error));
         return false;
     }
     showRunError({});
-    m_log->append(EventLog::Severity::Info,
-                  tr("Target changed for retries: %1 %2.").arg(target.method, target.url));
     return true;
-}
-
-bool RunPanel::isRunning() const
-{
-    if (!m_run)
-        return false;
-    const TransferRun::State state = m_run->state();
-    return state == TransferRun::State::Starting || state == TransferRun::State::Running
-        || state == TransferRun::State::Paused;
 }
 
 void RunPanel::start()
@@ -288,88 +240,9 @@ void RunPanel::start()
     if (!spec)
         return;
     RunOptions options = m_optionsProvider ? m_optionsProvider() : RunOptions();
-
-    if (m_run) {
-        m_model->attach(nullptr);
-        m_groups->attach(nullptr);
-        disconnect(m_run, nullptr, this, nullptr);
-        m_run->deleteLater();
-    }
-    m_outcome.reset();
-    m_countedTotal = -1;
     showRunError({});
-
-    // One multi-arg call: a URL's own "%3A" must not be taken for a placeholder.
-    m_log->append(EventLog::Severity::Info,
-                  tr("Started: %1 to %2 %3, concurrency %4.")
-                      .arg(driverDisplayName(spec->source.driver), spec->target.method,
-                           spec->target.url, QString::number(spec->run.concurrency)));
-    m_run = new TransferRun(*spec, std::move(options), this);
-    m_model->attach(m_run);
-    m_groups->attach(m_run);
-    connect(m_run, &TransferRun::itemFinished, this, &RunPanel::onItemFinished);
-    connect(m_run, &TransferRun::stateChanged, this, &RunPanel::onStateChanged);
-    connect(m_run, &TransferRun::finished, this, &RunPanel::onFinished);
-    m_run->start();
-
-    // SQLite counts the query's rows exactly (and quickly): the progress bar gets its real
-    // total before the source reaches its end. Other databases only estimate, if at all; the
-    // bar stays busy until the last row is read. The run's spec has the parameter overrides.
-    delete m_counter;
-    if (spec->source.driver == u"QSQLITE"_s) {
-        m_counter = new RowCounter(m_run->spec().source, m_run->spec().query, QString(), this);
-        connect(m_counter, &RowCounter::counted, this,
-                [this](qint64 rows, RowCounter::Accuracy accuracy) {
-                    if (accuracy == RowCounter::Accuracy::Exact)
-                        onCounted(rows);
-                });
-        m_counter->start();
-    }
+    m_session->start(*spec, std::move(options));
     refresh();
-}
-
-void RunPanel::onCounted(qint64 rows)
-{
-    if (!m_run || m_outcome)
-        return;
-    m_countedTotal = rows;
-    refresh();
-}
-
-void RunPanel::onItemFinished(const ItemResult &result)
-{
-    if (result.status == ItemStatus::Delivered)
-        return;
-    EventLog::Entry entry;
-    entry.severity = EventLog::Severity::Error;
-    entry.itemId = result.id;
-    entry.key = result.key;
-    entry.httpStatus = result.httpStatus;
-    entry.text = result.status == ItemStatus::Invalid
-        ? tr("%1 is invalid: %2").arg(result.key, result.error)
-        : tr("%1 failed (attempts: %2): %3")
-              .arg(result.key, QString::number(result.attempts), result.error);
-    m_log->append(entry);
-}
-
-void RunPanel::togglePause()
-{
-    if (!m_run)
-        return;
-    if (m_run->state() == TransferRun::State::Paused) {
-        m_log->append(EventLog::Severity::Info, tr("Resumed."));
-        m_run->resume();
-    } else if (m_run->state() == TransferRun::State::Running) {
-        m_log->append(EventLog::Severity::Info,
-                      tr("Paused: requests already sent are finished, no new ones go out."));
-        m_run->pause();
-    }
-}
-
-void RunPanel::cancel()
-{
-    if (isRunning())
-        m_run->cancel();
 }
 
 void RunPanel::retryFailed()
@@ -391,7 +264,7 @@ void RunPanel::retrySelected()
 
 void RunPanel::retryIds(const QList<qint64> &ids)
 {
-    if (!m_run || ids.isEmpty())
+    if (!m_session->run() || ids.isEmpty())
         return;
     const QList<Item> items = m_model->itemsForRetry(ids);
     if (items.isEmpty()) {
@@ -402,8 +275,7 @@ void RunPanel::retryIds(const QList<qint64> &ids)
     }
     if (!chooseRetryTarget())
         return;
-    const int accepted = m_run->retry(items);
-    m_log->append(EventLog::Severity::Info, tr("Sending again: %1.").arg(itemCountText(accepted)));
+    m_session->retry(items);
     refresh();
 }
 
@@ -464,37 +336,9 @@ void RunPanel::exportFailedInteractively()
                           false);
 }
 
-bool RunPanel::exportFailed(const QString &fileName, ExportFormat format, QString *error) const
-{
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
-        return false;
-    }
-    if (format == ExportFormat::Csv)
-        file.write(FailedCsv::header());
-    const int rows = m_model->rowCount();
-    for (int row = 0; row < rows; ++row) {
-        if (!isFailure(m_model->statusAt(row)))
-            continue;
-        const ItemResult result = m_model->resultAt(row);
-        file.write(format == ExportFormat::Csv ? FailedCsv::line(result)
-                                               : FailedWriter::toJsonLine(result) + '\n');
-    }
-    if (!file.commit()) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
-}
-
-void RunPanel::onStateChanged(TransferRun::State state)
+void RunPanel::onStateChanged()
 {
     const bool running = isRunning();
-    if (state == TransferRun::State::Running)
-        m_outcome.reset(); // a retry after the end runs again
     if (running && !m_refreshTimer.isActive())
         m_refreshTimer.start();
     refresh();
@@ -506,37 +350,14 @@ void RunPanel::onStateChanged(TransferRun::State state)
 
 void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
 {
-    m_outcome = outcome;
     m_refreshTimer.stop();
-    const RunCounts counts = m_run->counts();
-    const QLocale locale;
-    switch (outcome) {
-    case TransferRun::Outcome::Completed:
-        m_log->append(counts.failed + counts.invalid > 0 ? EventLog::Severity::Warning
-                                                         : EventLog::Severity::Info,
-                      tr("Finished in %1: %2 delivered, %3 failed, %4 invalid.")
-                          .arg(formatDuration(m_run->elapsedSeconds()),
-                               locale.toString(counts.delivered), locale.toString(counts.failed),
-                               locale.toString(counts.invalid)));
-        break;
-    case TransferRun::Outcome::Cancelled:
-        m_log->append(EventLog::Severity::Warning,
-                      tr("Cancelled after %1: %2 delivered, %3 not.")
-                          .arg(formatDuration(m_run->elapsedSeconds()),
-                               locale.toString(counts.delivered),
-                               locale.toString(counts.failed + counts.invalid)));
-        break;
-    case TransferRun::Outcome::ConfigError:
-    case TransferRun::Outcome::SourceError:
-        m_log->append(EventLog::Severity::Error, tr("Stopped: %1").arg(message));
-        break;
-    }
     if (outcome == TransferRun::Outcome::ConfigError
         || outcome == TransferRun::Outcome::SourceError)
         showRunError(message);
     refresh();
     showDetails();
     // Failures and nothing selected: show what went wrong, grouped by cause.
+    const RunCounts counts = m_session->run()->counts();
     if (counts.failed + counts.invalid > 0 && m_ui->itemTab->itemId() < 0)
         m_ui->detailsTabs->setCurrentWidget(m_ui->failuresTab);
     if (m_running) {
@@ -547,14 +368,12 @@ void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
 
 void RunPanel::refresh()
 {
-    const RunCounts c = m_run ? m_run->counts() : RunCounts();
+    TransferRun *run = m_session->run();
+    const RunCounts c = run ? run->counts() : RunCounts();
     updateCounts(c);
-    // The total is the rows read once the source is done; before that the database's exact
-    // count when it gave one (rows added meanwhile may still raise it).
-    const bool sourceDone = m_run && (m_run->isSourceDone() || m_outcome);
-    const bool totalKnown = sourceDone || m_countedTotal >= 0;
-    const qint64 knownTotal = sourceDone ? c.read : qMax(m_countedTotal, c.read);
-    updateProgress(c, totalKnown ? knownTotal : -1);
+    bool totalKnown = false;
+    const qint64 total = m_session->total(c, &totalKnown);
+    updateProgress(c, total, totalKnown);
     m_ui->stateLabel->setText(stateText(c, totalKnown));
     updateActions();
     updateShownLabel();
@@ -577,11 +396,11 @@ void RunPanel::updateCounts(const RunCounts &c)
     setCount(m_ui->invalidLabel, ItemStatus::Invalid, c.invalid, tr("invalid"));
 }
 
-void RunPanel::updateProgress(const RunCounts &c, qint64 total)
+void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
 {
+    const TransferRun *run = m_session->run();
     const bool running = isRunning();
-    const bool totalKnown = total >= 0;
-    const double seconds = m_run ? m_run->elapsedSeconds() : 0.0;
+    const double seconds = run ? run->elapsedSeconds() : 0.0;
     const QLocale locale;
     QProgressBar *bar = m_ui->progressBar;
     if (running && !totalKnown) {
@@ -593,29 +412,30 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total)
         bar->setRange(0, int(maximum / scale));
         bar->setValue(int(c.finished() / scale));
         bar->setFormat(
-            m_run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(total))
-                  : QString());
+            run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(total))
+                : QString());
     }
-    bar->setTextVisible(m_run != nullptr);
+    bar->setTextVisible(run != nullptr);
 
     const double rate = seconds > 0.2 ? double(c.finished()) / seconds : 0.0;
-    m_ui->rateLabel->setText(m_run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
-                                               : QString());
+    m_ui->rateLabel->setText(run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
+                                             : QString());
     if (running && totalKnown && rate > 0)
         m_ui->etaLabel->setText(
-            tr("%1 left").arg(formatDuration(double(total - c.finished()) / rate)));
-    else if (m_run && !running && seconds > 0)
-        m_ui->etaLabel->setText(tr("took %1").arg(formatDuration(seconds)));
+            tr("%1 left").arg(RunText::duration(double(total - c.finished()) / rate)));
+    else if (run && !running && seconds > 0)
+        m_ui->etaLabel->setText(tr("took %1").arg(RunText::duration(seconds)));
     else
         m_ui->etaLabel->clear();
 }
 
 QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
 {
-    if (!m_run)
+    const TransferRun *run = m_session->run();
+    if (!run)
         return tr("Not started");
-    if (m_outcome) {
-        switch (*m_outcome) {
+    if (const std::optional<TransferRun::Outcome> outcome = m_session->outcome()) {
+        switch (*outcome) {
         case TransferRun::Outcome::Completed:
             return c.failed + c.invalid > 0 ? tr("Finished with failures") : tr("Completed");
         case TransferRun::Outcome::Cancelled:
@@ -626,7 +446,7 @@ QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
         }
         return {};
     }
-    switch (m_run->state()) {
+    switch (run->state()) {
     case TransferRun::State::Idle:
     case TransferRun::State::Starting:
         return tr("Starting…");
@@ -642,16 +462,17 @@ QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
 
 void RunPanel::updateActions()
 {
+    const TransferRun *run = m_session->run();
     const bool running = isRunning();
-    const bool paused = m_run && m_run->state() == TransferRun::State::Paused;
+    const bool paused = run && run->state() == TransferRun::State::Paused;
     m_startAction->setEnabled(!running);
-    m_pauseAction->setEnabled(running && m_run->state() != TransferRun::State::Starting);
+    m_pauseAction->setEnabled(running && run->state() != TransferRun::State::Starting);
     m_pauseAction->setText(paused ? tr("&Resume") : tr("&Pause"));
     m_pauseAction->setIcon(
         style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     m_cancelAction->setEnabled(running);
-    const bool canRetry = m_run && m_run->state() != TransferRun::State::Idle
-        && m_run->state() != TransferRun::State::Starting;
+    const bool canRetry = run && run->state() != TransferRun::State::Idle
+        && run->state() != TransferRun::State::Starting;
     const int failures = m_model->count(ItemStatus::Failed) + m_model->count(ItemStatus::Invalid);
     m_retryFailedAction->setEnabled(canRetry && m_model->count(ItemStatus::Failed) > 0);
     m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()
@@ -667,7 +488,7 @@ void RunPanel::updateShownLabel()
     const int total = m_model->rowCount();
     const QLocale locale;
     m_ui->shownLabel->setText(
-        shown == total ? itemCountText(total)
+        shown == total ? RunText::itemCount(total)
                        : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total)));
 }
 

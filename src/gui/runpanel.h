@@ -6,11 +6,11 @@
 #include <optional>
 
 #include <QAbstractItemView>
-#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
 #include "itemfilterproxy.h"
+#include "runsession.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
@@ -22,11 +22,7 @@ class QAction;
 
 namespace sluice {
 
-class EventLog;
-class RowCounter;
 class EventLogModel;
-class FailureGroupModel;
-class TransferStatusModel;
 
 /// The run step: Start, Pause/Resume and Cancel of a TransferRun, its progress and counts per
 /// status (refreshed by a timer a few times a second, never per item), the live item table
@@ -36,16 +32,16 @@ class TransferStatusModel;
 /// failures grouped by cause (FailureGroupsView) and the log (EventLogView); the panel wires
 /// their requests to the table and the run.
 ///
-/// The panel owns the run and the models. A new Start replaces the previous run (the models
-/// are cleared). Everything runs on the GUI thread without blocking: the run itself reads
-/// and sends off it.
+/// The panel owns a RunSession, which holds the run, the models and the log. A new Start
+/// replaces the previous run (the models are cleared). Everything runs on the GUI thread
+/// without blocking: the run itself reads and sends off it.
 class RunPanel final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunPanel)
 
 public:
-    enum class ExportFormat { Ndjson, Csv };
+    using ExportFormat = RunSession::ExportFormat;
 
     explicit RunPanel(QWidget *parent = nullptr);
     ~RunPanel() override;
@@ -60,17 +56,17 @@ public:
     void setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()> provider);
 
     /// The current (or last) run; nullptr before the first Start.
-    TransferRun *run() const { return m_run; }
-    TransferStatusModel *model() const { return m_model; }
-    FailureGroupModel *failureGroups() const { return m_groups; }
+    TransferRun *run() const { return m_session->run(); }
+    TransferStatusModel *model() const { return m_session->model(); }
+    FailureGroupModel *failureGroups() const { return m_session->failureGroups(); }
     /// What happened during the runs of this panel (bounded): starts, ends, retries and every
     /// failed or invalid item with its key, HTTP status and the API's answer.
-    EventLog *eventLog() const { return m_log; }
+    EventLog *eventLog() const { return m_session->eventLog(); }
     EventLogModel *logModel() const;
     /// The filtered, sorted view of model() that the table shows.
     QSortFilterProxyModel *proxyModel() const { return m_proxy; }
     /// Starting, running or paused.
-    bool isRunning() const;
+    bool isRunning() const { return m_session->isRunning(); }
 
     QAction *startAction() const { return m_startAction; } ///< F5
     QAction *pauseAction() const { return m_pauseAction; } ///< F6, Pause or Resume
@@ -82,7 +78,10 @@ public:
     /// Writes every Failed and Invalid item to fileName: NDJSON (FailedWriter's lines) or CSV
     /// (key, status, HTTP status, attempts, error). Returns false with *error set when the
     /// file cannot be written. The Export action asks for the file and calls this.
-    bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const;
+    bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const
+    {
+        return m_session->exportFailed(fileName, format, error);
+    }
 
     /// Selects item id in the table (clearing a filter that hides it) and shows its details.
     /// Returns false when the current run has no such item.
@@ -97,8 +96,6 @@ private:
     void setUpItemTable();
     void connectViews();
     void start();
-    void togglePause();
-    void cancel();
     void retryFailed();
     void retrySelected();
     void exportFailedInteractively();
@@ -108,14 +105,12 @@ private:
     bool chooseRetryTarget();
     /// Filters the table to the items in status whose key or error contains message.
     void showFailures(ItemStatus status, const QString &message);
-    void onItemFinished(const ItemResult &result);
-    void onCounted(qint64 rows);
-    void onStateChanged(TransferRun::State state);
+    void onStateChanged();
     void onFinished(TransferRun::Outcome outcome, const QString &message);
     void refresh();
     void updateCounts(const RunCounts &counts);
-    /// Progress bar, rate and time left; total -1 while unknown.
-    void updateProgress(const RunCounts &counts, qint64 total);
+    /// Progress bar, rate and time left.
+    void updateProgress(const RunCounts &counts, qint64 total, bool totalKnown);
     QString stateText(const RunCounts &counts, bool totalKnown) const;
     void updateActions();
     void updateShownLabel();
@@ -134,12 +129,9 @@ private:
     std::function<std::optional<TransferSpec>()> m_specProvider;
     std::function<RunOptions()> m_optionsProvider;
     std::function<std::pair<TargetSpec, RunSpec>()> m_targetProvider;
-    QPointer<TransferRun> m_run;
-    TransferStatusModel *m_model = nullptr;
-    FailureGroupModel *m_groups = nullptr;
+    RunSession *m_session = nullptr;
+    TransferStatusModel *m_model = nullptr; ///< the session's
     ItemFilterProxy *m_proxy = nullptr;
-    EventLog *m_log = nullptr;
-    QPointer<RowCounter> m_counter;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;
@@ -149,8 +141,6 @@ private:
     QTimer m_refreshTimer;
     QTimer m_searchDebounce;
     bool m_running = false;
-    qint64 m_countedTotal = -1; ///< the database's exact count for the current run, -1 if none
-    std::optional<TransferRun::Outcome> m_outcome;
 };
 
 } // namespace sluice
