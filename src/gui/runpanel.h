@@ -6,10 +6,11 @@
 #include <optional>
 
 #include <QAbstractItemView>
-#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
+#include "itemfilterproxy.h"
+#include "runsession.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
@@ -18,32 +19,29 @@ class RunPanel;
 }
 
 class QAction;
-class QSortFilterProxyModel;
 
 namespace sluice {
 
-class EventLog;
-class RowCounter;
 class EventLogModel;
-class FailureGroupModel;
-class TransferStatusModel;
 
 /// The run step: Start, Pause/Resume and Cancel of a TransferRun, its progress and counts per
 /// status (refreshed by a timer a few times a second, never per item), the live item table
-/// (filter by status, search by key or error text, sort by any column), the selected item's
-/// payload and response, failures grouped by cause, retry (selected, all failed, or one item
-/// with edited JSON) and export of the failed items (NDJSON or CSV).
+/// (filter by status, search by key or error text, sort by any column), retry (selected or
+/// all failed) and export of the failed items (NDJSON or CSV). Beside the table, one page
+/// each: the selected item (ItemDetailsView, which also retries one item with edited JSON),
+/// failures grouped by cause (FailureGroupsView) and the log (EventLogView); the panel wires
+/// their requests to the table and the run.
 ///
-/// The panel owns the run and the models. A new Start replaces the previous run (the models
-/// are cleared). Everything runs on the GUI thread without blocking: the run itself reads
-/// and sends off it.
+/// The panel owns a RunSession, which holds the run, the models and the log. A new Start
+/// replaces the previous run (the models are cleared). Everything runs on the GUI thread
+/// without blocking: the run itself reads and sends off it.
 class RunPanel final : public QWidget
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RunPanel)
 
 public:
-    enum class ExportFormat { Ndjson, Csv };
+    using ExportFormat = RunSession::ExportFormat;
 
     explicit RunPanel(QWidget *parent = nullptr);
     ~RunPanel() override;
@@ -58,17 +56,17 @@ public:
     void setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()> provider);
 
     /// The current (or last) run; nullptr before the first Start.
-    TransferRun *run() const { return m_run; }
-    TransferStatusModel *model() const { return m_model; }
-    FailureGroupModel *failureGroups() const { return m_groups; }
+    TransferRun *run() const { return m_session->run(); }
+    TransferStatusModel *model() const { return m_session->model(); }
+    FailureGroupModel *failureGroups() const { return m_session->failureGroups(); }
     /// What happened during the runs of this panel (bounded): starts, ends, retries and every
     /// failed or invalid item with its key, HTTP status and the API's answer.
-    EventLog *eventLog() const { return m_log; }
-    EventLogModel *logModel() const { return m_logModel; }
+    EventLog *eventLog() const { return m_session->eventLog(); }
+    EventLogModel *logModel() const;
     /// The filtered, sorted view of model() that the table shows.
     QSortFilterProxyModel *proxyModel() const { return m_proxy; }
     /// Starting, running or paused.
-    bool isRunning() const;
+    bool isRunning() const { return m_session->isRunning(); }
 
     QAction *startAction() const { return m_startAction; } ///< F5
     QAction *pauseAction() const { return m_pauseAction; } ///< F6, Pause or Resume
@@ -80,7 +78,10 @@ public:
     /// Writes every Failed and Invalid item to fileName: NDJSON (FailedWriter's lines) or CSV
     /// (key, status, HTTP status, attempts, error). Returns false with *error set when the
     /// file cannot be written. The Export action asks for the file and calls this.
-    bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const;
+    bool exportFailed(const QString &fileName, ExportFormat format, QString *error) const
+    {
+        return m_session->exportFailed(fileName, format, error);
+    }
 
     /// Selects item id in the table (clearing a filter that hides it) and shows its details.
     /// Returns false when the current run has no such item.
@@ -90,30 +91,33 @@ Q_SIGNALS:
     void runningChanged(bool running);
 
 private:
+    void createActions();
+    void setUpFilter();
+    void setUpItemTable();
+    void connectViews();
     void start();
-    void togglePause();
-    void cancel();
     void retryFailed();
     void retrySelected();
-    void retryEdited();
     void exportFailedInteractively();
     void retryIds(const QList<qint64> &ids);
     /// Before a retry of a finished run: false when the steward cancelled or the changed
     /// target cannot be used (the reason is shown).
     bool chooseRetryTarget();
-    void retryGroup();
-    void showGroup();
-    void copyLog();
-    void updateLogInfo();
-    void onItemFinished(const ItemResult &result);
-    void onCounted(qint64 rows);
-    void onStateChanged(TransferRun::State state);
+    /// Filters the table to the items in status whose key or error contains message.
+    void showFailures(ItemStatus status, const QString &message);
+    void onStateChanged();
     void onFinished(TransferRun::Outcome outcome, const QString &message);
     void refresh();
+    void updateCounts(const RunCounts &counts);
+    /// Progress bar, rate and time left.
+    void updateProgress(const RunCounts &counts, qint64 total, bool totalKnown);
+    QString stateText(const RunCounts &counts, bool totalKnown) const;
     void updateActions();
     void updateShownLabel();
     void applyFilter();
     void showDetails();
+    /// Shows the selected item again when the model changed it, unless its JSON is edited.
+    void onModelDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void showRunError(const QString &message);
     void showStatusMessage(const QString &message, bool isError);
     qint64 currentId() const;
@@ -125,13 +129,9 @@ private:
     std::function<std::optional<TransferSpec>()> m_specProvider;
     std::function<RunOptions()> m_optionsProvider;
     std::function<std::pair<TargetSpec, RunSpec>()> m_targetProvider;
-    QPointer<TransferRun> m_run;
-    TransferStatusModel *m_model = nullptr;
-    FailureGroupModel *m_groups = nullptr;
-    QSortFilterProxyModel *m_proxy = nullptr;
-    EventLog *m_log = nullptr;
-    EventLogModel *m_logModel = nullptr;
-    QPointer<RowCounter> m_counter;
+    RunSession *m_session = nullptr;
+    TransferStatusModel *m_model = nullptr; ///< the session's
+    ItemFilterProxy *m_proxy = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_pauseAction = nullptr;
     QAction *m_cancelAction = nullptr;
@@ -141,9 +141,6 @@ private:
     QTimer m_refreshTimer;
     QTimer m_searchDebounce;
     bool m_running = false;
-    qint64 m_countedTotal = -1; ///< the database's exact count for the current run, -1 if none
-    qint64 m_detailsId = -1;
-    std::optional<TransferRun::Outcome> m_outcome;
 };
 
 } // namespace sluice

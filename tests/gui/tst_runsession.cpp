@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RunSession without widgets: a run of a SQLite file to TestSink, what it logs, its total,
+// pause and resume, and the export of its failed items; RunText's wording beside it.
+
+#include "runsession.h"
+#include "runtext.h"
+#include "sqlitefixture.h"
+#include "testsink.h"
+
+#include "log/eventlog.h"
+#include "models/transferstatusmodel.h"
+
+#include <QFile>
+#include <QJsonObject>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace sluice;
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int Rows = 40;
+constexpr int Timeout = 30000;
+
+QStringList logTexts(const EventLog &log)
+{
+    QStringList texts;
+    for (qsizetype i = 0; i < log.size(); ++i)
+        texts.append(log.at(i).text);
+    return texts;
+}
+} // namespace
+
+class TestRunSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void runLogsItsStartFailuresAndEnd();
+    void pauseAndResumeAreLogged();
+    void exportWritesTheFailedItems();
+    void runTextWording();
+
+private:
+    TransferSpec makeSpec() const;
+    /// Starts session and waits for its end; items with an id divisible by 10 are refused.
+    void runWithFailures(RunSession &session);
+
+    QTemporaryDir m_dir;
+    TestSink m_sink;
+    QString m_db;
+};
+
+void TestRunSession::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_sink.isListening());
+    QList<QVariantList> rows;
+    for (int i = 1; i <= Rows; ++i)
+        rows.append({i, u"sensor,%1"_s.arg(i)});
+    QString error;
+    m_db = SqliteFixture::create(m_dir.path(), u"rows.db"_s,
+                                 {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"_s}, u"t"_s,
+                                 rows, &error);
+    QVERIFY2(!m_db.isEmpty(), qPrintable(error));
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.jsonId.toInt() % 10 == 0) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral("{\"error\":\"bad \\\"name\\\"\"}");
+        }
+        return reply;
+    });
+}
+
+TransferSpec TestRunSession::makeSpec() const
+{
+    TransferSpec spec;
+    spec.source.driver = u"QSQLITE"_s;
+    spec.source.database = m_db;
+    spec.query.sql = u"SELECT id, name FROM t ORDER BY id"_s;
+    spec.transform.present = true;
+    spec.transform.key = u"{{name}}"_s;
+    spec.transform.templ = R"({"id":"{{id}}","name":"{{name}}"})";
+    spec.target.url = m_sink.url().toString() + u"items"_s;
+    spec.run.chunkSize = 10;
+    spec.run.concurrency = 2;
+    spec.run.maxRetries = 0;
+    return spec;
+}
+
+void TestRunSession::runWithFailures(RunSession &session)
+{
+    QSignalSpy finished(&session, &RunSession::finished);
+    session.start(makeSpec(), RunOptions());
+    QVERIFY(session.isRunning());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
+    QCOMPARE(finished.at(0).at(0).value<TransferRun::Outcome>(), TransferRun::Outcome::Completed);
+}
+
+void TestRunSession::runLogsItsStartFailuresAndEnd()
+{
+    RunSession session;
+    bool known = true;
+    QCOMPARE(session.total(RunCounts(), &known), qint64(0));
+    QVERIFY(!known);
+    QVERIFY(!session.outcome());
+
+    runWithFailures(session);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!session.isRunning());
+    QVERIFY(session.outcome() == TransferRun::Outcome::Completed);
+    const RunCounts counts = session.run()->counts();
+    QCOMPARE(session.total(counts, &known), qint64(Rows));
+    QVERIFY(known);
+    QCOMPARE(session.model()->count(ItemStatus::Failed), Rows / 10);
+
+    // Started, one error per failed item (with its key and HTTP status), finished.
+    const EventLog &log = *session.eventLog();
+    const QStringList texts = logTexts(log);
+    QCOMPARE(log.size(), Rows / 10 + 2);
+    QVERIFY2(texts.first().startsWith(u"Started: SQLite"_s) && texts.first().contains(u"/items"_s),
+             qPrintable(texts.first()));
+    for (qsizetype i = 1; i <= Rows / 10; ++i) {
+        QCOMPARE(log.at(i).severity, EventLog::Severity::Error);
+        QCOMPARE(log.at(i).httpStatus, 422);
+        QVERIFY2(texts.at(i).startsWith(log.at(i).key + u" failed (attempts: 1)"_s),
+                 qPrintable(texts.at(i)));
+    }
+    QCOMPARE(log.at(log.size() - 1).severity, EventLog::Severity::Warning);
+    QVERIFY2(texts.last().contains(u"36 delivered, 4 failed, 0 invalid"_s),
+             qPrintable(texts.last()));
+
+    // A retry runs the run again and logs how many items went.
+    const QList<Item> items
+        = session.model()->itemsForRetry(session.model()->idsWithStatus(ItemStatus::Failed));
+    QCOMPARE(items.size(), Rows / 10);
+    QSignalSpy finished(&session, &RunSession::finished);
+    QCOMPARE(session.retry(items), Rows / 10);
+    QVERIFY(logTexts(log).contains(u"Sending again: %1."_s.arg(RunText::itemCount(Rows / 10))));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
+}
+
+void TestRunSession::pauseAndResumeAreLogged()
+{
+    m_sink.setDefaultDelayMs(50);
+    RunSession session;
+    session.start(makeSpec(), RunOptions());
+    QTRY_COMPARE_WITH_TIMEOUT(session.run()->state(), TransferRun::State::Running, Timeout);
+    session.togglePause();
+    QTRY_COMPARE(session.run()->state(), TransferRun::State::Paused);
+    session.togglePause();
+    QTRY_COMPARE(session.run()->state(), TransferRun::State::Running);
+    const QStringList texts = logTexts(*session.eventLog());
+    const qsizetype paused
+        = texts.indexOf(u"Paused: requests already sent are finished, no new ones go out."_s);
+    QVERIFY2(paused > 0 && texts.indexOf(u"Resumed."_s) > paused, qPrintable(texts.join(u'\n')));
+    session.cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), Timeout);
+    QVERIFY(session.outcome() == TransferRun::Outcome::Cancelled);
+    m_sink.setDefaultDelayMs(0);
+}
+
+void TestRunSession::exportWritesTheFailedItems()
+{
+    RunSession session;
+    runWithFailures(session);
+    if (QTest::currentTestFailed())
+        return;
+    QString error;
+    const QString csv = m_dir.filePath(u"failed.csv"_s);
+    QVERIFY2(session.exportFailed(csv, RunSession::ExportFormat::Csv, &error), qPrintable(error));
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.startsWith("key,status,http status,attempts,error\r\n"));
+    // Keys with a comma are quoted; one line per failed item.
+    QVERIFY2(text.contains("\r\n\"sensor,10\",failed,422,1,"), text.constData());
+    QCOMPARE(text.count("\r\n"), 1 + Rows / 10);
+
+    const QString ndjson = m_dir.filePath(u"failed.ndjson"_s);
+    QVERIFY2(session.exportFailed(ndjson, RunSession::ExportFormat::Ndjson, &error),
+             qPrintable(error));
+    QFile lines(ndjson);
+    QVERIFY(lines.open(QIODevice::ReadOnly));
+    QCOMPARE(lines.readAll().count('\n'), Rows / 10);
+
+    QVERIFY(!session.exportFailed(m_dir.filePath(u"no/such/dir/x.csv"_s),
+                                  RunSession::ExportFormat::Csv, &error));
+    QVERIFY(error.contains(u"x.csv"_s));
+}
+
+void TestRunSession::runTextWording()
+{
+    QCOMPARE(RunText::duration(0.4), u"0 s"_s);
+    QCOMPARE(RunText::duration(59.4), u"59 s"_s);
+    QCOMPARE(RunText::duration(187), u"3 min 07 s"_s);
+    QCOMPARE(RunText::duration(2 * 3600 + 5 * 60 + 59), u"2 h 05 min"_s);
+    QCOMPARE(RunText::itemCount(1), u"1 item"_s);
+    QCOMPARE(RunText::itemCount(1234), u"%1 items"_s.arg(QLocale().toString(1234)));
+}
+
+QTEST_MAIN(TestRunSession)
+#include "tst_runsession.moc"
