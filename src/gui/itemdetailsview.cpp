@@ -4,13 +4,13 @@
 #include "ui_itemdetailsview.h"
 
 #include <QFontDatabase>
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QLocale>
 #include <QPushButton>
 
 #include "jsonhighlighter.h"
 #include "models/transferstatusmodel.h"
+#include "palette.h"
+#include "json/jsonreader.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,14 +18,11 @@ namespace sluice {
 
 namespace {
 
-/// Indented JSON when text parses, else the text as it is.
+/// JSON laid out one member a line with every token as it is (indentJson): what was sent,
+/// not a QJsonDocument's reading of it; any other text as it is.
 QString prettyJson(const QByteArray &data)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &error);
-    if (error.error != QJsonParseError::NoError || doc.isNull())
-        return QString::fromUtf8(data);
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+    return QString::fromUtf8(indentJson(data).value_or(data));
 }
 
 } // namespace
@@ -42,6 +39,8 @@ ItemDetailsView::ItemDetailsView(QWidget *parent)
     connect(m_ui->payloadEdit, &QPlainTextEdit::textChanged, m_ui->payloadErrorLabel,
             &QWidget::hide);
     connect(m_ui->retryEditedButton, &QPushButton::clicked, this, &ItemDetailsView::retryEdited);
+    for (QLabel *label : {m_ui->payloadErrorLabel, m_ui->itemErrorLabel})
+        setTextColor(label, errorColor(palette()));
     showItem(-1);
 }
 
@@ -122,15 +121,6 @@ void ItemDetailsView::setRetryEnabled(bool enabled)
     updateRetryButton();
 }
 
-void ItemDetailsView::setErrorColor(const QColor &color)
-{
-    for (QLabel *label : {m_ui->payloadErrorLabel, m_ui->itemErrorLabel}) {
-        QPalette palette = label->palette();
-        palette.setColor(QPalette::WindowText, color);
-        label->setPalette(palette);
-    }
-}
-
 void ItemDetailsView::updateRetryButton()
 {
     const bool editable = m_id >= 0 && !m_ui->payloadEdit->isReadOnly();
@@ -142,26 +132,20 @@ void ItemDetailsView::retryEdited()
     const qint64 id = m_id;
     if (!m_model || id < 0)
         return;
-    const QByteArray text = m_ui->payloadEdit->toPlainText().toUtf8();
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError || doc.isNull()) {
-        // Line and column of the offset, as an editor shows them.
-        const QByteArray before = text.left(error.offset);
-        const qsizetype line = before.count('\n') + 1;
-        const qsizetype column = error.offset - (before.lastIndexOf('\n') + 1) + 1;
+    // Sent as the steward wrote it: checked, and only the blank space between tokens
+    // removed (a QJsonDocument round trip would sort keys and turn 12.50 into 12.5).
+    const QString text = m_ui->payloadEdit->toPlainText();
+    JsonSyntaxError error;
+    const std::optional<QByteArray> compact = compactJson(text.toUtf8(), &error);
+    if (!compact) {
         m_ui->payloadErrorLabel->setText(
-            doc.isNull() && error.error == QJsonParseError::NoError
-                ? tr("The payload is empty: write the JSON object to send.")
-                : tr("Not valid JSON (line %1, column %2): %3")
-                      .arg(line)
-                      .arg(column)
-                      .arg(error.errorString()));
+            text.trimmed().isEmpty() ? tr("The payload is empty: write the JSON object to send.")
+                                     : tr("Not valid JSON, %1").arg(error.toString()));
         m_ui->payloadErrorLabel->show();
         m_ui->payloadEdit->setFocus();
         return;
     }
-    if (!m_model->setPayload(id, doc.toJson(QJsonDocument::Compact))) {
+    if (!m_model->setPayload(id, *compact)) {
         m_ui->payloadErrorLabel->setText(tr("This item was delivered meanwhile."));
         m_ui->payloadErrorLabel->show();
         return;

@@ -53,8 +53,6 @@ public:
     /// Whether the run can take a retry now; "Retry with this JSON" is enabled when it can
     /// and a failed or invalid item is shown.
     void setRetryEnabled(bool enabled);
-    /// The colour of the error texts (the item's error, a problem of the edited JSON).
-    void setErrorColor(const QColor &color);
 
 Q_SIGNALS:
     /// Send item id again: its edited JSON is already stored in the model.

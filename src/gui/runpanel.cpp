@@ -17,6 +17,7 @@
 #include "failuregroupsview.h"
 #include "itemdetailsview.h"
 #include "models/transferstatusmodel.h"
+#include "palette.h"
 #include "retrytargetquestion.h"
 #include "runtext.h"
 #include "statusdelegate.h"
@@ -29,11 +30,6 @@ namespace {
 
 constexpr int RefreshIntervalMs = 250;
 constexpr int SearchDebounceMs = 200;
-
-QColor errorColor(const QPalette &palette)
-{
-    return StatusDelegate::statusColor(ItemStatus::Failed, palette);
-}
 
 } // namespace
 
@@ -50,10 +46,7 @@ RunPanel::RunPanel(QWidget *parent)
     setUpItemTable();
     connectViews();
 
-    QPalette errorPalette = m_ui->runErrorLabel->palette();
-    errorPalette.setColor(QPalette::WindowText, errorColor(palette()));
-    m_ui->runErrorLabel->setPalette(errorPalette);
-    m_ui->itemTab->setErrorColor(errorColor(palette()));
+    setTextColor(m_ui->runErrorLabel, errorColor(palette()));
 
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 2);

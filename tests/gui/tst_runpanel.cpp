@@ -50,6 +50,7 @@ private Q_SLOTS:
     void startDeliversEveryItem();
     void failuresFilterSearchDetailsAndRetryAll();
     void editedJsonIsSent();
+    void editedJsonIsSentExactly();
     void cancelMidRun();
     void exportFailedWritesNdjsonAndCsv();
     void logShowsFailuresAndLeadsToTheItem();
@@ -311,6 +312,59 @@ void TestRunPanel::editedJsonIsSent()
     const QJsonObject sent = QJsonDocument::fromJson(m_sink.requests().constLast().body).object();
     QCOMPARE(sent.value(u"value"_s).toString(), u"fixed"_s);
     QTRY_COMPARE(m_panel->model()->count(ItemStatus::Delivered), Rows);
+}
+
+void TestRunPanel::editedJsonIsSentExactly()
+{
+    bool broken = true;
+    m_sink.setHandler([&](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (broken && r.jsonId == u"7"_s)
+            reply.status = 422;
+        return reply;
+    });
+    startAndWaitForFinish();
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), 1);
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 1);
+    clickRow(0);
+    auto *edit = child<QPlainTextEdit>("payloadEdit");
+    auto *retry = child<QPushButton>("retryEditedButton");
+
+    // An error names its line and column, with the words of the Transform step's editor.
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, u"{\"a\": 1 \"b\": 2}"_s);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QCOMPARE(child<QLabel>("payloadErrorLabel")->text(),
+             u"Not valid JSON, line 1, column 8: missing comma (or a } to close the object)"_s);
+
+    // What the steward wrote goes out as written: key order, 12.50, 1.10 and 30 digits
+    // (through QJsonDocument they became alpha-first, 12.5, 1.1 and 1.2345678901234568e+29).
+    broken = false;
+    const int before = m_sink.requestCount();
+    edit->selectAll();
+    QTest::keyClicks(edit,
+                     u"{\"value\": 12.50, \"id\": 74, \"zeta\": 1, \"alpha\": 2, "
+                     u"\"huge\": 123456789012345678901234567890, \"price\": 1.10}"_s);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sink.requestCount(), before + 1, Timeout);
+    const QByteArray exact = R"({"value":12.50,"id":74,"zeta":1,"alpha":2,)"
+                             R"("huge":123456789012345678901234567890,"price":1.10})";
+    QCOMPARE(m_sink.requests().constLast().body, exact);
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Delivered), Rows);
+
+    // The details show the bytes that were sent, laid out, not a re-reading of them.
+    combo->setCurrentIndex(0);
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), Rows);
+    const QModelIndexList rows = m_panel->proxyModel()->match(
+        m_panel->proxyModel()->index(0, 0), Qt::DisplayRole, u"sensor-7"_s, 1, Qt::MatchExactly);
+    QCOMPARE(rows.size(), 1);
+    clickRow(rows.first().row());
+    QTRY_COMPARE(edit->toPlainText(),
+                 u"{\n    \"value\": 12.50,\n    \"id\": 74,\n    \"zeta\": 1,\n    \"alpha\": 2,\n"
+                 u"    \"huge\": 123456789012345678901234567890,\n    \"price\": 1.10\n}"_s);
 }
 
 void TestRunPanel::cancelMidRun()
