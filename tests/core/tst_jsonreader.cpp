@@ -3,6 +3,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include "json/jsonobjectwriter.h"
 #include "json/jsonreader.h"
 
 using namespace Qt::StringLiterals;
@@ -53,6 +54,7 @@ private slots:
     void findMember();
     void memberNames();
     void stringsWithPaths();
+    void objectWriter();
 };
 
 void TstJsonReader::compactKeepsTokens_data()
@@ -306,6 +308,28 @@ void TstJsonReader::stringsWithPaths()
     QVERIFY(forEachJsonString(R"("top")", {}, record));
     QCOMPARE(seen, QStringList {u"=top"_s});
     QVERIFY(!forEachJsonString(R"({"a": "x" "b": 1})", {}, record));
+}
+
+void TstJsonReader::objectWriter()
+{
+    QByteArray out;
+    {
+        JsonObjectWriter object(&out);
+        object.string(u"z"_s, u"text \"q\""_s);
+        object.integer(u"a"_s, -5);
+        object.boolean(u"b"_s, true);
+        object.raw(u"n"_s, "12.50");
+        object.string(u"z"_s, u"second z is skipped"_s);
+        QVERIFY(!object.member(u"a"_s));
+        object.object(u"inner"_s, [](JsonObjectWriter &inner) { inner.integer(u"x"_s, 1); });
+        object.object(u"empty"_s, [](JsonObjectWriter &) {});
+    }
+    // In the order of the calls, each name once, valid JSON.
+    // (No raw string here: moc misreads one that holds \".)
+    QCOMPARE(out,
+             QByteArray("{\"z\":\"text \\\"q\\\"\",\"a\":-5,\"b\":true,\"n\":12.50,"
+                        "\"inner\":{\"x\":1},\"empty\":{}}"));
+    QVERIFY(compactJson(out));
 }
 
 QTEST_APPLESS_MAIN(TstJsonReader)

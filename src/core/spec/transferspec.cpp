@@ -6,8 +6,10 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSet>
+#include <QVariant>
 
 #include "spec/transferspecparser.h"
+#include "json/jsonobjectwriter.h"
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
 
@@ -17,111 +19,48 @@ namespace sluice {
 
 namespace {
 
-/// Writes one JSON object member by member, in the order of the calls: the file keeps
-/// the order docs/design.md shows, and a saved file diffs cleanly against the last save.
-/// A name already written in this object is skipped, so the text stays valid JSON even
-/// for a spec built in code with a header twice (validate() reports those itself).
-class ObjectWriter
+/// A query parameter with the type it has: integers as integers, reals as reals ("12.0",
+/// so that it reads back as a real), text, booleans, null.
+void writeParameter(JsonObjectWriter &object, const QString &name, const QVariant &value)
 {
-public:
-    explicit ObjectWriter(QByteArray *out)
-        : m_out(out)
-        , m_writer(out)
-    {
-        m_out->append('{');
+    JsonWriter *writer = object.member(name);
+    if (!writer)
+        return;
+    switch (value.isNull() ? QMetaType::UnknownType : value.metaType().id()) {
+    case QMetaType::UnknownType:
+        writer->writeNull();
+        return;
+    case QMetaType::Bool:
+        writer->writeBool(value.toBool());
+        return;
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::Long:
+    case QMetaType::LongLong:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+        writer->writeInteger(value.toLongLong());
+        return;
+    case QMetaType::Double:
+    case QMetaType::Float:
+        if (!writer->writeReal(value.toDouble()))
+            writer->writeNull();
+        return;
+    case QMetaType::QVariantList:
+    case QMetaType::QStringList:
+        writer->writeRaw("[]"); // no parameter form: validate() names the parameter
+        return;
+    case QMetaType::QVariantMap:
+    case QMetaType::QVariantHash:
+        writer->writeRaw("{}");
+        return;
+    default:
+        writer->writeString(value.toString());
+        return;
     }
-    ~ObjectWriter() { m_out->append('}'); }
-    Q_DISABLE_COPY_MOVE(ObjectWriter)
+}
 
-    void string(const QString &name, const QString &value)
-    {
-        if (key(name))
-            m_writer.writeString(value);
-    }
-    void integer(const QString &name, qint64 value)
-    {
-        if (key(name))
-            m_writer.writeInteger(value);
-    }
-    void boolean(const QString &name, bool value)
-    {
-        if (key(name))
-            m_writer.writeBool(value);
-    }
-    /// Already-valid JSON, written as it is.
-    void raw(const QString &name, QByteArrayView json)
-    {
-        if (key(name))
-            m_writer.writeRaw(json);
-    }
-    /// A nested object whose members write(ObjectWriter &) writes.
-    template<typename Write>
-    void object(const QString &name, Write write)
-    {
-        if (!key(name))
-            return;
-        ObjectWriter inner(m_out);
-        write(inner);
-    }
-    /// A query parameter with the type it has: integers as integers, reals as reals
-    /// ("12.0", so that it reads back as a real), text, booleans, null.
-    void parameter(const QString &name, const QVariant &value)
-    {
-        if (!key(name))
-            return;
-        switch (value.isNull() ? QMetaType::UnknownType : value.metaType().id()) {
-        case QMetaType::UnknownType:
-            m_writer.writeNull();
-            return;
-        case QMetaType::Bool:
-            m_writer.writeBool(value.toBool());
-            return;
-        case QMetaType::Int:
-        case QMetaType::UInt:
-        case QMetaType::Long:
-        case QMetaType::LongLong:
-        case QMetaType::Short:
-        case QMetaType::UShort:
-            m_writer.writeInteger(value.toLongLong());
-            return;
-        case QMetaType::Double:
-        case QMetaType::Float:
-            if (!m_writer.writeReal(value.toDouble()))
-                m_writer.writeNull();
-            return;
-        case QMetaType::QVariantList:
-        case QMetaType::QStringList:
-            m_writer.writeRaw("[]"); // no parameter form: validate() names the parameter
-            return;
-        case QMetaType::QVariantMap:
-        case QMetaType::QVariantHash:
-            m_writer.writeRaw("{}");
-            return;
-        default:
-            m_writer.writeString(value.toString());
-            return;
-        }
-    }
-
-private:
-    bool key(const QString &name)
-    {
-        if (m_names.contains(name))
-            return false;
-        if (!m_names.isEmpty())
-            m_out->append(',');
-        m_names.insert(name);
-        m_writer.writeString(name);
-        m_out->append(':');
-        return true;
-    }
-
-    QByteArray *m_out;
-    JsonWriter m_writer;
-    QSet<QString> m_names;
-};
-
-void writeHeaders(ObjectWriter &object, const QList<QPair<QString, QString>> &headers)
+void writeHeaders(JsonObjectWriter &object, const QList<QPair<QString, QString>> &headers)
 {
     for (const auto &[name, value] : headers)
         object.string(name, value);
@@ -235,9 +174,9 @@ QByteArray TransferSpec::toJson() const
 {
     QByteArray out;
     {
-        ObjectWriter file(&out);
+        JsonObjectWriter file(&out);
         file.integer(u"version"_s, FormatVersion);
-        file.object(u"source"_s, [this](ObjectWriter &json) {
+        file.object(u"source"_s, [this](JsonObjectWriter &json) {
             const auto optional = [&json](const QString &name, const QString &value) {
                 if (!value.isEmpty())
                     json.string(name, value);
@@ -253,15 +192,15 @@ QByteArray TransferSpec::toJson() const
                 json.boolean(u"askPassword"_s, true);
             optional(u"options"_s, source.options);
         });
-        file.object(u"query"_s, [this](ObjectWriter &json) {
+        file.object(u"query"_s, [this](JsonObjectWriter &json) {
             json.string(u"sql"_s, query.sql);
-            json.object(u"parameters"_s, [this](ObjectWriter &parameters) {
+            json.object(u"parameters"_s, [this](JsonObjectWriter &parameters) {
                 for (auto it = query.parameters.cbegin(); it != query.parameters.cend(); ++it)
-                    parameters.parameter(it.key(), it.value());
+                    writeParameter(parameters, it.key(), it.value());
             });
         });
         if (transform.present) {
-            file.object(u"transform"_s, [this](ObjectWriter &json) {
+            file.object(u"transform"_s, [this](JsonObjectWriter &json) {
                 if (!transform.key.isEmpty())
                     json.string(u"key"_s, transform.key);
                 // A template that is not valid JSON is left out, so validate() reports it
@@ -270,20 +209,21 @@ QByteArray TransferSpec::toJson() const
                     json.raw(u"template"_s, transform.templ);
             });
         }
-        file.object(u"target"_s, [this](ObjectWriter &json) {
+        file.object(u"target"_s, [this](JsonObjectWriter &json) {
             json.string(u"url"_s, target.url);
             json.string(u"method"_s, target.method);
-            json.object(u"headers"_s,
-                        [this](ObjectWriter &headers) { writeHeaders(headers, target.headers); });
+            json.object(u"headers"_s, [this](JsonObjectWriter &headers) {
+                writeHeaders(headers, target.headers);
+            });
             if (!target.headersEnv.isEmpty()) {
-                json.object(u"headersEnv"_s, [this](ObjectWriter &headers) {
+                json.object(u"headersEnv"_s, [this](JsonObjectWriter &headers) {
                     writeHeaders(headers, target.headersEnv);
                 });
             }
             json.string(u"mode"_s, target.mode);
             json.integer(u"timeoutSeconds"_s, target.timeoutSeconds);
         });
-        file.object(u"run"_s, [this](ObjectWriter &json) {
+        file.object(u"run"_s, [this](JsonObjectWriter &json) {
             json.integer(u"chunkSize"_s, run.chunkSize);
             json.integer(u"concurrency"_s, run.concurrency);
             json.integer(u"maxRetries"_s, run.maxRetries);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "failedwriter.h"
 
-#include "json/jsonwriter.h"
+#include "json/jsonobjectwriter.h"
+
+using namespace Qt::StringLiterals;
 
 namespace sluice {
 
@@ -28,40 +30,26 @@ QByteArray FailedWriter::toJsonLine(const ItemResult &result)
 {
     QByteArray line;
     line.reserve(256 + result.payload.size() + result.responseBody.size());
-    JsonWriter w(&line);
-    line += "{\"id\":";
-    w.writeInteger(result.id);
-    line += ",\"key\":";
-    w.writeString(result.key);
-    line += ",\"status\":";
-    w.writeString(itemStatusName(result.status));
-    line += ",\"attempts\":";
-    w.writeInteger(result.attempts);
-    if (result.httpStatus > 0) {
-        line += ",\"httpStatus\":";
-        w.writeInteger(result.httpStatus);
+    {
+        JsonObjectWriter object(&line);
+        object.integer(u"id"_s, result.id);
+        object.string(u"key"_s, result.key);
+        object.string(u"status"_s, itemStatusName(result.status));
+        object.integer(u"attempts"_s, result.attempts);
+        if (result.httpStatus > 0)
+            object.integer(u"httpStatus"_s, result.httpStatus);
+        object.string(u"error"_s, result.error);
+        if (!result.responseBody.isEmpty())
+            object.string(u"response"_s, QString::fromUtf8(result.responseBody));
+        if (!result.url.isEmpty())
+            object.string(u"url"_s, result.url);
+        if (!result.requestId.isEmpty())
+            object.string(u"requestId"_s, QString::fromLatin1(result.requestId));
+        // The payload is our own compact JSON: embedded as it is, not as a string, so the
+        // line can be read back and re-sent without unescaping.
+        if (!result.payload.isEmpty())
+            object.raw(u"payload"_s, result.payload);
     }
-    line += ",\"error\":";
-    w.writeString(result.error);
-    if (!result.responseBody.isEmpty()) {
-        line += ",\"response\":";
-        w.writeString(QString::fromUtf8(result.responseBody));
-    }
-    if (!result.url.isEmpty()) {
-        line += ",\"url\":";
-        w.writeString(result.url);
-    }
-    if (!result.requestId.isEmpty()) {
-        line += ",\"requestId\":";
-        w.writeString(QString::fromLatin1(result.requestId));
-    }
-    if (!result.payload.isEmpty()) {
-        line += ",\"payload\":";
-        // The payload is our own compact JSON: embed it as it is, not as a string, so
-        // the line can be read back and re-sent without unescaping.
-        w.writeRaw(result.payload);
-    }
-    line += '}';
     return line;
 }
 
