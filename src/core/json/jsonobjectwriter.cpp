@@ -27,28 +27,4 @@ JsonWriter *JsonObjectWriter::member(const QString &name)
     return &m_writer;
 }
 
-void JsonObjectWriter::string(const QString &name, QStringView value)
-{
-    if (JsonWriter *writer = member(name))
-        writer->writeString(value);
-}
-
-void JsonObjectWriter::integer(const QString &name, qint64 value)
-{
-    if (JsonWriter *writer = member(name))
-        writer->writeInteger(value);
-}
-
-void JsonObjectWriter::boolean(const QString &name, bool value)
-{
-    if (JsonWriter *writer = member(name))
-        writer->writeBool(value);
-}
-
-void JsonObjectWriter::raw(const QString &name, QByteArrayView json)
-{
-    if (JsonWriter *writer = member(name))
-        writer->writeRaw(json);
-}
-
 } // namespace sluice

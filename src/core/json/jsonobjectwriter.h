@@ -25,11 +25,23 @@ public:
     /// written) when this object already has a member of that name.
     JsonWriter *member(const QString &name);
 
-    void string(const QString &name, QStringView value);
-    void integer(const QString &name, qint64 value);
-    void boolean(const QString &name, bool value);
+    void string(const QString &name, QStringView value)
+    {
+        writeValue(name, [value](JsonWriter &w) { w.writeString(value); });
+    }
+    void integer(const QString &name, qint64 value)
+    {
+        writeValue(name, [value](JsonWriter &w) { w.writeInteger(value); });
+    }
+    void boolean(const QString &name, bool value)
+    {
+        writeValue(name, [value](JsonWriter &w) { w.writeBool(value); });
+    }
     /// Already-valid JSON, written as it is.
-    void raw(const QString &name, QByteArrayView json);
+    void raw(const QString &name, QByteArrayView json)
+    {
+        writeValue(name, [json](JsonWriter &w) { w.writeRaw(json); });
+    }
     /// A nested object whose members write(JsonObjectWriter &) writes.
     template<typename Write>
     void object(const QString &name, Write write)
@@ -41,6 +53,13 @@ public:
     }
 
 private:
+    template<typename Write>
+    void writeValue(const QString &name, Write write)
+    {
+        if (JsonWriter *writer = member(name))
+            write(*writer);
+    }
+
     QByteArray *m_out;
     JsonWriter m_writer;
     QSet<QString> m_names;
