@@ -99,6 +99,27 @@ QString describeSqlite(const QSqlDatabase &db, const ConnectionSettings &setting
     return text + u" ("_s + details.join(", "_L1) + u')';
 }
 
+/// text, followed by the database and the number of tables information_schema lists where
+/// schemaCondition holds.
+QString withDatabaseDetails(QString text, const QSqlDatabase &db,
+                            const ConnectionSettings &settings, QStringView schemaCondition,
+                            bool countWithoutDatabase)
+{
+    QStringList details;
+    if (!settings.database.isEmpty())
+        details.append(u"database "_s + settings.database);
+    if (countWithoutDatabase || !settings.database.isEmpty()) {
+        const QString tables
+            = tablesText(firstValue(db,
+                                    u"SELECT count(*) FROM information_schema.tables WHERE "
+                                    "table_type = 'BASE TABLE' AND "_s
+                                        + schemaCondition));
+        if (!tables.isEmpty())
+            details.append(tables);
+    }
+    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+}
+
 QString describePostgres(const QSqlDatabase &db, const ConnectionSettings &settings)
 {
     // "PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64-pc-linux-gnu, compiled by ..."
@@ -108,16 +129,9 @@ QString describePostgres(const QSqlDatabase &db, const ConnectionSettings &setti
         if (words.size() >= 2)
             text = words.at(0) + u' ' + words.at(1);
     }
-    QStringList details;
-    if (!settings.database.isEmpty())
-        details.append(u"database "_s + settings.database);
-    const QString tables = tablesText(
-        firstValue(db,
-                   u"SELECT count(*) FROM information_schema.tables WHERE table_type = "
-                   "'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"_s));
-    if (!tables.isEmpty())
-        details.append(tables);
-    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+    // A session is always in some database, named or the user's default.
+    return withDatabaseDetails(text, db, settings,
+                               u"table_schema NOT IN ('pg_catalog', 'information_schema')", true);
 }
 
 QString describeMysql(const QSqlDatabase &db, const ConnectionSettings &settings)
@@ -128,16 +142,8 @@ QString describeMysql(const QSqlDatabase &db, const ConnectionSettings &settings
         const QString number = version->section(u'-', 0, 0);
         text = (version->contains("MariaDB"_L1) ? u"MariaDB "_s : u"MySQL "_s) + number;
     }
-    QStringList details;
-    if (!settings.database.isEmpty())
-        details.append(u"database "_s + settings.database);
-    const QString tables = tablesText(
-        firstValue(db,
-                   u"SELECT count(*) FROM information_schema.tables WHERE table_type = "
-                   "'BASE TABLE' AND table_schema = DATABASE()"_s));
-    if (!tables.isEmpty() && !settings.database.isEmpty())
-        details.append(tables);
-    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+    // Without a database DATABASE() is NULL and every count would be "no tables".
+    return withDatabaseDetails(text, db, settings, u"table_schema = DATABASE()", false);
 }
 
 /// What an open connection reaches, in a few words. The extra queries are best effort: a
