@@ -10,9 +10,10 @@
 #include <QString>
 #include <QVariant>
 
+#include "db/statementcanceller.h"
+#include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/connectionsettings.h"
-#include "spec/transferspec.h"
 
 class QSqlQuery;
 
@@ -30,7 +31,10 @@ struct RowChunk
 ///
 /// Threads: the reader lives in ONE thread for its whole life: move it there before open(),
 /// call its slots there (queued) and destroy it there. Its connection is opened, used and
-/// removed in that thread only; errors leave it as failed(), never as exceptions.
+/// removed in that thread only; errors leave it as failed(), never as exceptions. Another
+/// thread stops it through canceller(): after StatementCanceller::stop() the reader starts
+/// no statement and reads no chunk any more, a PostgreSQL statement it is running is
+/// cancelled, and the failure that causes is not reported.
 ///
 /// The connection is its own, uniquely named, and used by nothing else: with QPSQL a
 /// forward-only result is streamed in single-row mode, and any other statement on that
@@ -52,6 +56,9 @@ public:
                  QObject *parent = nullptr);
     /// Finishes the query and removes the connection; must run in the reader's thread.
     ~SqlRowReader() override;
+
+    /// How another thread stops the reader; take it before the reader moves to its thread.
+    const std::shared_ptr<StatementCanceller> &canceller() const { return m_canceller; }
 
 public Q_SLOTS:
     /// Checks the settings and parameters, connects, and runs the query forward-only:
@@ -91,6 +98,7 @@ private:
     int m_chunkSize;
     QString m_password;
     QString m_connectionName; ///< non-empty while the connection is registered
+    std::shared_ptr<StatementCanceller> m_canceller;
     std::unique_ptr<QSqlQuery> m_sqlQuery;
     bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
     int m_columnCount = 0;

@@ -333,7 +333,7 @@ void TransferRun::onChunk(const RowChunk &chunk)
 void TransferRun::releaseSource()
 {
     // Often called from one of the source's own signals: let it unwind before it goes
-    // (its destructor joins the reader thread and closes the connection there).
+    // (its destructor stops the reader, which closes the connection in the background).
     if (!m_source)
         return;
     m_source->disconnect(this);
