@@ -364,9 +364,9 @@ void QueryPanel::preview()
         if (source == m_source)
             onChunk(chunk);
     });
-    connect(source, &RowSource::failed, this, [this, source](const QString &message) {
+    connect(source, &RowSource::failed, this, [this, source](const SourceFailure &failure) {
         if (source == m_source)
-            onPreviewFailed(message);
+            onPreviewFailed(failure.message);
     });
     source->start();
     source->requestChunk();

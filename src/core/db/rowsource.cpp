@@ -69,13 +69,13 @@ void RowSource::onChunkReady(const RowChunk &chunk)
     Q_EMIT chunkReady(chunk);
 }
 
-void RowSource::onFailed(const QString &message)
+void RowSource::onFailed(const SourceFailure &failure)
 {
     if (m_failed)
         return;
     m_failed = true;
     m_fetching = false;
-    Q_EMIT failed(message);
+    Q_EMIT failed(failure);
 }
 
 } // namespace sluice

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include "db/sourcefailure.h"
 #include "db/sqlrowreader.h"
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
@@ -57,11 +58,11 @@ public:
 Q_SIGNALS:
     void opened(const sluice::ColumnList &columns);
     void chunkReady(const sluice::RowChunk &chunk);
-    void failed(const QString &message);
+    void failed(const sluice::SourceFailure &failure);
 
 private:
     void onChunkReady(const sluice::RowChunk &chunk);
-    void onFailed(const QString &message);
+    void onFailed(const sluice::SourceFailure &failure);
 
     ConnectionSettings m_settings;
     QuerySpec m_query;

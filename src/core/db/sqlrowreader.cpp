@@ -65,6 +65,7 @@ void registerRowMetaTypes()
     qRegisterMetaType<sluice::RowChunk>();
     qRegisterMetaType<sluice::ColumnInfo>();
     qRegisterMetaType<sluice::ColumnList>("sluice::ColumnList");
+    qRegisterMetaType<sluice::SourceFailure>();
 }
 
 SqlRowReader::SqlRowReader(ConnectionSettings settings, QuerySpec query, int chunkSize,
@@ -94,11 +95,11 @@ void SqlRowReader::open()
         return;
     }
     if (const QString problem = checkSettings(); !problem.isEmpty()) {
-        fail(problem);
+        fail(SourceFailure::Kind::Configuration, problem);
         return;
     }
     if (const QString error = openConnection(); !error.isEmpty()) {
-        fail(error);
+        fail(SourceFailure::Kind::Database, error);
         return;
     }
     if (!m_canceller->attach(QSqlDatabase::database(m_connectionName, false))) {
@@ -106,7 +107,7 @@ void SqlRowReader::open()
         return;
     }
     if (const QString error = runQuery(); !error.isEmpty()) {
-        fail(error);
+        fail(SourceFailure::Kind::Database, error);
         return;
     }
 
@@ -125,7 +126,8 @@ void SqlRowReader::open()
         if (isPostgres(m_settings.driver) && column.nativeTypeId == PgTimeTzOid) {
             // QPSQL parses timetz with QTime::fromString, which rejects the offset: every
             // value would arrive as an invalid QTime. Refuse rather than send nothing.
-            fail(u"query: column \"%1\" is a PostgreSQL timetz, which Qt's QPSQL driver cannot "
+            fail(SourceFailure::Kind::Database,
+                 u"query: column \"%1\" is a PostgreSQL timetz, which Qt's QPSQL driver cannot "
                  "read (every value arrives empty); cast it in the SQL, e.g. to time or text"_s.arg(
                      column.name));
             return;
@@ -225,7 +227,7 @@ void SqlRowReader::fetchChunk()
     }
     switch (m_state) {
     case State::Idle:
-        fail(u"source: open() must succeed before rows are read"_s);
+        fail(SourceFailure::Kind::Database, u"source: open() must succeed before rows are read"_s);
         return;
     case State::Failed:
     case State::Closed:
@@ -255,7 +257,7 @@ void SqlRowReader::fetchChunk()
             m_lookahead = std::move(row);
     }
     if (result == ReadResult::Error) {
-        fail("query: "_L1 + errorText(m_sqlQuery->lastError()));
+        fail(SourceFailure::Kind::Database, "query: "_L1 + errorText(m_sqlQuery->lastError()));
         return;
     }
 
@@ -288,7 +290,7 @@ void SqlRowReader::close()
     m_state = State::Closed;
 }
 
-void SqlRowReader::fail(const QString &message)
+void SqlRowReader::fail(SourceFailure::Kind kind, const QString &message)
 {
     if (m_canceller->isStopped()) {
         // Most likely the cancelled statement itself; nobody waits for the answer.
@@ -298,7 +300,7 @@ void SqlRowReader::fail(const QString &message)
     m_state = State::Failed;
     release();
     qCDebug(lcSource).noquote() << "failed:" << message;
-    Q_EMIT failed(message);
+    Q_EMIT failed(SourceFailure {kind, message});
 }
 
 void SqlRowReader::release()

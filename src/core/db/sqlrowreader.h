@@ -10,6 +10,7 @@
 #include <QString>
 #include <QVariant>
 
+#include "db/sourcefailure.h"
 #include "db/statementcanceller.h"
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
@@ -61,7 +62,8 @@ public:
     const std::shared_ptr<StatementCanceller> &canceller() const { return m_canceller; }
 
 public Q_SLOTS:
-    /// Checks the settings and parameters, connects, and runs the query forward-only:
+    /// Checks the settings and parameters (a problem there fails as Configuration), connects,
+    /// and runs the query forward-only:
     /// prepared with every parameter bound (values are never spliced into the SQL), or,
     /// when the SQL has no parameters, unprepared: QPSQL prepares as SQL PREPARE/EXECUTE,
     /// and PostgreSQL materialises an EXECUTE's whole result on the server before the first
@@ -80,7 +82,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void opened(const sluice::ColumnList &columns);
     void chunkReady(const sluice::RowChunk &chunk);
-    void failed(const QString &message);
+    void failed(const sluice::SourceFailure &failure);
 
 private:
     enum class State { Idle, Streaming, AtEnd, Failed, Closed };
@@ -90,7 +92,7 @@ private:
     QString openConnection();
     QString runQuery();
     ReadResult readRow(QVariantList *row);
-    void fail(const QString &message);
+    void fail(SourceFailure::Kind kind, const QString &message);
     void release();
 
     ConnectionSettings m_settings;
@@ -108,7 +110,8 @@ private:
     State m_state = State::Idle;
 };
 
-/// Registers RowChunk and ColumnList for queued connections (idempotent, thread-safe).
+/// Registers RowChunk, ColumnList and SourceFailure for queued connections (idempotent,
+/// thread-safe).
 void registerRowMetaTypes();
 
 } // namespace sluice
