@@ -47,7 +47,7 @@ private:
 
     void joinAll()
     {
-        // A thread being joined may hand over another (a source's teardown does): repeat.
+        // Another thread may hand one over while these are joined: repeat until none is left.
         for (;;) {
             std::list<Entry> threads;
             {
