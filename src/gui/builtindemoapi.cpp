@@ -3,6 +3,8 @@
 
 #include "demoapiserver.h"
 
+#include <memory>
+
 #include <QPointer>
 #include <QTcpServer>
 
@@ -10,28 +12,18 @@ namespace sluice {
 
 BuiltInDemoApi::BuiltInDemoApi(QObject *parent)
     : QObject(parent)
-{
-    m_thread.setObjectName(QStringLiteral("sluice-demo-api"));
-}
-
-BuiltInDemoApi::~BuiltInDemoApi()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+    , m_thread(QStringLiteral("sluice-demo-api"))
+{ }
 
 void BuiltInDemoApi::start(quint16 preferredPort)
 {
     if (m_server)
         return;
-    m_server = new DemoApiServer;
-    m_server->moveToThread(&m_thread);
-    // Destroyed in its own thread as the thread ends.
-    connect(&m_thread, &QThread::finished, m_server, &QObject::deleteLater);
-    m_thread.start();
+    auto server = std::make_unique<DemoApiServer>();
+    m_server = server.get();
+    m_thread.start(std::move(server));
     QPointer<BuiltInDemoApi> self(this);
-    DemoApiServer *server = m_server;
-    QMetaObject::invokeMethod(server, [server, self, preferredPort] {
+    QMetaObject::invokeMethod(m_server, [server = m_server, self, preferredPort] {
         quint16 port = preferredPort;
         {
             // Another Sluice (or `sluice demo-api`) may hold the preferred port.

@@ -2,7 +2,8 @@
 #pragma once
 
 #include <QObject>
-#include <QThread>
+
+#include "util/workerthread.h"
 
 namespace sluice {
 
@@ -19,7 +20,7 @@ public:
     static constexpr quint16 PreferredPort = 8765;
 
     explicit BuiltInDemoApi(QObject *parent = nullptr);
-    ~BuiltInDemoApi() override; ///< stops the server and joins its thread
+    ~BuiltInDemoApi() override = default; ///< stops the server and joins its thread
 
     /// Listens on 127.0.0.1: the preferred port when it is free, else any free port.
     /// -> started(port) or failed(message), in this object's thread. Only the first call counts.
@@ -33,8 +34,8 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    QThread m_thread;
-    DemoApiServer *m_server = nullptr; ///< lives in m_thread
+    WorkerThread m_thread;
+    DemoApiServer *m_server = nullptr; ///< lives in m_thread, which destroys it
     quint16 m_port = 0;
 };
 

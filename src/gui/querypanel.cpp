@@ -121,18 +121,9 @@ QueryPanel::QueryPanel(QWidget *parent)
     m_ui->errorLabel->hide();
     applyPalette();
     updateParameters();
-
-    m_reaper.setObjectName(u"sluice preview cleanup"_s);
-    m_reaper.start();
 }
 
-QueryPanel::~QueryPanel()
-{
-    dropPreview();
-    // Its deferred deletes run as it finishes: this waits for the sources still in it.
-    m_reaper.quit();
-    m_reaper.wait();
-}
+QueryPanel::~QueryPanel() = default;
 
 void QueryPanel::setQuery(const QuerySpec &spec)
 {
@@ -359,7 +350,7 @@ void QueryPanel::preview()
     }
 
     const QuerySpec spec = query();
-    auto *source = new RowSource(m_settings, spec, PreviewRows, m_password);
+    auto *source = new RowSource(m_settings, spec, PreviewRows, m_password, this);
     m_source = source;
     // A superseded source is disconnected, but the checks keep its results out regardless.
     connect(source, &RowSource::opened, this, [this, source](const ColumnList &columns) {
@@ -370,9 +361,9 @@ void QueryPanel::preview()
         if (source == m_source)
             onChunk(chunk);
     });
-    connect(source, &RowSource::failed, this, [this, source](const QString &message) {
+    connect(source, &RowSource::failed, this, [this, source](const SourceFailure &failure) {
         if (source == m_source)
-            onPreviewFailed(message);
+            onPreviewFailed(failure.message);
     });
     source->start();
     source->requestChunk();
@@ -411,10 +402,8 @@ void QueryPanel::dropPreview()
 void QueryPanel::retire(RowSource *source)
 {
     disconnect(source, nullptr, this, nullptr);
-    // RowSource's destructor waits for its reader to finish what it is doing (connecting,
-    // reading a chunk, draining a result PostgreSQL would not cancel). Moved, the source
-    // lives on in m_reaper: it is destroyed there, and that is the thread that waits.
-    source->moveToThread(&m_reaper);
+    // Often called from the source's own signal. Its destructor does not wait for the
+    // reader: the reader stops and closes its connection in the background.
     source->deleteLater();
 }
 

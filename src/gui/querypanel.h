@@ -11,7 +11,6 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QThread>
 #include <QTimer>
 #include <QVariant>
 #include <QWidget>
@@ -46,10 +45,8 @@ struct RowChunk;
 ///
 /// The preview runs off the GUI thread: a RowSource reads one chunk of PreviewRows rows,
 /// and a RowCounter counts on a connection of its own. A new preview supersedes a running
-/// one, whose results are dropped. The GUI never waits for a database: a RowSource that is
-/// done with (or superseded) is destroyed in a thread of the panel's own, because its
-/// destructor waits for its reader (a half-read, parameterised PostgreSQL result is read to
-/// its end there: about 0.5 s for 3 million rows).
+/// one, whose results are dropped. The GUI never waits for a database: destroying a
+/// RowSource or a RowCounter returns at once, and they end in the background.
 class QueryPanel final : public QWidget
 {
     Q_OBJECT
@@ -114,7 +111,7 @@ private:
     void checkParameters();
 
     void dropPreview();
-    /// Disconnects source and destroys it in m_reaper.
+    /// Disconnects source and destroys it once it has returned from its signal.
     void retire(RowSource *source);
     void clearPreview();
     void onOpened(const sluice::ColumnList &columns);
@@ -144,10 +141,8 @@ private:
     QString m_password;
 
     /// The running preview (null when none): results from any other source are stale.
-    /// Not owned by the panel as a QObject child: retire() hands it to m_reaper.
+    /// A child of the panel, so that retired ones not yet deleted go with it.
     RowSource *m_source = nullptr;
-    /// Where RowSources are destroyed, so that their destructors block this thread only.
-    QThread m_reaper;
     QPointer<RowCounter> m_counter;
     ColumnList m_pendingColumns;
     bool m_previewShown = false; ///< the table shows the rows of the last good preview

@@ -163,7 +163,7 @@ QString TstConnectionTester::runMessage(const ConnectionSettings &settings, cons
     QStringList errors;
     bool opened = false;
     connect(&source, &RowSource::failed, this,
-            [&errors](const QString &message) { errors.append(message); });
+            [&errors](const SourceFailure &failure) { errors.append(failure.message); });
     connect(&source, &RowSource::opened, this, [&opened] { opened = true; });
     source.start();
     [&] {

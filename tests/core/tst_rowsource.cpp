@@ -457,6 +457,7 @@ void TstRowSource::parameterErrors()
     source.requestChunk(); // waits behind the opening, then is dropped with it
     QTRY_COMPARE(recorder.errors.size(), 1);
     QCOMPARE(recorder.errors.first(), message);
+    QCOMPARE(recorder.errorKinds, QList {SourceFailure::Kind::Configuration});
     QVERIFY(!recorder.opened);
     QVERIFY(source.hasFailed());
     QVERIFY(!source.isFetching());
@@ -492,6 +493,7 @@ void TstRowSource::missingFile()
     QTRY_COMPARE(recorder.errors.size(), 1);
     QCOMPARE(recorder.errors.first(),
              u"source.database: SQLite file \"%1\" does not exist"_s.arg(file));
+    QCOMPARE(recorder.errorKinds, QList {SourceFailure::Kind::Configuration});
     QVERIFY(!QFile::exists(file));
     QVERIFY(!QFile::exists(m_dir.filePath(u"missing"_s)));
 }
@@ -527,6 +529,7 @@ void TstRowSource::driverNotAvailable()
     const QString expected = u"source.driver: the Qt SQL driver \"QFOO\" is not available "
                              "(installed: %1)"_s.arg(QSqlDatabase::drivers().join(u", "_s));
     QCOMPARE(recorder.errors.first(), expected);
+    QCOMPARE(recorder.errorKinds, QList {SourceFailure::Kind::Configuration});
     QVERIFY(recorder.errors.first().contains(u"QSQLITE"_s));
     QVERIFY(sourceConnections().isEmpty());
 }
@@ -536,14 +539,18 @@ void TstRowSource::sqlErrors_data()
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QString>("start");
     QTest::addColumn<QString>("contains");
+    QTest::addColumn<SourceFailure::Kind>("kind");
 
+    // What the database rejects is its failure; an empty query is the transfer's.
+    const auto database = SourceFailure::Kind::Database;
     QTest::newRow("syntax") << u"SELEC id FROM items"_s << u"query: "_s
-                            << u"near \"SELEC\": syntax error"_s;
+                            << u"near \"SELEC\": syntax error"_s << database;
     QTest::newRow("no such table")
-        << u"SELECT * FROM nothere"_s << u"query: "_s << u"no such table: nothere"_s;
-    QTest::newRow("no such column")
-        << u"SELECT nocolumn FROM items"_s << u"query: "_s << u"no such column: nocolumn"_s;
-    QTest::newRow("empty") << u"  \n"_s << u"query.sql: "_s << u"empty"_s;
+        << u"SELECT * FROM nothere"_s << u"query: "_s << u"no such table: nothere"_s << database;
+    QTest::newRow("no such column") << u"SELECT nocolumn FROM items"_s << u"query: "_s
+                                    << u"no such column: nocolumn"_s << database;
+    QTest::newRow("empty") << u"  \n"_s << u"query.sql: "_s << u"empty"_s
+                           << SourceFailure::Kind::Configuration;
 }
 
 void TstRowSource::sqlErrors()
@@ -551,6 +558,7 @@ void TstRowSource::sqlErrors()
     QFETCH(QString, sql);
     QFETCH(QString, start);
     QFETCH(QString, contains);
+    QFETCH(SourceFailure::Kind, kind);
 
     QuerySpec query;
     query.sql = sql;
@@ -561,6 +569,7 @@ void TstRowSource::sqlErrors()
     QTRY_COMPARE(recorder.errors.size(), 1);
     const QString message = recorder.errors.first();
     QVERIFY2(message.startsWith(start) && message.contains(contains), qPrintable(message));
+    QCOMPARE(recorder.errorKinds, QList {kind});
     QVERIFY(!recorder.opened);
     QVERIFY(sourceConnections().isEmpty());
 }
@@ -612,7 +621,8 @@ void TstRowSource::connectionRemovedAfterDestruction()
         first.requestChunk();
         QTRY_COMPARE(one.chunks.size(), 1);
     }
-    QVERIFY(sourceConnections().isEmpty());
+    // The readers close their connections in the background, at once.
+    QTRY_VERIFY(sourceConnections().isEmpty());
 
     // A source read to its end gives its connection back without waiting for destruction.
     RowSource third(sqlite(itemsFile(3)), query, 7, {});
@@ -665,7 +675,7 @@ void TstRowSource::destructionAtAnyPoint()
         QTRY_COMPARE(recorder.errors.size(), 1);
 
     source.reset();
-    QVERIFY(sourceConnections().isEmpty());
+    QTRY_VERIFY(sourceConnections().isEmpty());
     // Nothing arrives from a destroyed source.
     const qsizetype chunks = recorder.chunks.size();
     QCoreApplication::processEvents();

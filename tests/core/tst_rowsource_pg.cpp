@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -58,13 +59,16 @@ private Q_SLOTS:
     void readerIsAloneOnItsConnection();
     void destructionMidStream_data();
     void destructionMidStream();
+    void destructionMidStatementReturnsAtOnce_data();
+    void destructionMidStatementReturnsAtOnce();
 
 private:
     QuerySpec sql(const QString &text) const;
     /// start(), then one request at a time until the end or a failure.
     void readAll(RowSource *source, Recorder *recorder);
-    /// The queries of the reader's backends as pg_stat_activity shows them.
-    QStringList readerBackends();
+    /// The queries of the reader's backends as pg_stat_activity shows them; only those
+    /// running one with activeOnly.
+    QStringList readerBackends(bool activeOnly = false);
 
     ConnectionSettings m_settings;
 };
@@ -132,13 +136,14 @@ void TstRowSourcePg::readAll(RowSource *source, Recorder *recorder)
     }
 }
 
-QStringList TstRowSourcePg::readerBackends()
+QStringList TstRowSourcePg::readerBackends(bool activeOnly)
 {
     QList<QVariantList> rows;
     QString error;
     const bool ok = PgTestServer::select(
-        u"SELECT query FROM pg_stat_activity WHERE application_name = '%1'"_s.arg(AppName), &rows,
-        &error);
+        u"SELECT query FROM pg_stat_activity WHERE application_name = '%1'%2"_s.arg(
+            AppName, activeOnly ? u" AND state = 'active'"_s : QString()),
+        &rows, &error);
     if (!ok)
         qFatal("pg_stat_activity: %s", qPrintable(error));
     QStringList queries;
@@ -538,8 +543,43 @@ void TstRowSourcePg::destructionMidStream()
     QCOMPARE(readerBackends().size(), 1);
 
     source.reset();
-    QVERIFY(sourceConnections().isEmpty());
+    QTRY_VERIFY(sourceConnections().isEmpty());
     QTRY_VERIFY(readerBackends().isEmpty());
+}
+
+void TstRowSourcePg::destructionMidStatementReturnsAtOnce_data()
+{
+    QTest::addColumn<QString>("sql");
+    QTest::newRow("plain") << u"SELECT pg_sleep(30) AS slept"_s;
+    QTest::newRow("prepared") << u"SELECT pg_sleep(:seconds) AS slept"_s;
+}
+
+void TstRowSourcePg::destructionMidStatementReturnsAtOnce()
+{
+    // Before, the destructor waited for the statement: 30 s here. Now it returns at once,
+    // and the statement is cancelled: the backend goes long before the 30 s are up.
+    QFETCH(QString, sql);
+    QuerySpec query;
+    query.sql = sql;
+    if (sql.contains(u":seconds"_s))
+        query.parameters.insert(u"seconds"_s, 30);
+    auto source = std::make_unique<RowSource>(m_settings, query, 100, QString());
+    Recorder recorder;
+    recorder.listen(this, source.get());
+    source->start();
+    source->requestChunk();
+    QTRY_COMPARE(readerBackends(true).size(), 1);
+    QVERIFY(!recorder.opened);
+
+    QElapsedTimer clock;
+    clock.start();
+    source.reset();
+    const qint64 elapsed = clock.elapsed();
+    QVERIFY2(elapsed < 100, qPrintable(u"the destructor took %1 ms"_s.arg(elapsed)));
+
+    QTRY_VERIFY_WITH_TIMEOUT(readerBackends().isEmpty(), 10000);
+    QTRY_VERIFY(sourceConnections().isEmpty());
+    QVERIFY(recorder.errors.isEmpty());
 }
 
 int main(int argc, char *argv[])

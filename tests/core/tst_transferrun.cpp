@@ -66,6 +66,7 @@ private Q_SLOTS:
     void failedAndInvalidItemsAreReported();
     void unknownColumnIsAConfigErrorBeforeSending();
     void missingFileIsAConfigError();
+    void databaseErrorIsASourceError();
     void secretsComeFromTheEnvironment();
     void missingSecretIsAConfigError();
     void parameterOverridesAreBound();
@@ -256,6 +257,22 @@ void TestTransferRun::missingFileIsAConfigError()
     QCOMPARE(*rec.outcome, TransferRun::Outcome::ConfigError);
     QVERIFY2(rec.message.contains(QLatin1String("nope.db")), qPrintable(rec.message));
     QVERIFY(!QFile::exists(spec.source.database));
+}
+
+void TestTransferRun::databaseErrorIsASourceError()
+{
+    m_sink.clear();
+    TransferSpec spec = makeSpec(10);
+    // The transfer is well formed; the database refuses the query.
+    spec.query.sql = QStringLiteral("SELECT id, nocolumn FROM t WHERE id <= :n");
+    TransferRun run(spec);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY(rec.outcome.has_value());
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::SourceError);
+    QVERIFY2(rec.message.contains(QLatin1String("no such column: nocolumn")),
+             qPrintable(rec.message));
+    QCOMPARE(m_sink.requestCount(), 0);
 }
 
 void TestTransferRun::secretsComeFromTheEnvironment()

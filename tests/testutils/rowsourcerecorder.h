@@ -16,6 +16,7 @@ struct RowSourceRecorder
     ColumnList columns;
     QList<RowChunk> chunks;
     QStringList errors;
+    QList<SourceFailure::Kind> errorKinds; ///< one per error, in the same order
 
     /// Records source's signals for as long as context lives.
     void listen(QObject *context, RowSource *source)
@@ -26,8 +27,10 @@ struct RowSourceRecorder
         });
         QObject::connect(source, &RowSource::chunkReady, context,
                          [this](const RowChunk &chunk) { chunks.append(chunk); });
-        QObject::connect(source, &RowSource::failed, context,
-                         [this](const QString &message) { errors.append(message); });
+        QObject::connect(source, &RowSource::failed, context, [this](const SourceFailure &failure) {
+            errors.append(failure.message);
+            errorKinds.append(failure.kind);
+        });
     }
     qint64 rowCount() const
     {

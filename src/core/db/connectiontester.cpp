@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "connectiontester.h"
 
-#include <atomic>
-#include <functional>
-#include <list>
-#include <memory>
 #include <optional>
-#include <thread>
 
-#include <QCoreApplication>
 #include <QFileInfo>
 #include <QMutex>
 #include <QMutexLocker>
@@ -19,6 +13,7 @@
 
 #include "db/sqlconnection.h"
 #include "log/logging.h"
+#include "util/backgroundthreads.h"
 
 using namespace Qt::StringLiterals;
 
@@ -37,79 +32,6 @@ namespace {
 /// SQLite files with more tables than this are described by their table count alone:
 /// counting rows scans every table.
 constexpr int MaxTablesToCount = 20;
-
-/// The test threads of the whole process. They are std::threads, joined rather than
-/// detached: Qt's threads (QThread, QThreadPool) report themselves finished before their
-/// thread-local destructors run, and OpenSSL (under libpq) frees a per-thread random
-/// generator in one of those. A process that exits right after a test would race that
-/// destructor: LeakSanitizer saw the generator leak in about two runs of three.
-class Workers
-{
-public:
-    static Workers &instance()
-    {
-        static Workers workers;
-        return workers;
-    }
-
-    ~Workers() { joinAll(); }
-
-    /// Runs job on a new thread; first joins the threads that are done.
-    void start(std::function<void()> job)
-    {
-        QMutexLocker locker(&m_mutex);
-        reapLocked();
-        // Post routines run once per application object: a new one needs registering.
-        if (QCoreApplication *app = QCoreApplication::instance(); app && app != m_registeredFor) {
-            qAddPostRoutine(&Workers::joinAtExit);
-            m_registeredFor = app;
-        }
-        auto done = std::make_shared<std::atomic<bool>>(false);
-        std::thread thread([job = std::move(job), done] {
-            job();
-            done->store(true);
-        });
-        m_threads.push_back({std::move(thread), std::move(done)});
-    }
-
-    /// Waits for every test thread (each is bounded by the connect timeout).
-    void joinAll()
-    {
-        std::list<Entry> threads;
-        {
-            QMutexLocker locker(&m_mutex);
-            threads.swap(m_threads);
-        }
-        for (Entry &entry : threads)
-            entry.thread.join();
-    }
-
-private:
-    struct Entry
-    {
-        std::thread thread;
-        std::shared_ptr<std::atomic<bool>> done;
-    };
-
-    /// Runs first in ~QCoreApplication, while Qt SQL and its plugins are still alive.
-    static void joinAtExit() { instance().joinAll(); }
-
-    void reapLocked()
-    {
-        for (auto it = m_threads.begin(); it != m_threads.end();) {
-            if (it->done->load()) {
-                it->thread.join(); // at most the thread's last few microseconds
-                it = m_threads.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-
-    QMutex m_mutex;
-    std::list<Entry> m_threads;
-    QCoreApplication *m_registeredFor = nullptr;
-};
 
 QString plural(qint64 n, const QString &one, const QString &many)
 {
@@ -177,6 +99,27 @@ QString describeSqlite(const QSqlDatabase &db, const ConnectionSettings &setting
     return text + u" ("_s + details.join(", "_L1) + u')';
 }
 
+/// text, followed by the database and the number of tables information_schema lists where
+/// schemaCondition holds.
+QString withDatabaseDetails(QString text, const QSqlDatabase &db,
+                            const ConnectionSettings &settings, QStringView schemaCondition,
+                            bool countWithoutDatabase)
+{
+    QStringList details;
+    if (!settings.database.isEmpty())
+        details.append(u"database "_s + settings.database);
+    if (countWithoutDatabase || !settings.database.isEmpty()) {
+        const QString tables
+            = tablesText(firstValue(db,
+                                    u"SELECT count(*) FROM information_schema.tables WHERE "
+                                    "table_type = 'BASE TABLE' AND "_s
+                                        + schemaCondition));
+        if (!tables.isEmpty())
+            details.append(tables);
+    }
+    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+}
+
 QString describePostgres(const QSqlDatabase &db, const ConnectionSettings &settings)
 {
     // "PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64-pc-linux-gnu, compiled by ..."
@@ -186,16 +129,9 @@ QString describePostgres(const QSqlDatabase &db, const ConnectionSettings &setti
         if (words.size() >= 2)
             text = words.at(0) + u' ' + words.at(1);
     }
-    QStringList details;
-    if (!settings.database.isEmpty())
-        details.append(u"database "_s + settings.database);
-    const QString tables = tablesText(
-        firstValue(db,
-                   u"SELECT count(*) FROM information_schema.tables WHERE table_type = "
-                   "'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"_s));
-    if (!tables.isEmpty())
-        details.append(tables);
-    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+    // A session is always in some database, named or the user's default.
+    return withDatabaseDetails(text, db, settings,
+                               u"table_schema NOT IN ('pg_catalog', 'information_schema')", true);
 }
 
 QString describeMysql(const QSqlDatabase &db, const ConnectionSettings &settings)
@@ -206,16 +142,8 @@ QString describeMysql(const QSqlDatabase &db, const ConnectionSettings &settings
         const QString number = version->section(u'-', 0, 0);
         text = (version->contains("MariaDB"_L1) ? u"MariaDB "_s : u"MySQL "_s) + number;
     }
-    QStringList details;
-    if (!settings.database.isEmpty())
-        details.append(u"database "_s + settings.database);
-    const QString tables = tablesText(
-        firstValue(db,
-                   u"SELECT count(*) FROM information_schema.tables WHERE table_type = "
-                   "'BASE TABLE' AND table_schema = DATABASE()"_s));
-    if (!tables.isEmpty() && !settings.database.isEmpty())
-        details.append(tables);
-    return details.isEmpty() ? text : text + u" ("_s + details.join(", "_L1) + u')';
+    // Without a database DATABASE() is NULL and every count would be "no tables".
+    return withDatabaseDetails(text, db, settings, u"table_schema = DATABASE()", false);
 }
 
 /// What an open connection reaches, in a few words. The extra queries are best effort: a
@@ -309,7 +237,7 @@ void ConnectionTester::test(const ConnectionSettings &settings, const QString &p
     }
 
     ++m_runningWorkers;
-    Workers::instance().start([link = m_link, settings, secret, generation] {
+    BackgroundThreads::run([link = m_link, settings, secret, generation] {
         const Outcome outcome = runTest(settings, secret);
         QMutexLocker locker(&link->mutex);
         if (ConnectionTester *tester = link->tester) {

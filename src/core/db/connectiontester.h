@@ -32,9 +32,9 @@ public:
 
     explicit ConnectionTester(QObject *parent = nullptr);
     /// Does not wait for a test still running: that test ends in its thread, removes its
-    /// connection there, and its result is dropped. Such threads are joined when the next
-    /// test starts or, at the latest, when the application object is destroyed (each is
-    /// bounded by the connect timeout), so none outlives Qt SQL.
+    /// connection there, and its result is dropped. The thread is joined by
+    /// BackgroundThreads, at the latest when the application object is destroyed (each test
+    /// is bounded by the connect timeout), so none outlives Qt SQL.
     ~ConnectionTester() override;
 
     /// Starts a test; a test still running is superseded (its result is dropped).

@@ -14,11 +14,11 @@
 #include <QSqlError>
 #include <QSqlField>
 #include <QSqlQuery>
-#include <QThreadPool>
 
 #include "db/sqlconnection.h"
 #include "db/sqlparameters.h"
 #include "log/logging.h"
+#include "util/backgroundthreads.h"
 
 using namespace Qt::StringLiterals;
 
@@ -227,8 +227,8 @@ void RowCounter::start()
             Qt::QueuedConnection);
         return;
     }
-    QThreadPool::globalInstance()->start([link = m_link, settings = m_settings, query = m_query,
-                                          password = std::exchange(m_password, QString())] {
+    BackgroundThreads::run([link = m_link, settings = m_settings, query = m_query,
+                            password = std::exchange(m_password, QString())] {
         const Result result = countOnOwnConnection(settings, query, password);
         QMutexLocker lock(&link->mutex);
         if (RowCounter *receiver = link->receiver) {

@@ -26,9 +26,9 @@ namespace sluice {
 /// that streams a result discards the rest of that result (docs/design.md, "Reading rows").
 ///
 /// Threads: the counter lives in its owner's thread and its signals arrive there. The count
-/// runs in QThreadPool::globalInstance() and opens, uses and removes its connection within
-/// that one task. Destroying the counter never waits: a count still running finishes in the
-/// pool and its result is dropped (QCoreApplication waits for the pool when it ends).
+/// runs on a thread of its own (BackgroundThreads) and opens, uses and removes its
+/// connection there. Destroying the counter never waits: a count still running finishes in
+/// its thread and its result is dropped (the thread is joined when the application ends).
 ///
 /// Signals: after start(), exactly one of counted() or failed(), unless the counter is
 /// destroyed first. Messages never contain the password.

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "util/backgroundthreads.h"
+
 using namespace Qt::StringLiterals;
 
 namespace sluice {
@@ -14,19 +16,22 @@ RowSource::RowSource(ConnectionSettings settings, QuerySpec query, int chunkSize
     , m_query(std::move(query))
     , m_chunkSize(chunkSize)
     , m_password(std::move(password))
+    , m_thread(u"sluice source"_s)
 {
     registerRowMetaTypes();
-    m_thread.setObjectName(u"sluice source"_s);
 }
 
 RowSource::~RowSource()
 {
     if (!m_reader)
         return;
-    // The reader is deleted in its own thread (QThread::finished -> deleteLater) after the
-    // slot it is running returns; requests still queued for it are dropped.
-    m_thread.quit();
-    m_thread.wait();
+    // The reader may be inside a statement (or connecting) for a long time: nothing here
+    // waits for it. Stopping sends PostgreSQL a cancel request, a network round trip, so it
+    // runs on a thread of its own; the reader's thread ends once the call it is in returns
+    // (requests still queued for it are dropped), and the reader is destroyed there, which
+    // removes the connection.
+    BackgroundThreads::run([canceller = m_canceller] { canceller->stop(); });
+    m_thread.finishInBackground();
     m_reader = nullptr;
 }
 
@@ -34,15 +39,15 @@ void RowSource::start()
 {
     if (m_reader)
         return;
-    m_reader = new SqlRowReader(std::move(m_settings), std::move(m_query), m_chunkSize,
-                                std::exchange(m_password, QString()));
-    m_reader->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_reader, &QObject::deleteLater);
+    auto reader = std::make_unique<SqlRowReader>(std::move(m_settings), std::move(m_query),
+                                                 m_chunkSize, std::exchange(m_password, QString()));
+    m_reader = reader.get();
+    m_canceller = reader->canceller();
     connect(m_reader, &SqlRowReader::opened, this, &RowSource::opened, Qt::QueuedConnection);
     connect(m_reader, &SqlRowReader::chunkReady, this, &RowSource::onChunkReady,
             Qt::QueuedConnection);
     connect(m_reader, &SqlRowReader::failed, this, &RowSource::onFailed, Qt::QueuedConnection);
-    m_thread.start();
+    m_thread.start(std::move(reader));
     QMetaObject::invokeMethod(m_reader, &SqlRowReader::open, Qt::QueuedConnection);
 }
 
@@ -64,13 +69,13 @@ void RowSource::onChunkReady(const RowChunk &chunk)
     Q_EMIT chunkReady(chunk);
 }
 
-void RowSource::onFailed(const QString &message)
+void RowSource::onFailed(const SourceFailure &failure)
 {
     if (m_failed)
         return;
     m_failed = true;
     m_fetching = false;
-    Q_EMIT failed(message);
+    Q_EMIT failed(failure);
 }
 
 } // namespace sluice

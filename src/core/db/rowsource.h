@@ -1,22 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <memory>
+
 #include <QObject>
 #include <QString>
-#include <QThread>
 
+#include "db/sourcefailure.h"
 #include "db/sqlrowreader.h"
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/connectionsettings.h"
+#include "util/workerthread.h"
 
 namespace sluice {
 
 /// The rows of one query, read in a worker thread, one chunk per request.
 ///
 /// Threads: a RowSource lives in its owner's thread; every method is called from there and
-/// every signal arrives there (queued). It owns a QThread and an SqlRowReader living in it,
-/// which owns the database connection.
+/// every signal arrives there (queued). It owns a WorkerThread and the SqlRowReader living
+/// in it, which owns the database connection.
 ///
 /// Backpressure: nothing is read without a request, and at most one request is outstanding:
 /// requestChunk() while one is pending, before start(), after the end or after failed() does
@@ -33,10 +36,12 @@ public:
     /// See SqlRowReader for chunkSize and password.
     RowSource(ConnectionSettings settings, QuerySpec query, int chunkSize, QString password,
               QObject *parent = nullptr);
-    /// Stops the reader and joins its thread; safe at any point. Blocks while the reader
-    /// finishes what it is doing (connecting, or reading one chunk); a half-read
-    /// PostgreSQL query is cancelled, not read to its end. The connection is removed
-    /// before this returns.
+    /// Returns at once, at any point, and nothing is emitted afterwards. The reader is
+    /// stopped: a PostgreSQL statement it is running (connecting excepted) is cancelled, a
+    /// half-read PostgreSQL query too (a prepared one, whose rows PostgreSQL sends although
+    /// cancelled, is drained), and then it removes its connection and its thread ends, in
+    /// the background (see WorkerThread::finishInBackground()): the connection is gone soon
+    /// after, not when this returns.
     ~RowSource() override;
 
     /// Starts the thread and opens the source there -> opened() or failed(). Only the first
@@ -53,18 +58,19 @@ public:
 Q_SIGNALS:
     void opened(const sluice::ColumnList &columns);
     void chunkReady(const sluice::RowChunk &chunk);
-    void failed(const QString &message);
+    void failed(const sluice::SourceFailure &failure);
 
 private:
     void onChunkReady(const sluice::RowChunk &chunk);
-    void onFailed(const QString &message);
+    void onFailed(const sluice::SourceFailure &failure);
 
     ConnectionSettings m_settings;
     QuerySpec m_query;
     int m_chunkSize;
     QString m_password;
-    QThread m_thread;
-    SqlRowReader *m_reader = nullptr; ///< lives in m_thread, deleted there when it finishes
+    WorkerThread m_thread;
+    SqlRowReader *m_reader = nullptr; ///< lives in m_thread, which destroys it
+    std::shared_ptr<StatementCanceller> m_canceller; ///< the reader's
     bool m_fetching = false;
     bool m_atEnd = false;
     bool m_failed = false;

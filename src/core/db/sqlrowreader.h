@@ -10,6 +10,8 @@
 #include <QString>
 #include <QVariant>
 
+#include "db/sourcefailure.h"
+#include "db/statementcanceller.h"
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/connectionsettings.h"
@@ -30,7 +32,10 @@ struct RowChunk
 ///
 /// Threads: the reader lives in ONE thread for its whole life: move it there before open(),
 /// call its slots there (queued) and destroy it there. Its connection is opened, used and
-/// removed in that thread only; errors leave it as failed(), never as exceptions.
+/// removed in that thread only; errors leave it as failed(), never as exceptions. Another
+/// thread stops it through canceller(): after StatementCanceller::stop() the reader starts
+/// no statement and reads no chunk any more, a PostgreSQL statement it is running is
+/// cancelled, and the failure that causes is not reported.
 ///
 /// The connection is its own, uniquely named, and used by nothing else: with QPSQL a
 /// forward-only result is streamed in single-row mode, and any other statement on that
@@ -53,8 +58,12 @@ public:
     /// Finishes the query and removes the connection; must run in the reader's thread.
     ~SqlRowReader() override;
 
+    /// How another thread stops the reader; take it before the reader moves to its thread.
+    const std::shared_ptr<StatementCanceller> &canceller() const { return m_canceller; }
+
 public Q_SLOTS:
-    /// Checks the settings and parameters, connects, and runs the query forward-only:
+    /// Checks the settings and parameters (a problem there fails as Configuration), connects,
+    /// and runs the query forward-only:
     /// prepared with every parameter bound (values are never spliced into the SQL), or,
     /// when the SQL has no parameters, unprepared: QPSQL prepares as SQL PREPARE/EXECUTE,
     /// and PostgreSQL materialises an EXECUTE's whole result on the server before the first
@@ -73,7 +82,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void opened(const sluice::ColumnList &columns);
     void chunkReady(const sluice::RowChunk &chunk);
-    void failed(const QString &message);
+    void failed(const sluice::SourceFailure &failure);
 
 private:
     enum class State { Idle, Streaming, AtEnd, Failed, Closed };
@@ -83,7 +92,7 @@ private:
     QString openConnection();
     QString runQuery();
     ReadResult readRow(QVariantList *row);
-    void fail(const QString &message);
+    void fail(SourceFailure::Kind kind, const QString &message);
     void release();
 
     ConnectionSettings m_settings;
@@ -91,6 +100,7 @@ private:
     int m_chunkSize;
     QString m_password;
     QString m_connectionName; ///< non-empty while the connection is registered
+    std::shared_ptr<StatementCanceller> m_canceller;
     std::unique_ptr<QSqlQuery> m_sqlQuery;
     bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
     int m_columnCount = 0;
@@ -100,7 +110,8 @@ private:
     State m_state = State::Idle;
 };
 
-/// Registers RowChunk and ColumnList for queued connections (idempotent, thread-safe).
+/// Registers RowChunk, ColumnList and SourceFailure for queued connections (idempotent,
+/// thread-safe).
 void registerRowMetaTypes();
 
 } // namespace sluice

@@ -96,15 +96,12 @@ Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
         Lane &lane = m_lanes[static_cast<size_t>(i)];
         laneConfig.managers = m_managers / laneCount + (i < m_managers % laneCount ? 1 : 0);
         lane.capacity = laneConfig.managers * HttpLane::MaxPerManager;
-        lane.thread = new QThread;
-        lane.thread->setObjectName(QStringLiteral("sluice-http-%1").arg(i));
-        lane.worker = new HttpLane(laneConfig);
-        lane.worker->moveToThread(lane.thread);
-        // The documented way to destroy a worker in its own thread as the thread ends.
-        connect(lane.thread, &QThread::finished, lane.worker, &QObject::deleteLater);
+        lane.thread = std::make_unique<WorkerThread>(QStringLiteral("sluice-http-%1").arg(i));
+        auto worker = std::make_unique<HttpLane>(laneConfig);
+        lane.worker = worker.get();
         connect(lane.worker, &HttpLane::finished, this, &Dispatcher::onResponses,
                 Qt::QueuedConnection);
-        lane.thread->start();
+        lane.thread->start(std::move(worker));
         QMetaObject::invokeMethod(lane.worker, &HttpLane::start, Qt::QueuedConnection);
     }
     qCDebug(lcNet, "dispatcher: %d in flight over %d managers in %d lanes", m_concurrency,
@@ -120,10 +117,8 @@ Dispatcher::~Dispatcher()
     // Quit all first so the lanes wind down in parallel, then join.
     for (Lane &lane : m_lanes)
         lane.thread->quit();
-    for (Lane &lane : m_lanes) {
-        lane.thread->wait();
-        delete lane.thread;
-    }
+    for (Lane &lane : m_lanes)
+        lane.thread.reset();
 }
 
 void Dispatcher::submit(QList<Item> items)

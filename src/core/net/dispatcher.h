@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <vector>
 
 #include <QByteArray>
@@ -15,10 +16,7 @@
 #include "net/httplane.h"
 #include "net/retrypolicy.h"
 #include "types/item.h"
-
-QT_BEGIN_NAMESPACE
-class QThread;
-QT_END_NAMESPACE
+#include "util/workerthread.h"
 
 namespace sluice {
 
@@ -114,8 +112,8 @@ private:
     };
     struct Lane
     {
-        QThread *thread = nullptr;
-        HttpLane *worker = nullptr; // lives in `thread`; deleted there when the thread finishes
+        std::unique_ptr<WorkerThread> thread;
+        HttpLane *worker = nullptr; // lives in `thread`, which destroys it
         int capacity = 0;
         int inFlight = 0;
         QList<HttpLane::Request> batch;

@@ -22,7 +22,7 @@ namespace sluice {
 /// QNetworkAccessManagers it creates there.
 ///
 /// Contract, which the Dispatcher keeps:
-/// - Construct in any thread, then moveToThread() a QThread and call start() in that thread
+/// - Construct in any thread, then hand it to a WorkerThread and call start() in that thread
 ///   (a queued call) before anything else; every other function runs in the lane's thread too.
 /// - Qt 6.4 gives one QNetworkAccessManager at most six HTTP/1.1 connections per host and queues
 ///   the rest inside itself, where queued requests cost CPU and memory for nothing (quadratic
@@ -31,7 +31,7 @@ namespace sluice {
 ///   MaxPerManager. The caller counts a request in flight from send() until its Response arrives.
 /// - Responses come back in batches through finished(): every request sent yields exactly one
 ///   Response, unless the lane is destroyed first.
-/// - Destroy in the lane's thread (deleteLater on QThread::finished); that aborts what is in
+/// - Destroy in the lane's thread (WorkerThread does, as it ends); that aborts what is in
 ///   flight without reporting it.
 class HttpLane final : public QObject
 {

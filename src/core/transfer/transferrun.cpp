@@ -187,12 +187,10 @@ void TransferRun::start()
                                            m_password);
     connect(m_source.get(), &RowSource::opened, this, &TransferRun::onOpened);
     connect(m_source.get(), &RowSource::chunkReady, this, &TransferRun::onChunk);
-    connect(m_source.get(), &RowSource::failed, this, [this](const QString &message) {
-        // A message that names a field of the transfer (a parameter, the driver, the
-        // file) is a configuration problem; anything else is the database failing.
-        const bool config = message.startsWith(QLatin1String("source."))
-            || message.startsWith(QLatin1String("query."));
-        fail(config ? Outcome::ConfigError : Outcome::SourceError, message);
+    connect(m_source.get(), &RowSource::failed, this, [this](const SourceFailure &failure) {
+        fail(failure.kind == SourceFailure::Kind::Configuration ? Outcome::ConfigError
+                                                                : Outcome::SourceError,
+             failure.message);
     });
     m_source->start();
 }
@@ -333,7 +331,7 @@ void TransferRun::onChunk(const RowChunk &chunk)
 void TransferRun::releaseSource()
 {
     // Often called from one of the source's own signals: let it unwind before it goes
-    // (its destructor joins the reader thread and closes the connection there).
+    // (its destructor stops the reader, which closes the connection in the background).
     if (!m_source)
         return;
     m_source->disconnect(this);
