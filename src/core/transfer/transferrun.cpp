@@ -146,7 +146,7 @@ bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString
     changed.run.maxRetries = run.maxRetries;
     QStringList errors;
     for (const SpecError &e : changed.validate()) {
-        if (e.path.startsWith(QLatin1String("target")) || e.path.startsWith(QLatin1String("run")))
+        if (e.section() == SpecSection::Target || e.section() == SpecSection::Run)
             errors.append(e.toString());
     }
     QList<QPair<QByteArray, QByteArray>> headers;
