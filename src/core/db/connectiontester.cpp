@@ -4,8 +4,6 @@
 #include <optional>
 
 #include <QFileInfo>
-#include <QMutex>
-#include <QMutexLocker>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QSqlQuery>
@@ -18,14 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-/// What a worker needs to hand its result back: the tester, cleared under the mutex by
-/// its destructor, so a worker never posts to a tester that is being destroyed.
-struct ConnectionTester::Link
-{
-    QMutex mutex;
-    ConnectionTester *tester = nullptr;
-};
 
 namespace {
 
@@ -203,17 +193,14 @@ Outcome runTest(const ConnectionSettings &settings, const QString &password)
 
 ConnectionTester::ConnectionTester(QObject *parent)
     : QObject(parent)
-    , m_link(std::make_shared<Link>())
-{
-    m_link->tester = this;
-}
+    , m_link(std::make_shared<ReceiverLink<ConnectionTester>>(this))
+{ }
 
 ConnectionTester::~ConnectionTester()
 {
     // A result posted before this point is discarded by ~QObject with the tester's other
     // posted events; none can be posted after it.
-    QMutexLocker locker(&m_link->mutex);
-    m_link->tester = nullptr;
+    m_link->clear();
 }
 
 void ConnectionTester::test(const ConnectionSettings &settings, const QString &password)
@@ -239,16 +226,10 @@ void ConnectionTester::test(const ConnectionSettings &settings, const QString &p
     ++m_runningWorkers;
     BackgroundThreads::run([link = m_link, settings, secret, generation] {
         const Outcome outcome = runTest(settings, secret);
-        QMutexLocker locker(&link->mutex);
-        if (ConnectionTester *tester = link->tester) {
-            QMetaObject::invokeMethod(
-                tester,
-                [tester, generation, outcome] {
-                    --tester->m_runningWorkers;
-                    tester->deliver(generation, outcome.ok, outcome.message);
-                },
-                Qt::QueuedConnection);
-        }
+        link->post([generation, outcome](ConnectionTester *tester) {
+            --tester->m_runningWorkers;
+            tester->deliver(generation, outcome.ok, outcome.message);
+        });
     });
 }
 

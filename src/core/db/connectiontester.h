@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "types/connectionsettings.h"
+#include "util/receiverlink.h"
 
 namespace sluice {
 
@@ -57,11 +58,10 @@ Q_SIGNALS:
     void finished(bool ok, const QString &message);
 
 private:
-    struct Link;
-
     void deliver(quint64 generation, bool ok, const QString &message);
 
-    std::shared_ptr<Link> m_link; ///< shared with running workers
+    /// Shared with running tests, which report through it while it points here.
+    std::shared_ptr<ReceiverLink<ConnectionTester>> m_link;
     quint64 m_generation = 0;
     int m_runningWorkers = 0;
     bool m_testing = false;

@@ -7,8 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMutex>
-#include <QMutexLocker>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -23,12 +21,6 @@
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-struct RowCounter::Link
-{
-    QMutex mutex;
-    RowCounter *receiver = nullptr; ///< guarded by mutex; null once the counter is gone
-};
 
 namespace {
 
@@ -195,17 +187,14 @@ RowCounter::RowCounter(ConnectionSettings settings, QuerySpec query, QString pas
     , m_settings(std::move(settings))
     , m_query(std::move(query))
     , m_password(std::move(password))
-    , m_link(std::make_shared<Link>())
-{
-    m_link->receiver = this;
-}
+    , m_link(std::make_shared<ReceiverLink<RowCounter>>(this))
+{ }
 
 RowCounter::~RowCounter()
 {
     // After this, the task posts nothing here; a result it posted before is a pending event
     // of this object, which QObject's destructor discards.
-    QMutexLocker lock(&m_link->mutex);
-    m_link->receiver = nullptr;
+    m_link->clear();
 }
 
 bool RowCounter::supportsDriver(const QString &driver)
@@ -230,15 +219,9 @@ void RowCounter::start()
     BackgroundThreads::run([link = m_link, settings = m_settings, query = m_query,
                             password = std::exchange(m_password, QString())] {
         const Result result = countOnOwnConnection(settings, query, password);
-        QMutexLocker lock(&link->mutex);
-        if (RowCounter *receiver = link->receiver) {
-            QMetaObject::invokeMethod(
-                receiver,
-                [receiver, result] {
-                    receiver->finish(result.ok, result.rows, result.accuracy, result.error);
-                },
-                Qt::QueuedConnection);
-        }
+        link->post([result](RowCounter *receiver) {
+            receiver->finish(result.ok, result.rows, result.accuracy, result.error);
+        });
     });
 }
 

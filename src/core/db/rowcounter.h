@@ -8,6 +8,7 @@
 
 #include "spec/transferspec.h"
 #include "types/connectionsettings.h"
+#include "util/receiverlink.h"
 
 namespace sluice {
 
@@ -61,16 +62,14 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    struct Link;
-
     /// In the owner's thread: reports what the task found (error is empty when ok).
     void finish(bool ok, qint64 rows, sluice::RowCounter::Accuracy accuracy, const QString &error);
 
     ConnectionSettings m_settings;
     QuerySpec m_query;
     QString m_password;
-    /// Shared with the pool task; the task reports through it while it points here.
-    std::shared_ptr<Link> m_link;
+    /// Shared with the counting job, which reports through it while it points here.
+    std::shared_ptr<ReceiverLink<RowCounter>> m_link;
     bool m_started = false;
     bool m_running = false;
 };
