@@ -919,6 +919,12 @@ void tst_TransferSpec::toJsonDefaultsAndOmissions()
              (QJsonObject {{u"template"_s, QJsonArray {u"{{id}}"_s}}}));
     QCOMPARE(set.value(u"target"_s).toObject().value(u"headersEnv"_s).toObject(),
              (QJsonObject {{u"Authorization"_s, u"TOKEN"_s}}));
+
+    // Every integer type is written as a number, unsigned ones past 2^63 too (the parser
+    // then names the parameter rather than reading a string).
+    spec.query.parameters = {{u"u"_s, std::numeric_limits<qulonglong>::max()}, {u"i"_s, int(-4)}};
+    const QByteArray text = spec.toJson();
+    QVERIFY2(text.contains(R"("parameters":{"i":-4,"u":18446744073709551615})"), text.constData());
 }
 
 void tst_TransferSpec::saveLoadRoundTrip()

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include "spec/transferspecparser.h"
+#include "types/numbertypes.h"
 #include "json/jsonobjectwriter.h"
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
@@ -26,37 +27,24 @@ void writeParameter(JsonObjectWriter &object, const QString &name, const QVarian
     JsonWriter *writer = object.member(name);
     if (!writer)
         return;
-    switch (value.isNull() ? QMetaType::UnknownType : value.metaType().id()) {
-    case QMetaType::UnknownType:
+    const QMetaType type = value.metaType();
+    if (value.isNull()) {
         writer->writeNull();
-        return;
-    case QMetaType::Bool:
+    } else if (type.id() == QMetaType::Bool) {
         writer->writeBool(value.toBool());
-        return;
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::Long:
-    case QMetaType::LongLong:
-    case QMetaType::Short:
-    case QMetaType::UShort:
+    } else if (type.id() == QMetaType::ULongLong || type.id() == QMetaType::ULong) {
+        writer->writeUnsigned(value.toULongLong()); // past 2^63 the parser names it
+    } else if (isIntegerType(type)) {
         writer->writeInteger(value.toLongLong());
-        return;
-    case QMetaType::Double:
-    case QMetaType::Float:
+    } else if (isRealType(type)) {
         if (!writer->writeReal(value.toDouble()))
             writer->writeNull();
-        return;
-    case QMetaType::QVariantList:
-    case QMetaType::QStringList:
+    } else if (type.id() == QMetaType::QVariantList || type.id() == QMetaType::QStringList) {
         writer->writeRaw("[]"); // no parameter form: validate() names the parameter
-        return;
-    case QMetaType::QVariantMap:
-    case QMetaType::QVariantHash:
+    } else if (type.id() == QMetaType::QVariantMap || type.id() == QMetaType::QVariantHash) {
         writer->writeRaw("{}");
-        return;
-    default:
+    } else {
         writer->writeString(value.toString());
-        return;
     }
 }
 
