@@ -66,6 +66,9 @@ private:
         return requireChild<T>(m_panel, name);
     }
     void startAndWaitForFinish();
+    /// Runs with item 7 rejected (422) while *rejecting holds, then filters to Failed and
+    /// selects that item.
+    void runAndSelectRejectedItem(const bool *rejecting);
     /// Clicks the table cell of proxy row.
     void clickRow(int row);
 
@@ -134,6 +137,24 @@ void TestRunPanel::startAndWaitForFinish()
     QTest::mouseClick(child<QToolButton>("startButton"), Qt::LeftButton);
     QVERIFY(m_panel->run());
     QTRY_COMPARE_WITH_TIMEOUT(m_panel->run()->state(), TransferRun::State::Finished, Timeout);
+}
+
+void TestRunPanel::runAndSelectRejectedItem(const bool *rejecting)
+{
+    m_sink.setHandler([rejecting](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (*rejecting && r.jsonId == u"7"_s) {
+            reply.status = 422;
+            reply.body = QByteArrayLiteral("{\"error\":\"invalid value\"}");
+        }
+        return reply;
+    });
+    startAndWaitForFinish();
+    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), 1);
+    auto *combo = child<QComboBox>("filterCombo");
+    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
+    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 1);
+    clickRow(0);
 }
 
 void TestRunPanel::clickRow(int row)
@@ -263,20 +284,8 @@ void TestRunPanel::failuresFilterSearchDetailsAndRetryAll()
 void TestRunPanel::editedJsonIsSent()
 {
     bool broken = true;
-    m_sink.setHandler([&](const TestSink::Request &r) {
-        TestSink::Reply reply;
-        if (broken && r.jsonId == u"7"_s) {
-            reply.status = 422;
-            reply.body = QByteArrayLiteral("{\"error\":\"invalid value\"}");
-        }
-        return reply;
-    });
-    startAndWaitForFinish();
-    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), 1);
+    runAndSelectRejectedItem(&broken);
     auto *combo = child<QComboBox>("filterCombo");
-    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
-    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 1);
-    clickRow(0);
     auto *edit = child<QPlainTextEdit>("payloadEdit");
     QCOMPARE(QJsonDocument::fromJson(edit->toPlainText().toUtf8())
                  .object()
@@ -317,18 +326,8 @@ void TestRunPanel::editedJsonIsSent()
 void TestRunPanel::editedJsonIsSentExactly()
 {
     bool broken = true;
-    m_sink.setHandler([&](const TestSink::Request &r) {
-        TestSink::Reply reply;
-        if (broken && r.jsonId == u"7"_s)
-            reply.status = 422;
-        return reply;
-    });
-    startAndWaitForFinish();
-    QTRY_COMPARE(m_panel->model()->count(ItemStatus::Failed), 1);
+    runAndSelectRejectedItem(&broken);
     auto *combo = child<QComboBox>("filterCombo");
-    combo->setCurrentIndex(combo->findText(RunPanel::tr("Failed")));
-    QTRY_COMPARE(m_panel->proxyModel()->rowCount(), 1);
-    clickRow(0);
     auto *edit = child<QPlainTextEdit>("payloadEdit");
     auto *retry = child<QPushButton>("retryEditedButton");
 
