@@ -117,7 +117,7 @@ TargetSpec TargetPanel::target() const
     TargetSpec target;
     target.url = m_ui->urlEdit->text();
     target.method = m_ui->methodCombo->currentIndex() == 1 ? u"PUT"_s : u"POST"_s;
-    target.mode = u"item"_s;
+    target.mode = TargetMode::Item;
     target.timeoutSeconds = m_ui->timeoutSpin->value();
     const QTableWidget *table = m_ui->headersTable;
     for (int row = 0; row < table->rowCount(); ++row) {

@@ -214,7 +214,7 @@ void tst_TransferSpec::designExample()
     const QList<QPair<QString, QString>> headers {{u"Content-Type"_s, u"application/json"_s}};
     QCOMPARE(spec.target.headers, headers);
     QVERIFY(spec.target.headersEnv.isEmpty());
-    QCOMPARE(spec.target.mode, u"item"_s);
+    QCOMPARE(spec.target.mode, TargetMode::Item);
     QCOMPARE(spec.target.timeoutSeconds, 30);
 
     QCOMPARE(spec.run.chunkSize, 5000);
@@ -238,7 +238,7 @@ void tst_TransferSpec::defaults()
     QCOMPARE(spec.target.method, u"POST"_s);
     QVERIFY(spec.target.headers.isEmpty());
     QVERIFY(spec.target.headersEnv.isEmpty());
-    QCOMPARE(spec.target.mode, u"item"_s);
+    QCOMPARE(spec.target.mode, TargetMode::Item);
     QCOMPARE(spec.target.timeoutSeconds, 30);
     QCOMPARE(spec.run.chunkSize, RunSpec::DefaultChunkSize);
     QCOMPARE(spec.run.concurrency, RunSpec::DefaultConcurrency);
@@ -1073,9 +1073,6 @@ void tst_TransferSpec::validateBuiltInCode()
              s.target.headers.append({u"X Y"_s, u"1"_s});
          },
          {u"target.headers.X Y: not a valid HTTP header name"_s}},
-        {"mode bulk",
-         [](TransferSpec &s) { s.target.mode = u"bulk"_s; },
-         {u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s}},
         {"timeout 0",
          [](TransferSpec &s) { s.target.timeoutSeconds = 0; },
          {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"0"_s)}},

@@ -365,7 +365,7 @@ void TstTargetPanel::bulkModesAreListedButDisabled()
     mode->setFocus();
     QTest::keyClick(mode, Qt::Key_Down);
     QCOMPARE(mode->currentIndex(), 0);
-    QCOMPARE(m_panel->target().mode, u"item"_s);
+    QCOMPARE(m_panel->target().mode, TargetMode::Item);
 }
 
 void TstTargetPanel::changedOnEdits()

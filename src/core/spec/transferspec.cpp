@@ -61,6 +61,74 @@ QString notJson(const JsonSyntaxError &error)
 
 } // namespace
 
+QString targetModeName(TargetMode mode)
+{
+    switch (mode) {
+    case TargetMode::Item:
+        return QStringLiteral("item");
+    case TargetMode::ElasticsearchBulk:
+        return QStringLiteral("elasticsearch-bulk");
+    case TargetMode::CouchdbBulk:
+        return QStringLiteral("couchdb-bulk");
+    case TargetMode::JsonArray:
+        return QStringLiteral("json-array");
+    case TargetMode::Ndjson:
+        return QStringLiteral("ndjson");
+    }
+    return {};
+}
+
+QList<TargetMode> allTargetModes()
+{
+    return {TargetMode::Item, TargetMode::ElasticsearchBulk, TargetMode::CouchdbBulk,
+            TargetMode::JsonArray, TargetMode::Ndjson};
+}
+
+std::optional<TargetMode> targetModeFromName(QStringView name)
+{
+    for (TargetMode mode : allTargetModes()) {
+        if (name == targetModeName(mode))
+            return mode;
+    }
+    return std::nullopt;
+}
+
+QString http2ModeName(Http2Mode mode)
+{
+    switch (mode) {
+    case Http2Mode::Auto:
+        return QStringLiteral("auto");
+    case Http2Mode::PriorKnowledge:
+        return QStringLiteral("prior-knowledge");
+    case Http2Mode::Off:
+        return QStringLiteral("off");
+    }
+    return {};
+}
+
+std::optional<Http2Mode> http2ModeFromName(QStringView name)
+{
+    for (Http2Mode mode : {Http2Mode::Auto, Http2Mode::PriorKnowledge, Http2Mode::Off}) {
+        if (name == http2ModeName(mode))
+            return mode;
+    }
+    return std::nullopt;
+}
+
+QString bulkActionName(BulkAction action)
+{
+    return action == BulkAction::Create ? QStringLiteral("create") : QStringLiteral("index");
+}
+
+std::optional<BulkAction> bulkActionFromName(QStringView name)
+{
+    if (name == u"index")
+        return BulkAction::Index;
+    if (name == u"create")
+        return BulkAction::Create;
+    return std::nullopt;
+}
+
 QString SpecError::toString() const
 {
     return path.isEmpty() ? message : path + u": "_s + message;
@@ -208,7 +276,7 @@ QByteArray TransferSpec::toJson() const
                     writeHeaders(headers, target.headersEnv);
                 });
             }
-            json.string(u"mode"_s, target.mode);
+            json.string(u"mode"_s, targetModeName(target.mode));
             json.integer(u"timeoutSeconds"_s, target.timeoutSeconds);
         });
         file.object(u"run"_s, [this](JsonObjectWriter &json) {

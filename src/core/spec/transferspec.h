@@ -11,6 +11,8 @@
 #include <QString>
 #include <QVariant>
 
+#include <optional>
+
 namespace sluice {
 
 /// The part of a transfer a problem is in: where a front end shows it (a tab, a form).
@@ -56,15 +58,67 @@ struct TransformSpec
     friend bool operator==(const TransformSpec &, const TransformSpec &) = default;
 };
 
+/// How requests are formed: one item per request, or batches in a bulk format.
+enum class TargetMode : quint8 {
+    Item, ///< one request per item, the item's JSON as the body
+    ElasticsearchBulk, ///< NDJSON action + document lines to _bulk; per-item status from "items"
+    CouchdbBulk, ///< {"docs":[...]} to _bulk_docs; per-item ok or error/reason
+    JsonArray, ///< one JSON array of items per request; the request's status is each item's
+    Ndjson, ///< one item per line per request; the request's status is each item's
+};
+/// The file's name of a mode ("item", "elasticsearch-bulk", ...).
+QString targetModeName(TargetMode mode);
+/// Every mode in the order a front end lists them.
+QList<TargetMode> allTargetModes();
+std::optional<TargetMode> targetModeFromName(QStringView name);
+/// Anything but Item: items travel in batches.
+constexpr bool isBulk(TargetMode mode)
+{
+    return mode != TargetMode::Item;
+}
+
+/// Whether HTTP/2 is used ("target.http2").
+enum class Http2Mode : quint8 {
+    Auto, ///< HTTP/2 over TLS when the server offers it (ALPN); plain http:// stays HTTP/1.1
+    PriorKnowledge, ///< HTTP/2 from the first byte, also on plain http:// (h2c)
+    Off, ///< HTTP/1.1 only
+};
+QString http2ModeName(Http2Mode mode); ///< "auto", "prior-knowledge", "off"
+std::optional<Http2Mode> http2ModeFromName(QStringView name);
+
+/// Elasticsearch bulk action line ("target.bulkAction").
+enum class BulkAction : quint8 {
+    Index, ///< create or replace
+    Create, ///< create only; an existing _id is a 409 for that item
+};
+QString bulkActionName(BulkAction action); ///< "index", "create"
+std::optional<BulkAction> bulkActionFromName(QStringView name);
+
 struct TargetSpec
 {
+    static constexpr int DefaultBatchSize = 1000;
+    static constexpr int MaxBatchSize = 100000;
+    static constexpr qint64 DefaultBatchBytes = 5 * 1024 * 1024;
+    static constexpr qint64 MinBatchBytes = 1024;
+    static constexpr qint64 MaxBatchBytes = 256 * 1024 * 1024;
+
     QString url; ///< absolute http(s) URL, may contain {{column}} placeholders
     QString method = QStringLiteral("POST"); ///< POST or PUT
     /// Header name -> value, in file order. Values are sent as they are.
     QList<QPair<QString, QString>> headers;
     /// Header name -> environment variable holding the value (tokens, API keys).
     QList<QPair<QString, QString>> headersEnv;
-    QString mode = QStringLiteral("item");
+    TargetMode mode = TargetMode::Item;
+    /// Bulk modes: at most this many items per request ...
+    int batchSize = DefaultBatchSize;
+    /// ... and at most this many body bytes (an item larger than this goes alone).
+    qint64 batchBytes = DefaultBatchBytes;
+    BulkAction bulkAction = BulkAction::Index; ///< elasticsearch-bulk only
+    Http2Mode http2 = Http2Mode::Auto;
+    /// PEM file of CA certificates trusted for https besides the system's ("target.caFile"),
+    /// as written in the file; relative to the transfer file's folder (source.baseDir).
+    /// Empty: the system's CAs only.
+    QString caFile;
     int timeoutSeconds = 30; ///< per request, without progress (setTransferTimeout)
     friend bool operator==(const TargetSpec &, const TargetSpec &) = default;
 };
@@ -81,6 +135,8 @@ struct RunSpec
     int chunkSize = DefaultChunkSize;
     int concurrency = DefaultConcurrency;
     int maxRetries = DefaultMaxRetries;
+    /// Requests started per second at most, over the whole run; 0: no cap.
+    double maxRequestsPerSecond = 0;
     friend bool operator==(const RunSpec &, const RunSpec &) = default;
 };
 

@@ -409,7 +409,7 @@ public:
         checkDuplicateHeaders(*target);
         if (const auto mode = string(*object, path, u"mode"_s, false)) {
             if (*mode == u"item"_s)
-                target->mode = *mode;
+                target->mode = TargetMode::Item;
             else
                 error(joinPath(path, u"mode"_s),
                       quoted(*mode) + u" is not supported yet; supported modes: item"_s);

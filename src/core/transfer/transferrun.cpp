@@ -133,7 +133,7 @@ bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString
         return refuse(QStringLiteral("the target can change only once the run has finished"));
     if (target.mode != m_spec.target.mode)
         return refuse(QStringLiteral("target.mode: a retry sends the way the run did (%1)")
-                          .arg(m_spec.target.mode));
+                          .arg(targetModeName(m_spec.target.mode)));
     if (target.url != m_spec.target.url && hasPlaceholders(target.url))
         return refuse(QStringLiteral("target.url: a URL with {{placeholders}} is made from each "
                                      "row, and a retry has only the JSON; keep the run's URL "
