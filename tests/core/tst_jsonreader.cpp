@@ -203,6 +203,19 @@ void TstJsonReader::syntaxErrors()
         QVERIFY(reader.token() != JsonReader::Token::End);
     QCOMPARE(reader.next(), JsonReader::Token::Error);
     QCOMPARE(reader.error().offset, error.offset);
+
+    // Without the name check, every other error is still found, at the same place.
+    JsonReader unchecked(text, JsonReader::Names::Unchecked);
+    JsonReader::Token token = unchecked.next();
+    while (token != JsonReader::Token::Error && token != JsonReader::Token::End)
+        token = unchecked.next();
+    if (message.endsWith(u"is given twice in the same object"_s)) {
+        QCOMPARE(token, JsonReader::Token::End);
+    } else {
+        QCOMPARE(token, JsonReader::Token::Error);
+        QCOMPARE(unchecked.error().offset, error.offset);
+        QCOMPARE(unchecked.error().message, message);
+    }
 }
 
 void TstJsonReader::indentLayout_data()

@@ -96,8 +96,9 @@ void jsonLineAndColumn(QByteArrayView utf8, qsizetype offset, int *line, int *co
     *column = characters + 1;
 }
 
-JsonReader::JsonReader(QByteArrayView utf8)
+JsonReader::JsonReader(QByteArrayView utf8, Names names)
     : m_text(utf8)
+    , m_checkNames(names == Names::Unique)
 {
     if (m_text.startsWith("\xef\xbb\xbf"))
         m_pos = 3;
@@ -284,7 +285,8 @@ JsonReader::Token JsonReader::open(Token kind, char bracket)
     m_end = m_pos;
     m_stack.append(bracket);
     if (bracket == '{') {
-        m_keys.append(QSet<QString>());
+        if (m_checkNames)
+            m_keys.append(QSet<QString>());
         m_expect = Expect::KeyOrEndObject;
     } else {
         m_expect = Expect::ValueOrEndArray;
@@ -295,7 +297,7 @@ JsonReader::Token JsonReader::open(Token kind, char bracket)
 
 JsonReader::Token JsonReader::close(Token kind)
 {
-    if (m_stack.takeLast() == '{')
+    if (m_stack.takeLast() == '{' && m_checkNames)
         m_keys.removeLast();
     m_start = m_pos++;
     m_end = m_pos;
@@ -349,11 +351,13 @@ JsonReader::Token JsonReader::scanString(Token kind)
     m_end = m_pos = i;
     m_token = kind;
     if (kind == Token::Key) {
-        const QString name = text();
-        QSet<QString> &names = m_keys.last();
-        if (names.contains(name))
-            return fail(start, quoted(name) + u" is given twice in the same object"_s);
-        names.insert(name);
+        if (m_checkNames) {
+            const QString name = text();
+            QSet<QString> &names = m_keys.last();
+            if (names.contains(name))
+                return fail(start, quoted(name) + u" is given twice in the same object"_s);
+            names.insert(name);
+        }
         m_expect = Expect::Colon;
     } else {
         m_expect = m_stack.isEmpty() ? Expect::EndOfText : Expect::CommaOrEnd;
