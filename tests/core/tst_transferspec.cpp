@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 
@@ -15,6 +16,8 @@
 
 using namespace Qt::StringLiterals;
 using namespace sluice;
+
+Q_DECLARE_METATYPE(sluice::TransferSpec)
 
 namespace {
 
@@ -101,6 +104,29 @@ QString rangeError(const QString &path, int min, int max, const QString &actual)
         actual);
 }
 
+const QString AllModes = u"item, elasticsearch-bulk, couchdb-bulk, json-array, ndjson"_s;
+
+QString modeError(const QString &mode)
+{
+    return u"target.mode: \"%1\" is not supported; supported modes: %2"_s.arg(mode, AllModes);
+}
+
+QString rateError(const QString &actual)
+{
+    return u"run.maxRequestsPerSecond: must be a number from 0 to 1000000, not "_s + actual;
+}
+
+QString bulkUrlError(const QString &mode)
+{
+    return u"target.url: mode \"%1\" sends many items in one request, so there is no one row "
+           u"to fill {{placeholders}} from; use a URL without them"_s.arg(mode);
+}
+
+QString bulkMethodError(const QString &mode)
+{
+    return u"target.method: mode \"%1\" sends its batches with POST, not PUT"_s.arg(mode);
+}
+
 bool writeFile(const QString &fileName, const QByteArray &data)
 {
     QFile file(fileName);
@@ -138,10 +164,27 @@ TransferSpec fullSpec()
         = {{u"Content-Type"_s, u"application/json"_s}, {u"Accept"_s, u"application/json"_s}};
     spec.target.headersEnv
         = {{u"X-Api-Key"_s, u"API_KEY"_s}, {u"Authorization"_s, u"SENSORS_TOKEN"_s}};
+    // The batch fields are kept in item mode too (only a bulk mode uses them).
+    spec.target.batchSize = 250;
+    spec.target.batchBytes = 65536;
+    spec.target.bulkAction = BulkAction::Create;
+    spec.target.http2 = Http2Mode::PriorKnowledge;
+    spec.target.caFile = u"certs/corporate ca.pem"_s;
     spec.target.timeoutSeconds = 90;
     spec.run.chunkSize = 250;
     spec.run.concurrency = 64;
     spec.run.maxRetries = 0;
+    spec.run.maxRequestsPerSecond = 12.5;
+    return spec;
+}
+
+/// fullSpec() sending in a bulk mode: a URL without placeholders, POST.
+TransferSpec bulkSpec(TargetMode mode)
+{
+    TransferSpec spec = fullSpec();
+    spec.target.mode = mode;
+    spec.target.url = u"https://127.0.0.1:9200/sensors/_bulk?refresh=false"_s;
+    spec.target.method = u"POST"_s;
     return spec;
 }
 
@@ -172,7 +215,13 @@ private slots:
     void loadNonObject();
     void loadSetsBaseDir();
     void toJsonDefaultsAndOmissions();
+    void toJsonKeyOrder();
+    void toJsonRate_data();
+    void toJsonRate();
     void saveLoadRoundTrip();
+    void saveLoadNewFields_data();
+    void saveLoadNewFields();
+    void namesOfModes();
     void saveLoadDesignExample();
     void saveError();
     void validateBuiltInCode();
@@ -215,11 +264,17 @@ void tst_TransferSpec::designExample()
     QCOMPARE(spec.target.headers, headers);
     QVERIFY(spec.target.headersEnv.isEmpty());
     QCOMPARE(spec.target.mode, TargetMode::Item);
+    QCOMPARE(spec.target.batchSize, TargetSpec::DefaultBatchSize);
+    QCOMPARE(spec.target.batchBytes, TargetSpec::DefaultBatchBytes);
+    QCOMPARE(spec.target.bulkAction, BulkAction::Index);
+    QCOMPARE(spec.target.http2, Http2Mode::Auto);
+    QCOMPARE(spec.target.caFile, QString());
     QCOMPARE(spec.target.timeoutSeconds, 30);
 
     QCOMPARE(spec.run.chunkSize, 5000);
     QCOMPARE(spec.run.concurrency, 16);
     QCOMPARE(spec.run.maxRetries, 5);
+    QCOMPARE(spec.run.maxRequestsPerSecond, 0.0);
 }
 
 void tst_TransferSpec::defaults()
@@ -239,13 +294,21 @@ void tst_TransferSpec::defaults()
     QVERIFY(spec.target.headers.isEmpty());
     QVERIFY(spec.target.headersEnv.isEmpty());
     QCOMPARE(spec.target.mode, TargetMode::Item);
+    QCOMPARE(spec.target.batchSize, 1000);
+    QCOMPARE(spec.target.batchBytes, 5 * 1024 * 1024);
+    QCOMPARE(spec.target.bulkAction, BulkAction::Index);
+    QCOMPARE(spec.target.http2, Http2Mode::Auto);
+    QCOMPARE(spec.target.caFile, QString());
     QCOMPARE(spec.target.timeoutSeconds, 30);
     QCOMPARE(spec.run.chunkSize, RunSpec::DefaultChunkSize);
     QCOMPARE(spec.run.concurrency, RunSpec::DefaultConcurrency);
     QCOMPARE(spec.run.maxRetries, RunSpec::DefaultMaxRetries);
+    QCOMPARE(spec.run.maxRequestsPerSecond, 0.0); // no cap
     QCOMPARE(RunSpec::DefaultChunkSize, 5000);
     QCOMPARE(RunSpec::DefaultConcurrency, 16);
     QCOMPARE(RunSpec::DefaultMaxRetries, 5);
+    QCOMPARE(TargetSpec::DefaultBatchSize, 1000);
+    QCOMPARE(TargetSpec::DefaultBatchBytes, 5 * 1024 * 1024);
 }
 
 void tst_TransferSpec::validVariants_data()
@@ -289,6 +352,39 @@ void tst_TransferSpec::validVariants_data()
     row("header token characters", u"target.headers.X-A!#$%&'*+^_`|~9"_s, u"v\tw"_s);
     row("headersEnv", u"target.headersEnv"_s,
         QJsonObject {{u"Authorization"_s, u"TOKEN"_s}, {u"X-Api-Key"_s, u"API_KEY"_s}});
+    row("mode item", u"target.mode"_s, u"item"_s);
+    row("mode elasticsearch-bulk", u"target.mode"_s, u"elasticsearch-bulk"_s);
+    row("mode couchdb-bulk", u"target.mode"_s, u"couchdb-bulk"_s);
+    row("mode json-array", u"target.mode"_s, u"json-array"_s);
+    row("mode ndjson", u"target.mode"_s, u"ndjson"_s);
+    row("bulk mode, post in lower case", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1:9200/_bulk"_s},
+                     {u"method"_s, u"post"_s},
+                     {u"mode"_s, u"elasticsearch-bulk"_s}});
+    row("item mode, placeholders and PUT", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1/items/{{id}}"_s},
+                     {u"method"_s, u"PUT"_s},
+                     {u"mode"_s, u"item"_s}});
+    row("bulk mode, encoded braces are no placeholder", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1/_bulk?q=%7B%7Bx%7D%7D"_s},
+                     {u"mode"_s, u"ndjson"_s}});
+    row("batchSize 1", u"target.batchSize"_s, 1);
+    row("batchSize max", u"target.batchSize"_s, TargetSpec::MaxBatchSize);
+    row("batchBytes min", u"target.batchBytes"_s, 1024);
+    row("batchBytes max", u"target.batchBytes"_s, 256 * 1024 * 1024);
+    row("batchBytes integral real", u"target.batchBytes"_s, 2048.0);
+    row("bulkAction index", u"target.bulkAction"_s, u"index"_s);
+    row("bulkAction create", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1:9200/_bulk"_s},
+                     {u"mode"_s, u"elasticsearch-bulk"_s},
+                     {u"bulkAction"_s, u"create"_s}});
+    row("bulkAction kept in item mode", u"target.bulkAction"_s, u"create"_s);
+    row("http2 auto", u"target.http2"_s, u"auto"_s);
+    row("http2 prior-knowledge", u"target.http2"_s, u"prior-knowledge"_s);
+    row("http2 off", u"target.http2"_s, u"off"_s);
+    row("caFile relative", u"target.caFile"_s, u"certs/ca.pem"_s);
+    row("caFile absolute", u"target.caFile"_s, u"/etc/ssl/certs/corporate-ca.pem"_s);
+    row("caFile empty", u"target.caFile"_s, u""_s);
     row("timeout bounds", u"target.timeoutSeconds"_s, 3600);
     row("empty run", u"run"_s, QJsonObject());
     row("run upper bounds", u"run"_s,
@@ -297,6 +393,10 @@ void tst_TransferSpec::validVariants_data()
                      {u"maxRetries"_s, RunSpec::MaxMaxRetries}});
     row("run lower bounds", u"run"_s,
         QJsonObject {{u"chunkSize"_s, 1}, {u"concurrency"_s, 1}, {u"maxRetries"_s, 0}});
+    row("no rate cap", u"run.maxRequestsPerSecond"_s, 0);
+    row("rate cap fraction", u"run.maxRequestsPerSecond"_s, 0.25);
+    row("rate cap integral real", u"run.maxRequestsPerSecond"_s, 50.0);
+    row("rate cap max", u"run.maxRequestsPerSecond"_s, RunSpec::MaxMaxRequestsPerSecond);
 }
 
 void tst_TransferSpec::validVariants()
@@ -635,9 +735,75 @@ void tst_TransferSpec::invalidDocuments_data()
         {u"target.headersEnv.a b: not a valid HTTP header name"_s});
     row("headersEnv also in headers", u"target.headersEnv.content-TYPE"_s, u"CT"_s,
         {u"target.headersEnv.content-TYPE: also set in target.headers"_s});
-    row("mode bulk", u"target.mode"_s, u"bulk"_s,
-        {u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s});
+    row("mode bulk", u"target.mode"_s, u"bulk"_s, {modeError(u"bulk"_s)});
+    row("mode upper case", u"target.mode"_s, u"Item"_s, {modeError(u"Item"_s)});
+    row("mode empty", u"target.mode"_s, u""_s, {modeError({})});
     row("mode number", u"target.mode"_s, 1, {u"target.mode: must be a string"_s});
+    const QString url = u"http://127.0.0.1/items/{{id}}"_s;
+    for (const QString &mode :
+         {u"elasticsearch-bulk"_s, u"couchdb-bulk"_s, u"json-array"_s, u"ndjson"_s}) {
+        const QByteArray name = mode.toUtf8();
+        QTest::newRow(QByteArray(name + " with placeholders in the URL").constData())
+            << u"target"_s << QJsonValue(QJsonObject {{u"url"_s, url}, {u"mode"_s, mode}})
+            << QStringList {bulkUrlError(mode)};
+        QTest::newRow(QByteArray(name + " with PUT").constData())
+            << u"target"_s
+            << QJsonValue(QJsonObject {{u"url"_s, u"http://127.0.0.1/_bulk"_s},
+                                       {u"method"_s, u"put"_s},
+                                       {u"mode"_s, mode}})
+            << QStringList {bulkMethodError(mode)};
+    }
+    row("bulk: both", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1/{{index}}/_bulk"_s},
+                     {u"method"_s, u"PUT"_s},
+                     {u"mode"_s, u"elasticsearch-bulk"_s}},
+        {bulkUrlError(u"elasticsearch-bulk"_s), bulkMethodError(u"elasticsearch-bulk"_s)});
+    // A field that is wrong on its own gets its own error, and no bulk one on top.
+    row("bulk: broken placeholder", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1/{{index/_bulk"_s}, {u"mode"_s, u"ndjson"_s}},
+        {u"target.url: unclosed placeholder \"{{index/_bulk\""_s});
+    row("bulk: method GET", u"target"_s,
+        QJsonObject {{u"url"_s, u"http://127.0.0.1/_bulk"_s},
+                     {u"method"_s, u"GET"_s},
+                     {u"mode"_s, u"ndjson"_s}},
+        {u"target.method: \"GET\" is not supported; supported methods: POST, PUT"_s});
+    row("unknown mode: no bulk rules", u"target"_s,
+        QJsonObject {{u"url"_s, url}, {u"method"_s, u"PUT"_s}, {u"mode"_s, u"batch"_s}},
+        {modeError(u"batch"_s)});
+    const int maxBatch = TargetSpec::MaxBatchSize;
+    const int minBytes = 1024;
+    const int maxBytes = 256 * 1024 * 1024;
+    row("batchSize 0", u"target.batchSize"_s, 0,
+        {rangeError(u"target.batchSize"_s, 1, maxBatch, u"0"_s)});
+    row("batchSize above max", u"target.batchSize"_s, maxBatch + 1,
+        {rangeError(u"target.batchSize"_s, 1, maxBatch, u"100001"_s)});
+    row("batchSize real", u"target.batchSize"_s, 10.5,
+        {rangeError(u"target.batchSize"_s, 1, maxBatch, u"10.5"_s)});
+    row("batchSize string", u"target.batchSize"_s, u"100"_s,
+        {rangeError(u"target.batchSize"_s, 1, maxBatch, u"\"100\""_s)});
+    row("batchBytes below min", u"target.batchBytes"_s, minBytes - 1,
+        {rangeError(u"target.batchBytes"_s, minBytes, maxBytes, u"1023"_s)});
+    row("batchBytes above max", u"target.batchBytes"_s, maxBytes + 1,
+        {rangeError(u"target.batchBytes"_s, minBytes, maxBytes, u"268435457"_s)});
+    row("batchBytes with unit", u"target.batchBytes"_s, u"5MB"_s,
+        {rangeError(u"target.batchBytes"_s, minBytes, maxBytes, u"\"5MB\""_s)});
+    row("batchBytes null", u"target.batchBytes"_s, QJsonValue(),
+        {rangeError(u"target.batchBytes"_s, minBytes, maxBytes, u"null"_s)});
+    row("bulkAction upsert", u"target.bulkAction"_s, u"upsert"_s,
+        {u"target.bulkAction: \"upsert\" is not supported; supported actions: index, create"_s});
+    row("bulkAction upper case", u"target.bulkAction"_s, u"Index"_s,
+        {u"target.bulkAction: \"Index\" is not supported; supported actions: index, create"_s});
+    row("bulkAction number", u"target.bulkAction"_s, 1, {u"target.bulkAction: must be a string"_s});
+    row("http2 h2c", u"target.http2"_s, u"h2c"_s,
+        {u"target.http2: \"h2c\" is not supported; supported values: auto, prior-knowledge, "
+         u"off"_s});
+    row("http2 on", u"target.http2"_s, u"on"_s,
+        {u"target.http2: \"on\" is not supported; supported values: auto, prior-knowledge, "
+         u"off"_s});
+    row("http2 bool", u"target.http2"_s, true, {u"target.http2: must be a string"_s});
+    row("caFile number", u"target.caFile"_s, 1, {u"target.caFile: must be a string"_s});
+    row("caFile array", u"target.caFile"_s, QJsonArray {u"a.pem"_s},
+        {u"target.caFile: must be a string"_s});
     row("timeout 0", u"target.timeoutSeconds"_s, 0,
         {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"0"_s)});
     row("timeout 3601", u"target.timeoutSeconds"_s, 3601,
@@ -677,6 +843,12 @@ void tst_TransferSpec::invalidDocuments_data()
         {rangeError(u"run.maxRetries"_s, 0, maxRetries, QString::number(maxRetries + 1))});
     row("maxRetries real", u"run.maxRetries"_s, 2.5,
         {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"2.5"_s)});
+    row("rate negative", u"run.maxRequestsPerSecond"_s, -1, {rateError(u"-1"_s)});
+    row("rate tiny negative", u"run.maxRequestsPerSecond"_s, -0.001, {rateError(u"-0.001"_s)});
+    row("rate above max", u"run.maxRequestsPerSecond"_s, 1000001, {rateError(u"1000001"_s)});
+    row("rate string", u"run.maxRequestsPerSecond"_s, u"10"_s, {rateError(u"\"10\""_s)});
+    row("rate null", u"run.maxRequestsPerSecond"_s, QJsonValue(), {rateError(u"null"_s)});
+    row("rate bool", u"run.maxRequestsPerSecond"_s, false, {rateError(u"false"_s)});
     row("maxRetries object", u"run.maxRetries"_s, QJsonObject(),
         {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"an object"_s)});
     row("unknown run key", u"run.rate"_s, 100, {u"run.rate: unknown key"_s});
@@ -725,7 +897,7 @@ void tst_TransferSpec::multipleErrors()
         u"query.sql: is required"_s,
         u"transform.key: unclosed placeholder \"{{id\""_s,
         u"target.url: not an absolute http(s) URL"_s,
-        u"target.mode: \"bulk\" is not supported yet; supported modes: item"_s,
+        modeError(u"bulk"_s),
         rangeError(u"run.concurrency"_s, 1, RunSpec::MaxConcurrency, u"0"_s),
     };
     QCOMPARE(strings(errors), expected);
@@ -897,11 +1069,16 @@ void tst_TransferSpec::toJsonDefaultsAndOmissions()
                            {u"method"_s, u"POST"_s},
                            {u"headers"_s, QJsonObject()},
                            {u"mode"_s, u"item"_s},
+                           {u"batchSize"_s, 1000},
+                           {u"batchBytes"_s, 5 * 1024 * 1024},
+                           {u"bulkAction"_s, u"index"_s},
+                           {u"http2"_s, u"auto"_s},
                            {u"timeoutSeconds"_s, 30}}));
     QCOMPARE(json.value(u"run"_s).toObject(),
              (QJsonObject {{u"chunkSize"_s, RunSpec::DefaultChunkSize},
                            {u"concurrency"_s, RunSpec::DefaultConcurrency},
-                           {u"maxRetries"_s, RunSpec::DefaultMaxRetries}}));
+                           {u"maxRetries"_s, RunSpec::DefaultMaxRetries},
+                           {u"maxRequestsPerSecond"_s, 0}}));
     QCOMPARE(json.keys(),
              (QStringList {u"query"_s, u"run"_s, u"source"_s, u"target"_s, u"version"_s}));
 
@@ -912,7 +1089,9 @@ void tst_TransferSpec::toJsonDefaultsAndOmissions()
     spec.transform.key.clear();
     spec.transform.templ = R"(["{{id}}"])";
     spec.target.headersEnv = {{u"Authorization"_s, u"TOKEN"_s}};
+    spec.target.caFile = u"ca.pem"_s;
     const QJsonObject set = QJsonDocument::fromJson(spec.toJson()).object();
+    QCOMPARE(set.value(u"target"_s).toObject().value(u"caFile"_s), QJsonValue(u"ca.pem"_s));
     QCOMPARE(set.value(u"source"_s).toObject().value(u"port"_s), QJsonValue(5432));
     QCOMPARE(set.value(u"source"_s).toObject().value(u"askPassword"_s), QJsonValue(true));
     QCOMPARE(set.value(u"transform"_s).toObject(),
@@ -925,6 +1104,52 @@ void tst_TransferSpec::toJsonDefaultsAndOmissions()
     spec.query.parameters = {{u"u"_s, std::numeric_limits<qulonglong>::max()}, {u"i"_s, int(-4)}};
     const QByteArray text = spec.toJson();
     QVERIFY2(text.contains(R"("parameters":{"i":-4,"u":18446744073709551615})"), text.constData());
+}
+
+void tst_TransferSpec::toJsonKeyOrder()
+{
+    // docs/design.md's order: the mode, then what shapes a batch, then the connection.
+    TransferSpec spec = bulkSpec(TargetMode::ElasticsearchBulk);
+    spec.target.headers.clear();
+    spec.target.headersEnv.clear();
+    const QByteArray text = spec.toJson();
+    const QByteArray target
+        = R"("target":{"url":"https://127.0.0.1:9200/sensors/_bulk?refresh=false",)"
+          R"("method":"POST","headers":{},"mode":"elasticsearch-bulk","batchSize":250,)"
+          R"("batchBytes":65536,"bulkAction":"create","http2":"prior-knowledge",)"
+          R"("caFile":"certs/corporate ca.pem","timeoutSeconds":90})";
+    QVERIFY2(text.contains(target), text.constData());
+    const QByteArray run
+        = R"("run":{"chunkSize":250,"concurrency":64,"maxRetries":0,"maxRequestsPerSecond":12.5})";
+    QVERIFY2(text.endsWith(QByteArray(run + '}')), text.constData());
+}
+
+void tst_TransferSpec::toJsonRate_data()
+{
+    QTest::addColumn<double>("rate");
+    QTest::addColumn<QByteArray>("literal");
+
+    // A whole number reads as the count the steward typed, not as 10.0.
+    QTest::newRow("no cap") << 0.0 << QByteArray("0");
+    QTest::newRow("negative zero") << -0.0 << QByteArray("0");
+    QTest::newRow("whole") << 10.0 << QByteArray("10");
+    QTest::newRow("max") << 1e6 << QByteArray("1000000");
+    QTest::newRow("fraction") << 0.5 << QByteArray("0.5");
+    QTest::newRow("shortest") << 0.1 << QByteArray("0.1");
+    QTest::newRow("past 2^53") << 1e300 << QByteArray("1e+300");
+    QTest::newRow("not a number") << std::numeric_limits<double>::quiet_NaN() << QByteArray("null");
+    QTest::newRow("infinite") << std::numeric_limits<double>::infinity() << QByteArray("null");
+}
+
+void tst_TransferSpec::toJsonRate()
+{
+    QFETCH(double, rate);
+    QFETCH(QByteArray, literal);
+    TransferSpec spec = fullSpec();
+    spec.run.maxRequestsPerSecond = rate;
+    const QByteArray text = spec.toJson();
+    const QByteArray member = R"("maxRequestsPerSecond":)" + literal + '}';
+    QVERIFY2(text.contains(member), text.constData());
 }
 
 void tst_TransferSpec::saveLoadRoundTrip()
@@ -968,6 +1193,80 @@ void tst_TransferSpec::saveLoadRoundTrip()
     TransferSpec again;
     QVERIFY(TransferSpec::load(fileName, &again, &errors));
     QCOMPARE(again, spec);
+}
+
+void tst_TransferSpec::saveLoadNewFields_data()
+{
+    QTest::addColumn<TransferSpec>("spec");
+
+    for (const TargetMode mode : allTargetModes()) {
+        const TransferSpec spec = mode == TargetMode::Item ? fullSpec() : bulkSpec(mode);
+        QTest::newRow(qPrintable(u"mode "_s + targetModeName(mode))) << spec;
+    }
+    TransferSpec spec = bulkSpec(TargetMode::ElasticsearchBulk);
+    for (const Http2Mode http2 : {Http2Mode::Auto, Http2Mode::PriorKnowledge, Http2Mode::Off}) {
+        spec.target.http2 = http2;
+        QTest::newRow(qPrintable(u"http2 "_s + http2ModeName(http2))) << spec;
+    }
+    for (const BulkAction action : {BulkAction::Index, BulkAction::Create}) {
+        spec.target.bulkAction = action;
+        QTest::newRow(qPrintable(u"bulkAction "_s + bulkActionName(action))) << spec;
+    }
+    spec.target.batchSize = 1;
+    spec.target.batchBytes = TargetSpec::MinBatchBytes;
+    QTest::newRow("smallest batches") << spec;
+    spec.target.batchSize = TargetSpec::MaxBatchSize;
+    spec.target.batchBytes = TargetSpec::MaxBatchBytes;
+    QTest::newRow("largest batches") << spec;
+    for (const QString &caFile : {QString(), u"/etc/ssl/ca.pem"_s, u"../ca ü.pem"_s}) {
+        spec.target.caFile = caFile;
+        QTest::newRow(qPrintable(u"caFile \""_s + caFile + u'"')) << spec;
+    }
+    for (const double rate : {0.0, 0.001, 1.0 / 3.0, 2.5, 100.0, 1e6}) {
+        spec.run.maxRequestsPerSecond = rate;
+        QTest::newRow(qPrintable(u"rate %1"_s.arg(rate))) << spec;
+    }
+}
+
+void tst_TransferSpec::saveLoadNewFields()
+{
+    QFETCH(TransferSpec, spec);
+    QCOMPARE(strings(spec.validate()), QStringList());
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    spec.source.baseDir = dir.path();
+    const QString fileName = dir.filePath(u"transfer.json"_s);
+    QString error;
+    QVERIFY2(spec.save(fileName, &error), qPrintable(error));
+    TransferSpec loaded;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::load(fileName, &loaded, &errors));
+    QCOMPARE(strings(errors), QStringList());
+    QCOMPARE(loaded.target, spec.target);
+    QCOMPARE(loaded.run, spec.run);
+    QCOMPARE(loaded, spec);
+}
+
+void tst_TransferSpec::namesOfModes()
+{
+    // The names are the file's words; each reads back as itself.
+    const QStringList names {u"item"_s, u"elasticsearch-bulk"_s, u"couchdb-bulk"_s, u"json-array"_s,
+                             u"ndjson"_s};
+    QCOMPARE(allTargetModes().size(), names.size());
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        const TargetMode mode = allTargetModes().at(i);
+        QCOMPARE(targetModeName(mode), names.at(i));
+        QCOMPARE(targetModeFromName(names.at(i)), std::optional(mode));
+        QCOMPARE(isBulk(mode), mode != TargetMode::Item);
+    }
+    QCOMPARE(targetModeFromName(u"bulk"), std::nullopt);
+    for (const Http2Mode mode : {Http2Mode::Auto, Http2Mode::PriorKnowledge, Http2Mode::Off})
+        QCOMPARE(http2ModeFromName(http2ModeName(mode)), std::optional(mode));
+    QCOMPARE(http2ModeFromName(u"on"), std::nullopt);
+    for (const BulkAction action : {BulkAction::Index, BulkAction::Create})
+        QCOMPARE(bulkActionFromName(bulkActionName(action)), std::optional(action));
+    QCOMPARE(bulkActionFromName(u"upsert"), std::nullopt);
 }
 
 void tst_TransferSpec::saveLoadDesignExample()
@@ -1076,6 +1375,57 @@ void tst_TransferSpec::validateBuiltInCode()
         {"timeout 0",
          [](TransferSpec &s) { s.target.timeoutSeconds = 0; },
          {rangeError(u"target.timeoutSeconds"_s, 1, 3600, u"0"_s)}},
+        {"mode outside the enum",
+         [](TransferSpec &s) { s.target.mode = static_cast<TargetMode>(99); },
+         {modeError({})}},
+        {"elasticsearch-bulk with the item URL and PUT",
+         [](TransferSpec &s) { s.target.mode = TargetMode::ElasticsearchBulk; },
+         {bulkUrlError(u"elasticsearch-bulk"_s), bulkMethodError(u"elasticsearch-bulk"_s)}},
+        {"couchdb-bulk with PUT",
+         [](TransferSpec &s) {
+             s = bulkSpec(TargetMode::CouchdbBulk);
+             s.target.method = u"put"_s;
+         },
+         {bulkMethodError(u"couchdb-bulk"_s)}},
+        {"ndjson with placeholders",
+         [](TransferSpec &s) {
+             s = bulkSpec(TargetMode::Ndjson);
+             s.target.url = u"http://127.0.0.1/{{site}}"_s;
+         },
+         {bulkUrlError(u"ndjson"_s)}},
+        {"json-array as it should be",
+         [](TransferSpec &s) { s = bulkSpec(TargetMode::JsonArray); },
+         {}},
+        {"batch limits",
+         [](TransferSpec &s) {
+             s.target.batchSize = 0;
+             s.target.batchBytes = qint64(5) * 1024 * 1024 * 1024;
+         },
+         {rangeError(u"target.batchSize"_s, 1, TargetSpec::MaxBatchSize, u"0"_s),
+          rangeError(u"target.batchBytes"_s, 1024, 256 * 1024 * 1024, u"5368709120"_s)}},
+        {"bulkAction outside the enum",
+         [](TransferSpec &s) { s.target.bulkAction = static_cast<BulkAction>(7); },
+         {}}, // any value but Create is written as "index"
+        {"http2 outside the enum",
+         [](TransferSpec &s) { s.target.http2 = static_cast<Http2Mode>(7); },
+         {u"target.http2: \"\" is not supported; supported values: auto, prior-knowledge, "
+          u"off"_s}},
+        {"rate negative",
+         [](TransferSpec &s) { s.run.maxRequestsPerSecond = -0.5; },
+         {rateError(u"-0.5"_s)}},
+        {"rate above max",
+         [](TransferSpec &s) { s.run.maxRequestsPerSecond = 1e6 + 0.5; },
+         {rateError(u"1000000.5"_s)}},
+        {"rate not a number",
+         [](TransferSpec &s) {
+             s.run.maxRequestsPerSecond = std::numeric_limits<double>::quiet_NaN();
+         },
+         {rateError(u"null"_s)}},
+        {"rate infinite",
+         [](TransferSpec &s) {
+             s.run.maxRequestsPerSecond = std::numeric_limits<double>::infinity();
+         },
+         {rateError(u"null"_s)}},
         {"run out of range",
          [](TransferSpec &s) {
              s.run.chunkSize = RunSpec::MaxChunkSize + 1;
@@ -1095,7 +1445,10 @@ void tst_TransferSpec::validateBuiltInCode()
         QVERIFY2(actual == c.expected,
                  qPrintable(QString::fromUtf8(c.name) + u": got ["_s + actual.join(u" | "_s)
                             + u"], expected ["_s + c.expected.join(u" | "_s) + u']'));
-        QCOMPARE(spec, before); // validate() is const in effect too
+        // validate() is const in effect too (a NaN rate equals nothing, not even itself).
+        if (!std::isnan(before.run.maxRequestsPerSecond))
+            QCOMPARE(spec, before);
+        QCOMPARE(spec.toJson(), before.toJson());
     }
 }
 

@@ -3,13 +3,20 @@
 
 #include <algorithm>
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
+
+#include "testdata.h"
 
 namespace sluice {
 
@@ -43,6 +50,34 @@ QByteArray methodName(QHttpServerRequest::Method method)
     return QByteArrayLiteral("UNKNOWN");
 }
 
+QByteArray readTestFile(const QString &relative)
+{
+    QFile file(testDataPath(relative));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("TestSink: cannot read %s: %s", qPrintable(file.fileName()),
+                 qPrintable(file.errorString()));
+        return {};
+    }
+    return file.readAll();
+}
+
+/// The server certificate and key of tests/data/tls into tls; false (with a warning) when
+/// they cannot be read.
+bool loadTlsIdentity(QSslConfiguration *tls)
+{
+    const QSslCertificate certificate(readTestFile(QStringLiteral("tls/server.pem")), QSsl::Pem);
+    const QSslKey key(readTestFile(QStringLiteral("tls/server.key")), QSsl::Rsa, QSsl::Pem);
+    if (certificate.isNull() || key.isNull()) {
+        qWarning("TestSink: no TLS certificate and key in %s (see its README.md)",
+                 qPrintable(testDataPath(QStringLiteral("tls"))));
+        return false;
+    }
+    tls->setLocalCertificate(certificate);
+    tls->setPrivateKey(key);
+    tls->setPeerVerifyMode(QSslSocket::VerifyNone); // clients show no certificate
+    return true;
+}
+
 QString jsonIdOf(const QByteArray &body)
 {
     const QJsonDocument document = QJsonDocument::fromJson(body);
@@ -72,13 +107,29 @@ QByteArray TestSink::Request::header(const QByteArray &name) const
 }
 
 TestSink::TestSink(QObject *parent)
+    : TestSink(Transport::Http, parent)
+{ }
+
+TestSink::TestSink(Transport transport, QObject *parent)
     : QAbstractHttpServer(parent)
+    , m_transport(transport)
 {
     m_clock.start();
+    QTcpServer *server = nullptr;
+    if (transport == Transport::Https) {
+        // What QAbstractHttpServer::sslSetup() + listen() would build, with the backlog below.
+        QSslConfiguration tls;
+        if (!loadTlsIdentity(&tls))
+            return;
+        auto *sslServer = new QSslServer(this);
+        sslServer->setSslConfiguration(tls);
+        server = sslServer;
+    } else {
+        server = new QTcpServer(this);
+    }
     // QTcpServer's default listen backlog (50) drops part of a burst of new connections, and the
     // client's SYN retry comes a second later: a test of 64 parallel requests would then never
     // see 64 at once.
-    auto *server = new QTcpServer(this);
     server->setListenBacklogSize(1024);
     server->setMaxPendingConnections(1024);
     if (server->listen(QHostAddress::LocalHost, 0)) {
@@ -89,9 +140,16 @@ TestSink::TestSink(QObject *parent)
 
 TestSink::~TestSink() = default;
 
+QString TestSink::tlsCaFile()
+{
+    return testDataPath(QStringLiteral("tls/ca.pem"));
+}
+
 QUrl TestSink::url(const QString &path) const
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
+    const QString scheme
+        = m_transport == Transport::Https ? QStringLiteral("https") : QStringLiteral("http");
+    return QUrl(QStringLiteral("%1://127.0.0.1:%2%3").arg(scheme).arg(m_port).arg(path));
 }
 
 void TestSink::setHandler(Handler handler)

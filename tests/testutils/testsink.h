@@ -25,6 +25,10 @@ namespace sluice {
 /// request, answers through a replaceable handler (status, body, headers, delay, or a dropped
 /// connection) and keeps live counters a test can assert on.
 ///
+/// Over TLS (Transport::Https) it serves tests/data/tls/server.pem, a certificate for 127.0.0.1
+/// and localhost signed by the test CA tlsCaFile(): a client reaches it only when it trusts that
+/// CA (QSslConfiguration::addCaCertificates), and fails with an SSL error otherwise.
+///
 /// Threads: lives in the thread that creates it (which needs an event loop); every function is
 /// called from that thread. Delayed answers use timers on that event loop, never sleeps. A client
 /// that disconnects before a delayed answer is handled: the answer is skipped.
@@ -63,12 +67,24 @@ public:
     /// Decides the answer; called once per request, in arrival order.
     using Handler = std::function<Reply(const Request &)>;
 
+    enum class Transport : quint8 {
+        Http, ///< plain http://
+        Https, ///< TLS with the test certificate (see the class comment)
+    };
+
     explicit TestSink(QObject *parent = nullptr);
+    /// Https: when the certificate or key cannot be read, the sink does not listen and says
+    /// why in a warning.
+    explicit TestSink(Transport transport, QObject *parent = nullptr);
     ~TestSink() override;
+
+    /// The test CA's certificate (tests/data/tls/ca.pem), which signed the sink's certificate.
+    static QString tlsCaFile();
 
     bool isListening() const { return m_port != 0; }
     quint16 port() const { return m_port; }
-    /// http://127.0.0.1:<port><path>
+    Transport transport() const { return m_transport; }
+    /// http://127.0.0.1:<port><path>, or https:// over TLS.
     QUrl url(const QString &path = QStringLiteral("/")) const;
 
     void setHandler(Handler handler);
@@ -112,6 +128,7 @@ private:
                 const QString &jsonId);
 
     quint16 m_port = 0;
+    Transport m_transport = Transport::Http;
     QElapsedTimer m_clock;
     Handler m_handler;
     int m_defaultDelayMs = 0;

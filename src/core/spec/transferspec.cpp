@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transferspec.h"
 
+#include <cmath>
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -52,6 +54,20 @@ void writeHeaders(JsonObjectWriter &object, const QList<QPair<QString, QString>>
 {
     for (const auto &[name, value] : headers)
         object.string(name, value);
+}
+
+/// A whole number as an integer literal (10, not 10.0: the steward wrote a count), others
+/// as the shortest real; a value that is not finite as null, which validate() names.
+void writeRate(JsonObjectWriter &object, const QString &name, double value)
+{
+    JsonWriter *writer = object.member(name);
+    if (!writer)
+        return;
+    // Past 2^53 a double has no fraction anyway, and a qint64 may not hold it.
+    if (std::isfinite(value) && std::trunc(value) == value && std::abs(value) < 0x1p53)
+        writer->writeInteger(static_cast<qint64>(value));
+    else if (!writer->writeReal(value))
+        writer->writeNull();
 }
 
 QString notJson(const JsonSyntaxError &error)
@@ -277,12 +293,19 @@ QByteArray TransferSpec::toJson() const
                 });
             }
             json.string(u"mode"_s, targetModeName(target.mode));
+            json.integer(u"batchSize"_s, target.batchSize);
+            json.integer(u"batchBytes"_s, target.batchBytes);
+            json.string(u"bulkAction"_s, bulkActionName(target.bulkAction));
+            json.string(u"http2"_s, http2ModeName(target.http2));
+            if (!target.caFile.isEmpty())
+                json.string(u"caFile"_s, target.caFile);
             json.integer(u"timeoutSeconds"_s, target.timeoutSeconds);
         });
         file.object(u"run"_s, [this](JsonObjectWriter &json) {
             json.integer(u"chunkSize"_s, run.chunkSize);
             json.integer(u"concurrency"_s, run.concurrency);
             json.integer(u"maxRetries"_s, run.maxRetries);
+            writeRate(json, u"maxRequestsPerSecond"_s, run.maxRequestsPerSecond);
         });
     }
     return out;

@@ -109,11 +109,13 @@ struct TargetSpec
     /// Header name -> environment variable holding the value (tokens, API keys).
     QList<QPair<QString, QString>> headersEnv;
     TargetMode mode = TargetMode::Item;
-    /// Bulk modes: at most this many items per request ...
+    /// Bulk modes: at most this many items per request (1..MaxBatchSize) ...
     int batchSize = DefaultBatchSize;
-    /// ... and at most this many body bytes (an item larger than this goes alone).
+    /// ... and at most this many body bytes (MinBatchBytes..MaxBatchBytes; an item larger
+    /// than this goes alone). Both are kept, and saved, in item mode too, where they do nothing.
     qint64 batchBytes = DefaultBatchBytes;
-    BulkAction bulkAction = BulkAction::Index; ///< elasticsearch-bulk only
+    /// Used by elasticsearch-bulk only; kept and saved in the other modes.
+    BulkAction bulkAction = BulkAction::Index;
     Http2Mode http2 = Http2Mode::Auto;
     /// PEM file of CA certificates trusted for https besides the system's ("target.caFile"),
     /// as written in the file; relative to the transfer file's folder (source.baseDir).
@@ -131,11 +133,13 @@ struct RunSpec
     static constexpr int MaxConcurrency = 512;
     static constexpr int DefaultMaxRetries = 5;
     static constexpr int MaxMaxRetries = 100;
+    static constexpr int MaxMaxRequestsPerSecond = 1000000;
 
     int chunkSize = DefaultChunkSize;
     int concurrency = DefaultConcurrency;
     int maxRetries = DefaultMaxRetries;
-    /// Requests started per second at most, over the whole run; 0: no cap.
+    /// Requests started per second at most, over the whole run; 0: no cap. Fractions are
+    /// allowed (0.5: one request every two seconds); at most MaxMaxRequestsPerSecond.
     double maxRequestsPerSecond = 0;
     friend bool operator==(const RunSpec &, const RunSpec &) = default;
 };

@@ -162,6 +162,43 @@ public:
         return std::nullopt;
     }
 
+    /// An optional string naming one of values (by name()); any other string is an error
+    /// listing them: "\"x\" is not supported; supported <what>: a, b".
+    template<typename T>
+    std::optional<T> choice(const QJsonObject &parent, const QString &parentPath,
+                            const QString &key, const QString &what, const QList<T> &values,
+                            QString (*name)(T))
+    {
+        const auto text = string(parent, parentPath, key, false);
+        if (!text)
+            return std::nullopt;
+        QStringList names;
+        for (const T value : values) {
+            if (*text == name(value))
+                return value;
+            names.append(name(value));
+        }
+        error(joinPath(parentPath, key),
+              quoted(*text) + u" is not supported; supported "_s + what + u": "_s
+                  + names.join(u", "_s));
+        return std::nullopt;
+    }
+
+    /// An optional number (fractions allowed) in [min, max] (inclusive).
+    std::optional<double> real(const QJsonObject &parent, const QString &parentPath,
+                               const QString &key, int min, int max)
+    {
+        const QJsonValue value = parent.value(key);
+        if (value.isUndefined())
+            return std::nullopt;
+        const double number = value.toDouble();
+        if (value.isDouble() && number >= min && number <= max)
+            return number;
+        error(joinPath(parentPath, key),
+              u"must be a number from %1 to %2, not %3"_s.arg(min).arg(max).arg(describe(value)));
+        return std::nullopt;
+    }
+
     void placeholders(const QString &text, const QString &path)
     {
         for (const QString &problem : findPlaceholders(text, nullptr))
@@ -389,9 +426,9 @@ public:
         const std::optional<QJsonObject> object = objectField(json, {}, path, true);
         if (!object)
             return;
-        checkKeys(
-            *object, path,
-            {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "mode"_L1, "timeoutSeconds"_L1});
+        checkKeys(*object, path,
+                  {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "mode"_L1, "batchSize"_L1,
+                   "batchBytes"_L1, "bulkAction"_L1, "http2"_L1, "caFile"_L1, "timeoutSeconds"_L1});
         if (const auto url = string(*object, path, u"url"_s, true)) {
             target->url = *url;
             checkUrl(*url, joinPath(path, u"url"_s));
@@ -407,15 +444,44 @@ public:
         target->headers = headerObject(*object, u"headers"_s, false);
         target->headersEnv = headerObject(*object, u"headersEnv"_s, true);
         checkDuplicateHeaders(*target);
-        if (const auto mode = string(*object, path, u"mode"_s, false)) {
-            if (*mode == u"item"_s)
-                target->mode = TargetMode::Item;
-            else
-                error(joinPath(path, u"mode"_s),
-                      quoted(*mode) + u" is not supported yet; supported modes: item"_s);
-        }
+        const auto mode
+            = choice(*object, path, u"mode"_s, u"modes"_s, allTargetModes(), targetModeName);
+        if (mode)
+            target->mode = *mode;
+        if (const auto size = integer(*object, path, u"batchSize"_s, 1, TargetSpec::MaxBatchSize))
+            target->batchSize = *size;
+        if (const auto bytes = integer(*object, path, u"batchBytes"_s, TargetSpec::MinBatchBytes,
+                                       TargetSpec::MaxBatchBytes))
+            target->batchBytes = *bytes;
+        if (const auto action = choice(*object, path, u"bulkAction"_s, u"actions"_s,
+                                       {BulkAction::Index, BulkAction::Create}, bulkActionName))
+            target->bulkAction = *action;
+        if (const auto http2
+            = choice(*object, path, u"http2"_s, u"values"_s,
+                     {Http2Mode::Auto, Http2Mode::PriorKnowledge, Http2Mode::Off}, http2ModeName))
+            target->http2 = *http2;
+        if (const auto caFile = string(*object, path, u"caFile"_s, false))
+            target->caFile = *caFile;
         if (const auto timeout = integer(*object, path, u"timeoutSeconds"_s, 1, 3600))
             target->timeoutSeconds = *timeout;
+        if (mode && isBulk(*mode))
+            checkBulk(*target);
+    }
+
+    /// What a bulk mode needs of the rest of the target. A URL whose placeholders are
+    /// broken has its own error already.
+    void checkBulk(const TargetSpec &target)
+    {
+        const QString mode = quoted(targetModeName(target.mode));
+        QList<Placeholder> spans;
+        if (findPlaceholders(target.url, &spans).isEmpty() && !spans.isEmpty())
+            error(u"target.url"_s,
+                  u"mode "_s + mode
+                      + u" sends many items in one request, so there is no one row to fill "
+                        u"{{placeholders}} from; use a URL without them"_s);
+        if (target.method != u"POST"_s)
+            error(u"target.method"_s,
+                  u"mode "_s + mode + u" sends its batches with POST, not "_s + target.method);
     }
 
     void parseRun(const QJsonObject &json, RunSpec *run)
@@ -424,7 +490,8 @@ public:
         const std::optional<QJsonObject> object = objectField(json, {}, path, false);
         if (!object)
             return;
-        checkKeys(*object, path, {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1});
+        checkKeys(*object, path,
+                  {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1, "maxRequestsPerSecond"_L1});
         if (const auto chunkSize = integer(*object, path, u"chunkSize"_s, 1, RunSpec::MaxChunkSize))
             run->chunkSize = *chunkSize;
         if (const auto concurrency
@@ -432,6 +499,9 @@ public:
             run->concurrency = *concurrency;
         if (const auto retries = integer(*object, path, u"maxRetries"_s, 0, RunSpec::MaxMaxRetries))
             run->maxRetries = *retries;
+        if (const auto rate
+            = real(*object, path, u"maxRequestsPerSecond"_s, 0, RunSpec::MaxMaxRequestsPerSecond))
+            run->maxRequestsPerSecond = *rate;
     }
 
     /// False for a version this code must not guess at: the rest of the
