@@ -60,16 +60,24 @@ QString ProgressReporter::statusLine(const TransferRun &run)
     const double seconds = run.elapsedSeconds();
     const QLocale locale = QLocale::c();
     const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
-    return QStringLiteral("read %1 | delivered %2, failed %3, invalid %4 | sending %5, "
-                          "retrying %6, queued %7 | %8 items/s | %9 s")
-        .arg(c.read)
-        .arg(c.delivered)
-        .arg(c.failed)
-        .arg(c.invalid)
-        .arg(c.sending)
-        .arg(c.retrying)
-        .arg(c.queued)
-        .arg(locale.toString(rate, 'f', 0), locale.toString(seconds, 'f', 1));
+    QString line = QStringLiteral("read %1 | delivered %2, failed %3, invalid %4 | sending %5, "
+                                  "retrying %6, queued %7 | %8 items/s | %9 s")
+                       .arg(c.read)
+                       .arg(c.delivered)
+                       .arg(c.failed)
+                       .arg(c.invalid)
+                       .arg(c.sending)
+                       .arg(c.retrying)
+                       .arg(c.queued)
+                       .arg(locale.toString(rate, 'f', 0), locale.toString(seconds, 'f', 1));
+    if (!run.protocol().isEmpty())
+        line += QLatin1String(" | ") + run.protocol();
+    const int window = run.window();
+    if (window > 0 && window < run.spec().run.concurrency)
+        line += QStringLiteral(" | slowed down by the server: %1 of %2 requests at once")
+                    .arg(window)
+                    .arg(run.spec().run.concurrency);
+    return line;
 }
 
 void ProgressReporter::tick()

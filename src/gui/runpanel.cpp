@@ -410,6 +410,17 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
     }
     bar->setTextVisible(run != nullptr);
 
+    QString connection = run ? run->protocol() : QString();
+    const int window = run ? run->window() : 0;
+    if (run && window > 0 && window < run->spec().run.concurrency) {
+        if (!connection.isEmpty())
+            connection += QStringLiteral(" · ");
+        connection += tr("slowed down by the server: %1 of %2 requests at once")
+                          .arg(window)
+                          .arg(run->spec().run.concurrency);
+    }
+    m_ui->connectionLabel->setText(connection);
+
     const double rate = seconds > 0.2 ? double(c.finished()) / seconds : 0.0;
     m_ui->rateLabel->setText(run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
                                              : QString());

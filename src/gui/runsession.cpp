@@ -77,6 +77,22 @@ void RunSession::start(const TransferSpec &spec, RunOptions options)
     connect(m_run, &TransferRun::itemFinished, this, &RunSession::onItemFinished);
     connect(m_run, &TransferRun::stateChanged, this, &RunSession::onStateChanged);
     connect(m_run, &TransferRun::finished, this, &RunSession::onFinished);
+    connect(m_run, &TransferRun::protocolChanged, this, [this](const QString &protocol) {
+        m_log->append(EventLog::Severity::Info, tr("The target answers over %1.").arg(protocol));
+    });
+    connect(m_run, &TransferRun::windowChanged, this,
+            [this, previous = m_run->spec().run.concurrency](int window, int limit) mutable {
+                // The start and the end of a slow-down, not every step of it.
+                if (window < limit && previous == limit)
+                    m_log->append(EventLog::Severity::Warning,
+                                  tr("The server asked to slow down (HTTP 429 or 503): fewer "
+                                     "requests at once until it recovers."));
+                else if (window == limit && previous < limit)
+                    m_log->append(
+                        EventLog::Severity::Info,
+                        tr("The server recovered: %1 requests at once again.").arg(limit));
+                previous = window;
+            });
     m_run->start();
     countRows();
 }

@@ -3,6 +3,7 @@
 
 #include <QElapsedTimer>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -197,6 +198,10 @@ private Q_SLOTS:
     void putWithPerItemUrlAndHeaders();
     void contentTypeCanBeConfigured();
     void requestIdDiffersPerAttempt();
+    void requestIdIsARandomUuid();
+    void slowDownShrinksTheWindowAndItGrowsBack();
+    void rateCapIsKept();
+    void protocolOfTheAnswersIsReported();
     void invalidItemIsNotSent();
     void pauseAndResume();
     void cancelReportsEveryItemOnce();
@@ -744,6 +749,102 @@ void TestDispatcher::requestIdDiffersPerAttempt()
     QCOMPARE(sent.size(), 3);
     QCOMPARE(requestIds(sent).size(), 3);
     QCOMPARE(recorder.finished.first().requestId, sent.last().header("X-Request-ID"));
+}
+
+void TestDispatcher::requestIdIsARandomUuid()
+{
+    TestSink sink;
+    Dispatcher dispatcher(configFor(sink, 4));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(50));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 50, LongWaitMs);
+    const QSet<QByteArray> ids = requestIds(sink.requests());
+    QCOMPARE(ids.size(), 50);
+    static const QRegularExpression uuid4(
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+    for (const QByteArray &id : ids)
+        QVERIFY2(uuid4.match(QString::fromLatin1(id)).hasMatch(), id.constData());
+}
+
+void TestDispatcher::slowDownShrinksTheWindowAndItGrowsBack()
+{
+    TestSink sink;
+    // The first round of requests is told to slow down; everything after is accepted.
+    auto count = std::make_shared<int>(0);
+    sink.setHandler([count](const TestSink::Request &) {
+        TestSink::Reply reply;
+        if (++*count <= 8) {
+            reply.status = 429;
+            reply.body = "slow down";
+        }
+        return reply;
+    });
+    sink.setDefaultDelayMs(20); // so that the first 8 requests are out together
+    Dispatcher dispatcher(configFor(sink, 8));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    QList<int> windows;
+    connect(&dispatcher, &Dispatcher::windowChanged, this, [&windows](int window, int limit) {
+        QCOMPARE(limit, 8);
+        windows.append(window);
+    });
+    QCOMPARE(dispatcher.window(), 8);
+    constexpr int Count = 120;
+    dispatcher.submit(makeItems(Count));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), Count, LongWaitMs);
+    QVERIFY(recorder.eachOnce(0, Count));
+    for (const ItemResult &result : std::as_const(recorder.finished))
+        QCOMPARE(result.status, ItemStatus::Delivered);
+    // Eight 429s to requests that all left before the first came back: one cut, not eight.
+    QVERIFY(!windows.isEmpty());
+    QCOMPARE(windows.first(), 4);
+    QCOMPARE(*std::min_element(windows.cbegin(), windows.cend()), 4);
+    // Then one more per window of delivered requests, back to the cap.
+    QCOMPARE(windows, (QList<int> {4, 5, 6, 7, 8}));
+    QCOMPARE(dispatcher.window(), 8);
+}
+
+void TestDispatcher::rateCapIsKept()
+{
+    TestSink sink;
+    DispatchConfig config = configFor(sink, 8);
+    config.maxRequestsPerSecond = 40; // a burst of 4, then one every 25 ms
+    Dispatcher dispatcher(config);
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    constexpr int Count = 24;
+    dispatcher.submit(makeItems(Count));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), Count, LongWaitMs);
+    const QList<TestSink::Request> sent = sink.requests();
+    QCOMPARE(sent.size(), Count);
+    // (24 - 4) requests at 40 a second take 500 ms at least, however fast the machine is.
+    const qint64 span = sent.last().receivedMs - sent.first().receivedMs;
+    QVERIFY2(span >= 480, qPrintable(QString::number(span)));
+    // And no quarter second holds more than its share plus the burst.
+    for (const TestSink::Request &first : sent) {
+        const auto inQuarter
+            = std::count_if(sent.cbegin(), sent.cend(), [&first](const TestSink::Request &r) {
+                  return r.receivedMs >= first.receivedMs && r.receivedMs < first.receivedMs + 250;
+              });
+        QVERIFY2(inQuarter <= 10 + 4 + 1, qPrintable(QString::number(inQuarter)));
+    }
+}
+
+void TestDispatcher::protocolOfTheAnswersIsReported()
+{
+    TestSink sink;
+    Dispatcher dispatcher(configFor(sink, 4));
+    QCOMPARE(dispatcher.protocol(), QString());
+    QStringList reported;
+    connect(&dispatcher, &Dispatcher::protocolChanged, this,
+            [&reported](const QString &protocol) { reported.append(protocol); });
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(20));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 20, LongWaitMs);
+    QCOMPARE(reported, QStringList {QStringLiteral("HTTP/1.1")}); // once, not per answer
+    QCOMPARE(dispatcher.protocol(), QStringLiteral("HTTP/1.1"));
 }
 
 void TestDispatcher::invalidItemIsNotSent()

@@ -59,6 +59,18 @@ void RowSource::requestChunk()
     QMetaObject::invokeMethod(m_reader, &SqlRowReader::fetchChunk, Qt::QueuedConnection);
 }
 
+void RowSource::setRowMapper(RowMapper mapper)
+{
+    if (!m_reader)
+        return;
+    QMetaObject::invokeMethod(
+        m_reader,
+        [reader = m_reader, mapper = std::move(mapper)]() mutable {
+            reader->setRowMapper(std::move(mapper));
+        },
+        Qt::QueuedConnection);
+}
+
 void RowSource::onChunkReady(const RowChunk &chunk)
 {
     if (m_failed)

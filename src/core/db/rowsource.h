@@ -50,6 +50,9 @@ public:
     /// Asks for the next chunk -> chunkReady() or failed(). May be called right after
     /// start(): the request then waits for the opening.
     void requestChunk();
+    /// Chunks carry items made by mapper in the reader's thread from now on (see
+    /// SqlRowReader::setRowMapper()). Call after opened(), before the first requestChunk().
+    void setRowMapper(sluice::RowMapper mapper);
 
     bool isAtEnd() const { return m_atEnd; }
     bool isFetching() const { return m_fetching; }

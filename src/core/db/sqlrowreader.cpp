@@ -233,7 +233,7 @@ void SqlRowReader::fetchChunk()
     case State::Closed:
         return;
     case State::AtEnd:
-        Q_EMIT chunkReady(RowChunk {m_nextId, {}, true});
+        Q_EMIT chunkReady(RowChunk {m_nextId, {}, {}, true});
         return;
     case State::Streaming:
         break;
@@ -241,15 +241,26 @@ void SqlRowReader::fetchChunk()
 
     RowChunk chunk;
     chunk.firstId = m_nextId;
-    chunk.rows.reserve(m_chunkSize);
+    qint64 id = m_nextId;
+    // Each row becomes an item as soon as it is read, while its values are still in cache.
+    const auto take = [&](QVariantList &&row) {
+        if (m_mapper)
+            chunk.items.append(m_mapper(row, id++));
+        else
+            chunk.rows.append(std::move(row));
+    };
+    if (m_mapper)
+        chunk.items.reserve(m_chunkSize);
+    else
+        chunk.rows.reserve(m_chunkSize);
     if (m_lookahead) {
-        chunk.rows.append(std::move(*m_lookahead));
+        take(std::move(*m_lookahead));
         m_lookahead.reset();
     }
     ReadResult result = ReadResult::Row;
     QVariantList row;
-    while (chunk.rows.size() < m_chunkSize && (result = readRow(&row)) == ReadResult::Row)
-        chunk.rows.append(std::move(row));
+    while (chunk.size() < m_chunkSize && (result = readRow(&row)) == ReadResult::Row)
+        take(std::move(row));
     if (result == ReadResult::Row) {
         // The chunk is full: one row more tells whether it is the last one.
         result = readRow(&row);
@@ -262,7 +273,7 @@ void SqlRowReader::fetchChunk()
     }
 
     chunk.atEnd = result == ReadResult::End;
-    m_nextId += chunk.rows.size();
+    m_nextId += chunk.size();
     if (chunk.atEnd) {
         m_state = State::AtEnd;
         release(); // nothing else is read: give the connection back now
@@ -282,6 +293,11 @@ SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
     for (int i = 0; i < m_columnCount; ++i)
         row->append(m_sqlQuery->isNull(i) ? QVariant() : m_sqlQuery->value(i));
     return ReadResult::Row;
+}
+
+void SqlRowReader::setRowMapper(RowMapper mapper)
+{
+    m_mapper = std::move(mapper);
 }
 
 void SqlRowReader::close()

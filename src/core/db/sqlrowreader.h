@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -15,17 +16,25 @@
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/connectionsettings.h"
+#include "types/item.h"
 
 class QSqlQuery;
 
 namespace sluice {
 
+/// Turns a row (one QVariant per column) and its 0-based id into an item. Runs in the
+/// reader's thread: it must be thread-safe (a compiled Transform's apply() is).
+using RowMapper = std::function<Item(const QVariantList &row, qint64 id)>;
+
 /// Consecutive rows of a query result, handed over by value.
 struct RowChunk
 {
-    qint64 firstId = 0; ///< 0-based index of rows.first() in the whole result
+    qint64 firstId = 0; ///< 0-based index of the chunk's first row in the whole result
     QList<QVariantList> rows; ///< one QVariant per column, in column order; NULL = QVariant()
+    QList<Item> items; ///< the rows as items when a RowMapper is set (rows is then empty)
     bool atEnd = false; ///< no rows follow this chunk (the query is done)
+
+    qsizetype size() const { return rows.size() + items.size(); }
 };
 
 /// Reads a query's rows in chunks: the worker side of RowSource.
@@ -75,6 +84,9 @@ public Q_SLOTS:
     /// Emits failed() when reading fails. After the end it answers with an empty atEnd
     /// chunk; after failed() or close() it does nothing.
     void fetchChunk();
+    /// From now on chunks carry items made by mapper instead of rows, so the transform runs
+    /// in the reader's thread, beside the reading (call before the first fetchChunk()).
+    void setRowMapper(sluice::RowMapper mapper);
     /// Drops the query and the connection (idempotent). A half-read PostgreSQL query is
     /// cancelled on the server rather than read to its end.
     void close();
@@ -107,6 +119,7 @@ private:
     qint64 m_nextId = 0;
     /// The row after a full chunk, read to know whether that chunk is the last one.
     std::optional<QVariantList> m_lookahead;
+    RowMapper m_mapper;
     State m_state = State::Idle;
 };
 

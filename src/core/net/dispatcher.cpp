@@ -2,12 +2,14 @@
 #include "dispatcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QThread>
-#include <QUuid>
+#include <QUrl>
 
 #include "log/logging.h"
 #include "net/networkerror.h"
@@ -53,6 +55,31 @@ QString failureText(const HttpLane::Response &response)
     return text;
 }
 
+// A random (version 4) UUID as X-Request-ID. QUuid::createUuid() asks the kernel for its
+// randomness on every call (one getrandom() syscall per request); a request id needs to be
+// unique, not secret, so Qt's securely seeded generator is enough.
+QByteArray newRequestId()
+{
+    static constexpr char Hex[] = "0123456789abcdef";
+    quint64 bits[2];
+    QRandomGenerator::global()->fillRange(bits);
+    bits[0] = (bits[0] & ~quint64(0xf000)) | 0x4000; // version 4
+    bits[1] = (bits[1] & ~(quint64(0xc) << 60)) | (quint64(0x8) << 60); // variant 10
+    QByteArray id(36, Qt::Uninitialized);
+    char *out = id.data();
+    int nibble = 0;
+    for (int i = 0; i < 36; ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            out[i] = '-';
+            continue;
+        }
+        const quint64 word = bits[nibble / 16];
+        out[i] = Hex[(word >> (60 - 4 * (nibble % 16))) & 0xf];
+        ++nibble;
+    }
+    return id;
+}
+
 } // namespace
 
 Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
@@ -64,10 +91,27 @@ Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
         m_config.method = QByteArrayLiteral("POST");
     m_config.timeoutMs = std::max(0, m_config.timeoutMs);
     m_config.maxResponseBytes = std::max(0, m_config.maxResponseBytes);
+    m_config.batchSize = std::clamp(m_config.batchSize, 1, TargetSpec::MaxBatchSize);
+    m_config.batchBytes = std::max<qint64>(1, m_config.batchBytes);
+    m_config.maxRequestsPerSecond = std::max(0.0, m_config.maxRequestsPerSecond);
+    if (isBulk(m_config.mode))
+        m_codec
+            = std::make_shared<const BulkCodec>(m_config.mode, m_config.bulkAction, m_config.keyed);
     m_concurrency = std::clamp(m_config.concurrency, 1, MaxConcurrency);
+    m_window = m_concurrency;
     m_managers = (m_concurrency + HttpLane::MaxPerManager - 1) / HttpLane::MaxPerManager;
-    m_lowWater = std::max<qsizetype>(qsizetype(m_concurrency) * 2, 64);
+    m_lowWater = std::max<qsizetype>(
+        std::min<qsizetype>(qsizetype(m_concurrency) * itemsPerRequest() * 2, 100000), 64);
     const int laneCount = std::min(m_managers, std::max(2, QThread::idealThreadCount()));
+
+    // What the answers will come over: known up front except for https with Auto, where
+    // ALPN decides per connection; the first request then goes alone to find out.
+    m_tls = QUrl(m_config.url).scheme().compare(u"https", Qt::CaseInsensitive) == 0;
+    if (m_config.http2 == Http2Mode::PriorKnowledge)
+        m_protocol = Protocol::Http2;
+    else if (m_config.http2 == Http2Mode::Off || !m_tls)
+        m_protocol = Protocol::Http1;
+    m_probing = m_protocol == Protocol::Unknown;
 
     m_slots.resize(static_cast<size_t>(m_concurrency));
     m_freeSlots.reserve(static_cast<size_t>(m_concurrency));
@@ -82,7 +126,11 @@ Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
     // A coarse timer may fire up to 5% early; Retry-After is a promise to the server.
     m_retryTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_retryTimer, &QTimer::timeout, this, &Dispatcher::onRetryTimer);
+    m_rateTimer.setSingleShot(true);
+    m_rateTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_rateTimer, &QTimer::timeout, this, &Dispatcher::pump);
     m_clock.start();
+    m_tokens = std::max(1.0, m_config.maxRequestsPerSecond / 10);
 
     HttpLane::Config laneConfig;
     laneConfig.method = m_config.method;
@@ -90,6 +138,11 @@ Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
     laneConfig.headers = m_config.headers;
     laneConfig.timeoutMs = m_config.timeoutMs;
     laneConfig.maxResponseBytes = m_config.maxResponseBytes;
+    laneConfig.http2 = m_config.http2;
+    laneConfig.caCertificates = m_config.caCertificates;
+    laneConfig.codec = m_codec;
+    laneConfig.perManager = m_protocol == Protocol::Http2 ? HttpLane::Http2StreamsPerManager
+                                                          : HttpLane::MaxPerManager;
 
     m_lanes.resize(static_cast<size_t>(laneCount));
     for (int i = 0; i < laneCount; ++i) {
@@ -102,9 +155,8 @@ Dispatcher::Dispatcher(const DispatchConfig &config, QObject *parent)
         connect(lane.worker, &HttpLane::finished, this, &Dispatcher::onResponses,
                 Qt::QueuedConnection);
         lane.thread->start(std::move(worker));
-        QMetaObject::invokeMethod(lane.worker, &HttpLane::start, Qt::QueuedConnection);
     }
-    qCDebug(lcNet, "dispatcher: %d in flight over %d managers in %d lanes", m_concurrency,
+    qCDebug(lcNet, "dispatcher: %d in flight over up to %d managers in %d lanes", m_concurrency,
             m_managers, laneCount);
 }
 
@@ -112,6 +164,7 @@ Dispatcher::~Dispatcher()
 {
     m_pumpTimer.stop();
     m_retryTimer.stop();
+    m_rateTimer.stop();
     for (Lane &lane : m_lanes)
         disconnect(lane.worker, nullptr, this, nullptr);
     // Quit all first so the lanes wind down in parallel, then join.
@@ -127,7 +180,7 @@ void Dispatcher::submit(QList<Item> items)
         return;
     m_queue.reserve(m_queue.size() + items.size());
     for (Item &item : items)
-        m_queue.append(Entry {std::move(item), 0});
+        m_queue.append(Entry {std::move(item), 0, false});
     m_lowArmed = true;
     m_busy = true;
     schedulePump();
@@ -141,6 +194,11 @@ qsizetype Dispatcher::backlog() const
 int Dispatcher::inFlight() const
 {
     return m_inFlight;
+}
+
+qsizetype Dispatcher::itemsInFlight() const
+{
+    return m_itemsInFlight;
 }
 
 void Dispatcher::pause()
@@ -186,6 +244,35 @@ qsizetype Dispatcher::lowWaterMark() const
     return m_lowWater;
 }
 
+int Dispatcher::itemsPerRequest() const
+{
+    return m_codec ? m_config.batchSize : 1;
+}
+
+int Dispatcher::window() const
+{
+    return m_window;
+}
+
+QString Dispatcher::protocol() const
+{
+    return m_protocolName;
+}
+
+void Dispatcher::setHoldPartialBatches(bool hold)
+{
+    if (m_holdPartial == hold)
+        return;
+    m_holdPartial = hold;
+    if (!hold && !m_queue.isEmpty())
+        schedulePump();
+}
+
+int Dispatcher::limit() const
+{
+    return m_probing ? 1 : m_window;
+}
+
 void Dispatcher::cancel()
 {
     if (m_cancelled)
@@ -194,6 +281,7 @@ void Dispatcher::cancel()
     m_paused = false;
     m_pumpTimer.stop();
     m_retryTimer.stop();
+    m_rateTimer.stop();
     for (Lane &lane : m_lanes) {
         QMetaObject::invokeMethod(lane.worker, &HttpLane::abortAll, Qt::QueuedConnection);
         lane.batch.clear();
@@ -204,17 +292,20 @@ void Dispatcher::cancel()
     results.reserve(size_t(m_inFlight) + m_waiting.size() + size_t(m_queue.size()));
     const QString whileSending = tr("cancelled while sending: the server may have received it");
     const QString cancelled = tr("cancelled");
-    const int inFlight = m_inFlight;
+    const auto inFlight = static_cast<long long>(m_itemsInFlight);
     for (quint32 i = 0; i < m_slots.size(); ++i) {
         Slot &slot = m_slots[i];
         if (!slot.active)
             continue;
-        ItemResult result = cancelledResult(std::move(slot.entry), whileSending);
-        result.requestId = slot.requestId;
-        results.push_back(std::move(result));
+        for (Entry &entry : slot.entries) {
+            ItemResult result = cancelledResult(std::move(entry), whileSending);
+            result.requestId = slot.requestId;
+            results.push_back(std::move(result));
+        }
         releaseSlot(i);
     }
     m_inFlight = 0;
+    m_itemsInFlight = 0;
     const auto unsent = qsizetype(m_waiting.size()) + m_queue.size();
     for (auto &[due, entry] : m_waiting)
         results.push_back(cancelledResult(std::move(entry), cancelled));
@@ -226,7 +317,7 @@ void Dispatcher::cancel()
     m_queue.clear();
 
     if (!results.empty()) {
-        qCWarning(lcNet, "cancelled: %d item(s) aborted while sending, %lld not sent", inFlight,
+        qCWarning(lcNet, "cancelled: %lld item(s) aborted while sending, %lld not sent", inFlight,
                   static_cast<long long>(unsent));
     }
     for (const ItemResult &result : results)
@@ -265,31 +356,44 @@ void Dispatcher::startRequests()
     if (m_paused)
         return;
 
-    while (m_inFlight < m_concurrency && !m_queue.isEmpty()) {
-        Entry entry = m_queue.takeFirst();
-        if (!entry.item.isValid()) {
-            m_outFinished.push_back(resultFor(std::move(entry), ItemStatus::Invalid));
-            continue;
-        }
+    while (m_inFlight < limit() && !m_queue.isEmpty()) {
+        // A partial batch waits while the producer is still reading and requests are out.
+        if (m_codec && m_holdPartial && m_inFlight > 0 && m_queue.size() < m_config.batchSize)
+            break;
+        if (!rateAllows())
+            break;
         // The lane with the most room; lanes' capacities add up to at least the cap.
         auto lane
             = std::max_element(m_lanes.begin(), m_lanes.end(), [](const Lane &a, const Lane &b) {
                   return a.capacity - a.inFlight < b.capacity - b.inFlight;
               });
-        Q_ASSERT(lane->inFlight < lane->capacity);
         const quint32 index = m_freeSlots.back();
-        m_freeSlots.pop_back();
         Slot &slot = m_slots[index];
-        slot.entry = std::move(entry);
+        if (!takeBatch(&slot.entries))
+            continue; // only invalid items were at the front
+        m_freeSlots.pop_back();
+        m_tokens -= 1;
         slot.active = true;
         slot.lane = int(lane - m_lanes.begin());
-        slot.requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-        ++slot.entry.attempts;
-        lane->batch.append(HttpLane::Request {index, slot.generation, slot.entry.item.payload,
-                                              slot.entry.item.url, slot.requestId});
+        slot.startedMs = m_clock.elapsed();
+        slot.requestId = newRequestId();
+        HttpLane::Request request {index, slot.generation, {}, {}, {}, slot.requestId};
+        if (m_codec) {
+            request.parts.reserve(qsizetype(slot.entries.size()));
+            for (Entry &entry : slot.entries)
+                request.parts.append(HttpLane::Part {entry.item.payload, entry.item.key});
+        } else {
+            request.payload = slot.entries.front().item.payload;
+            request.url = slot.entries.front().item.url;
+        }
+        for (Entry &entry : slot.entries) {
+            ++entry.attempts;
+            m_outSending.emplace_back(entry.item.id, entry.attempts);
+        }
+        lane->batch.append(std::move(request));
         ++lane->inFlight;
         ++m_inFlight;
-        m_outSending.emplace_back(slot.entry.item.id, slot.entry.attempts);
+        m_itemsInFlight += qsizetype(slot.entries.size());
     }
     // One queued call per lane and pass, not one per request.
     for (Lane &lane : m_lanes) {
@@ -302,6 +406,49 @@ void Dispatcher::startRequests()
             },
             Qt::QueuedConnection);
     }
+}
+
+bool Dispatcher::takeBatch(std::vector<Entry> *entries)
+{
+    entries->clear();
+    const auto count = static_cast<size_t>(itemsPerRequest());
+    qint64 bytes = 0;
+    while (!m_queue.isEmpty() && entries->size() < count) {
+        Entry &next = m_queue.first();
+        if (!next.item.isValid()) {
+            m_outFinished.push_back(resultFor(m_queue.takeFirst(), ItemStatus::Invalid));
+            continue;
+        }
+        if (m_codec) {
+            const qint64 size
+                = next.item.payload.size() + m_codec->extraBytes(next.item.payload, next.item.key);
+            // An item larger than batchBytes goes alone rather than never.
+            if (!entries->empty() && bytes + size > m_config.batchBytes)
+                break;
+            bytes += size;
+        }
+        entries->push_back(m_queue.takeFirst());
+    }
+    return !entries->empty();
+}
+
+bool Dispatcher::rateAllows()
+{
+    const double rate = m_config.maxRequestsPerSecond;
+    if (rate <= 0)
+        return true;
+    // A token bucket holding a tenth of a second's worth (at least one request).
+    const qint64 now = m_clock.nsecsElapsed();
+    const double burst = std::max(1.0, rate / 10);
+    m_tokens = std::min(burst, m_tokens + double(now - m_tokensAtNs) * rate / 1e9);
+    m_tokensAtNs = now;
+    if (m_tokens >= 1)
+        return true;
+    if (!m_rateTimer.isActive()) {
+        const double waitMs = (1 - m_tokens) * 1000 / rate;
+        m_rateTimer.start(std::max(1, int(std::ceil(waitMs))));
+    }
+    return false;
 }
 
 void Dispatcher::emitPending()
@@ -358,50 +505,187 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     // A response for a slot released since (cancel) is stale.
     if (!slot.active || slot.generation != response.generation)
         return;
-    Entry entry = std::move(slot.entry);
+    std::vector<Entry> entries = std::move(slot.entries);
     const QByteArray requestId = std::move(slot.requestId);
+    const qint64 startedMs = slot.startedMs;
     releaseSlot(response.slot);
+    slot.entries = std::move(entries); // keeps the vector's capacity for the slot's next use
+    std::vector<Entry> &done = slot.entries;
     --m_inFlight;
+    m_itemsInFlight -= qsizetype(done.size());
 
-    if (isDelivered(response)) {
-        // The payload and the answer go along (shared, not copied): a view may show them.
-        QByteArray payload = std::move(entry.item.payload);
-        ItemResult result = resultFor(std::move(entry), ItemStatus::Delivered);
-        result.httpStatus = response.httpStatus;
-        result.latencyMs = response.latencyMs;
-        result.requestId = requestId;
-        result.responseBody = response.body;
-        result.payload = std::move(payload);
-        m_outFinished.push_back(std::move(result));
+    learnProtocol(response);
+    adaptWindow(response, startedMs);
+
+    const bool wholeRequest = !m_codec || !isDelivered(response);
+    if (wholeRequest) {
+        for (Entry &entry : done)
+            settle(std::move(entry), requestId, response);
+    } else if (!response.bulk.error.isEmpty()
+               || response.bulk.items.size() != qsizetype(done.size())) {
+        // A 2xx whose answer cannot be read per item: nothing says which items were stored.
+        const QString error
+            = tr("HTTP %1, but the answer cannot be read per item: %2")
+                  .arg(response.httpStatus)
+                  .arg(response.bulk.error.isEmpty() ? tr("%n result(s) for %1 item(s)", nullptr,
+                                                          int(response.bulk.items.size()))
+                                                           .arg(done.size())
+                                                     : response.bulk.error);
+        for (Entry &entry : done)
+            failForGood(std::move(entry), requestId, response, response.httpStatus, error);
+    } else {
+        for (size_t i = 0; i < done.size(); ++i)
+            settleBulkItem(std::move(done[i]), requestId, response,
+                           response.bulk.items[qsizetype(i)]);
+    }
+    done.clear();
+}
+
+void Dispatcher::learnProtocol(const HttpLane::Response &response)
+{
+    if (m_probing) {
+        // Whatever the first answer was, the probe is over: an error says nothing about the
+        // protocol, and waiting for a better answer would send one item at a time.
+        m_probing = false;
+        schedulePump();
+    }
+    if (response.httpStatus <= 0)
+        return;
+    const Protocol protocol = response.http2 ? Protocol::Http2 : Protocol::Http1;
+    if (protocol == Protocol::Http2 && m_protocol != Protocol::Http2) {
+        for (Lane &lane : m_lanes) {
+            QMetaObject::invokeMethod(
+                lane.worker,
+                [worker = lane.worker] { worker->setPerManager(HttpLane::Http2StreamsPerManager); },
+                Qt::QueuedConnection);
+        }
+    }
+    m_protocol = protocol;
+    const QString name = protocol == Protocol::Http2
+        ? (m_tls ? QStringLiteral("HTTP/2 over TLS") : QStringLiteral("HTTP/2 cleartext (h2c)"))
+        : (m_tls ? QStringLiteral("HTTP/1.1 over TLS") : QStringLiteral("HTTP/1.1"));
+    if (name == m_protocolName)
+        return;
+    m_protocolName = name;
+    qCInfo(lcNet).noquote() << "the target answers over" << name;
+    Q_EMIT protocolChanged(name);
+}
+
+void Dispatcher::adaptWindow(const HttpLane::Response &response, qint64 startedMs)
+{
+    bool slowDown = response.httpStatus == 429 || response.httpStatus == 503;
+    if (!slowDown && isDelivered(response)) {
+        for (const BulkItemOutcome &item : response.bulk.items)
+            slowDown = slowDown || item.status == 429;
+    }
+    if (slowDown) {
+        // Once per round: answers to requests started before the last cut say nothing new.
+        if (startedMs < m_lastDecreaseMs)
+            return;
+        m_lastDecreaseMs = m_clock.elapsed();
+        m_growCredit = 0;
+        if (m_window == 1)
+            return;
+        // Logged when the slowing down begins, not at every step (the window shows them).
+        if (m_window == m_concurrency)
+            qCInfo(lcNet,
+                   "the server asks to slow down (HTTP %d): fewer requests at once until it "
+                   "recovers",
+                   response.httpStatus == 503 ? 503 : 429); // 429: also a bulk item's
+        m_window = std::max(1, m_window / 2);
+        Q_EMIT windowChanged(m_window, m_concurrency);
         return;
     }
+    if (m_window < m_concurrency && isDelivered(response) && ++m_growCredit >= m_window) {
+        m_growCredit = 0;
+        ++m_window;
+        if (m_window == m_concurrency)
+            qCInfo(lcNet, "back to %d requests at once", m_concurrency);
+        Q_EMIT windowChanged(m_window, m_concurrency);
+    }
+}
 
+void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
+                        const HttpLane::Response &response)
+{
+    if (isDelivered(response)) {
+        deliver(std::move(entry), requestId, response, response.httpStatus);
+        return;
+    }
+    if (response.httpStatus <= 0 && response.error != QNetworkReply::OperationCanceledError)
+        entry.unanswered = true;
     const RetryPolicy &policy = m_config.retry;
     if (RetryPolicy::isRetryable(response.httpStatus, response.error)
         && entry.attempts <= policy.maxRetries) {
         const QDateTime now
             = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
-        const int delay = policy.delayMs(entry.attempts, response.retryAfter, now);
-        qCDebug(lcNet).noquote() << "item" << entry.item.key << "retry" << entry.attempts << "in"
-                                 << delay << "ms:" << failureText(response);
-        m_outRetrying.emplace_back(entry.item.id, entry.attempts);
-        const auto it = m_waiting.emplace(m_clock.elapsed() + delay, std::move(entry));
-        if (it == m_waiting.begin())
-            armRetryTimer();
+        scheduleRetry(std::move(entry), policy.delayMs(entry.attempts, response.retryAfter, now),
+                      failureText(response));
         return;
     }
-    failForGood(std::move(entry), requestId, response);
+    failForGood(std::move(entry), requestId, response, response.httpStatus, failureText(response));
+}
+
+void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
+                                const HttpLane::Response &response, const BulkItemOutcome &outcome)
+{
+    if (outcome.status >= 200 && outcome.status <= 299) {
+        deliver(std::move(entry), requestId, response, outcome.status);
+        return;
+    }
+    if (outcome.conflict && entry.unanswered && m_config.mode == TargetMode::CouchdbBulk) {
+        // The document exists because an earlier attempt of this very item arrived and
+        // its answer was lost: delivered, not a conflict with someone else's document.
+        deliver(std::move(entry), requestId, response, outcome.status,
+                tr("delivered by an earlier attempt whose answer was lost (CouchDB answered "
+                   "%1 to the re-sent document)")
+                    .arg(outcome.error));
+        return;
+    }
+    const QString error = QStringLiteral("HTTP %1: %2").arg(outcome.status).arg(outcome.error);
+    if (RetryPolicy::isRetryable(outcome.status, QNetworkReply::NoError)
+        && entry.attempts <= m_config.retry.maxRetries) {
+        scheduleRetry(std::move(entry), m_config.retry.delayMs(entry.attempts, {}, {}), error);
+        return;
+    }
+    failForGood(std::move(entry), requestId, response, outcome.status, error);
+}
+
+void Dispatcher::deliver(Entry &&entry, const QByteArray &requestId,
+                         const HttpLane::Response &response, int httpStatus, const QString &note)
+{
+    // The payload and the answer go along (shared, not copied): a view may show them.
+    QByteArray payload = std::move(entry.item.payload);
+    ItemResult result = resultFor(std::move(entry), ItemStatus::Delivered);
+    result.httpStatus = httpStatus;
+    result.latencyMs = response.latencyMs;
+    result.requestId = requestId;
+    result.responseBody = response.body;
+    result.payload = std::move(payload);
+    result.note = note;
+    m_outFinished.push_back(std::move(result));
+}
+
+void Dispatcher::scheduleRetry(Entry &&entry, int delayMs, const QString &why)
+{
+    qCDebug(lcNet).noquote() << "item" << entry.item.key << "retry" << entry.attempts << "in"
+                             << delayMs << "ms:" << why;
+    m_outRetrying.emplace_back(entry.item.id, entry.attempts);
+    const auto it = m_waiting.emplace(m_clock.elapsed() + delayMs, std::move(entry));
+    if (it == m_waiting.begin())
+        armRetryTimer();
 }
 
 void Dispatcher::failForGood(Entry &&entry, const QByteArray &requestId,
-                             const HttpLane::Response &response)
+                             const HttpLane::Response &response, int httpStatus,
+                             const QString &error)
 {
     QByteArray payload = std::move(entry.item.payload);
     ItemResult result = resultFor(std::move(entry), ItemStatus::Failed);
-    result.httpStatus = response.httpStatus;
+    result.httpStatus = httpStatus;
     result.latencyMs = response.latencyMs;
     result.requestId = requestId;
-    result.error = failureText(response);
+    result.error = error;
     result.responseBody = response.body;
     result.payload = std::move(payload);
     // Log the moment it fails for good, before anyone hears of it: if a slot crashes or the
@@ -426,6 +710,7 @@ void Dispatcher::releaseSlot(quint32 index)
     slot.lane = -1;
     ++slot.generation;
     slot.requestId = {};
+    slot.entries.clear();
     m_freeSlots.push_back(index);
 }
 

@@ -10,11 +10,13 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSslCertificate>
 #include <QString>
 #include <QTimer>
 
 #include "net/httplane.h"
 #include "net/retrypolicy.h"
+#include "spec/transferspec.h"
 #include "types/item.h"
 #include "util/workerthread.h"
 
@@ -30,10 +32,31 @@ struct DispatchConfig
     int timeoutMs = 30000; ///< QNetworkRequest::setTransferTimeout (0: none)
     RetryPolicy retry;
     int maxResponseBytes = 65536; ///< response text kept for a failed item
+    Http2Mode http2 = Http2Mode::Auto;
+    QList<QSslCertificate> caCertificates; ///< trusted for https besides the system's
+    TargetMode mode = TargetMode::Item;
+    BulkAction bulkAction = BulkAction::Index;
+    bool keyed = false; ///< bulk modes: send each item's key as its document id
+    int batchSize = TargetSpec::DefaultBatchSize; ///< bulk modes: items per request at most
+    qint64 batchBytes = TargetSpec::DefaultBatchBytes; ///< bulk modes: body bytes at most
+    double maxRequestsPerSecond = 0; ///< requests started per second at most; 0: no cap
 };
 
 /// Sends items as HTTP requests, at most `concurrency` at once as the server sees it, retries
-/// transient failures with backoff, and reports one result per item.
+/// transient failures with backoff, and reports one result per item, in every mode: a bulk
+/// request carries up to batchSize items, and each item gets its own status from the answer.
+///
+/// The window of requests in flight starts at `concurrency`. It halves when the server
+/// answers 429 or 503 (once per round of requests) and grows back by one per window of
+/// delivered requests, so a server that asks to slow down gets fewer requests at once, and
+/// `maxRequestsPerSecond` caps the rate requests start at (a token bucket holding a tenth of
+/// a second's worth).
+///
+/// Protocol: over https with http2 Auto, Qt negotiates HTTP/2 by ALPN per connection. The
+/// dispatcher then sends one request alone first, learns from its answer which protocol
+/// the server speaks, and sizes the managers for it: six requests per manager for HTTP/1.1,
+/// up to Http2StreamsPerManager streams on one connection for HTTP/2 (bounded, because Qt 6.4
+/// queues anything beyond the server's stream limit at quadratic cost).
 ///
 /// Threads: lives in the caller's thread (which needs an event loop) and is used only from it.
 /// It owns the queue, the retry schedule and the cap; the HTTP work runs in
@@ -67,7 +90,10 @@ public:
     void submit(QList<Item> items);
     /// Submitted, not yet in flight (including waiting to retry).
     qsizetype backlog() const;
+    /// Requests in flight (each carries itemsPerRequest() items at most).
     int inFlight() const;
+    /// Items in the requests in flight.
+    qsizetype itemsInFlight() const;
     /// Pause: nothing new starts, what is in flight completes (and may be scheduled to retry).
     void pause();
     void resume();
@@ -83,8 +109,20 @@ public:
     int concurrency() const;
     int managerCount() const;
     int laneCount() const;
-    /// backlogLow() fires when the backlog drops to or below this: max(concurrency * 2, 64).
+    /// backlogLow() fires when the backlog drops to or below this many items: two windows'
+    /// worth (concurrency * items per request * 2, at most 100,000), and at least 64.
     qsizetype lowWaterMark() const;
+    /// Items one request carries at most: 1, or batchSize in a bulk mode.
+    int itemsPerRequest() const;
+    /// Requests allowed in flight now: concurrency(), less while the server asks to slow down.
+    int window() const;
+    /// The protocol the answers came over ("HTTP/1.1", "HTTP/2 over TLS", ...); empty until
+    /// the first HTTP answer.
+    QString protocol() const;
+    /// Bulk modes: while true, a batch smaller than batchSize waits for more items as long as
+    /// other requests are in flight (the producer is still reading). Set it false once
+    /// nothing more is coming, so the last items go at once.
+    void setHoldPartialBatches(bool hold);
 
 Q_SIGNALS:
     void itemStatusChanged(qint64 id, sluice::ItemStatus status, int attempts); // Sending, Retrying
@@ -95,21 +133,30 @@ Q_SIGNALS:
     void backlogLow();
     /// Backlog empty and nothing in flight, after work was submitted (or after cancel()).
     void idle();
+    /// The window of requests in flight changed (the server asked to slow down, or it grows
+    /// back); limit is concurrency().
+    void windowChanged(int window, int limit);
+    /// The protocol of the answers became known, or changed (see protocol()).
+    void protocolChanged(const QString &protocol);
 
 private:
     struct Entry
     {
         Item item;
         int attempts = 0;
+        /// An attempt went out and no answer came back (reset, timeout): the server may have it.
+        bool unanswered = false;
     };
     struct Slot
     {
-        Entry entry;
+        std::vector<Entry> entries; // one, or a bulk request's batch
         QByteArray requestId;
         quint32 generation = 0; // bumped on release so a late response cannot match a reuse
         int lane = -1;
+        qint64 startedMs = 0;
         bool active = false;
     };
+    enum class Protocol : quint8 { Unknown, Http1, Http2 };
     struct Lane
     {
         std::unique_ptr<WorkerThread> thread;
@@ -128,19 +175,43 @@ private:
     void onRetryTimer();
     void armRetryTimer();
     void releaseSlot(quint32 index);
-    void failForGood(Entry &&entry, const QByteArray &requestId,
-                     const HttpLane::Response &response);
+    void settle(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response);
+    void settleBulkItem(Entry &&entry, const QByteArray &requestId,
+                        const HttpLane::Response &response, const BulkItemOutcome &outcome);
+    void deliver(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
+                 int httpStatus, const QString &note = {});
+    void scheduleRetry(Entry &&entry, int delayMs, const QString &why);
+    void failForGood(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
+                     int httpStatus, const QString &error);
+    void learnProtocol(const HttpLane::Response &response);
+    void adaptWindow(const HttpLane::Response &response, qint64 startedMs);
+    bool takeBatch(std::vector<Entry> *entries);
+    bool rateAllows();
+    int limit() const;
     ItemResult resultFor(Entry &&entry, ItemStatus status) const;
     ItemResult cancelledResult(Entry &&entry, const QString &error) const;
 
     DispatchConfig m_config;
+    std::shared_ptr<const BulkCodec> m_codec; // bulk modes only
     int m_concurrency = 0;
+    int m_window = 0;
+    int m_growCredit = 0;
+    qint64 m_lastDecreaseMs = -1;
+    Protocol m_protocol = Protocol::Unknown;
+    bool m_probing = false; // one request alone until the first answer tells the protocol
+    bool m_tls = false;
+    QString m_protocolName;
+    bool m_holdPartial = false;
+    double m_tokens = 0;
+    qint64 m_tokensAtNs = 0;
+    QTimer m_rateTimer;
     int m_managers = 0;
     qsizetype m_lowWater = 0;
     std::vector<Lane> m_lanes;
     std::vector<Slot> m_slots;
     std::vector<quint32> m_freeSlots;
     int m_inFlight = 0;
+    qsizetype m_itemsInFlight = 0;
     QList<Entry> m_queue; // submitted or due for retry, in sending order
     std::multimap<qint64, Entry> m_waiting; // due time on m_clock (ms) -> item waiting to retry
     QElapsedTimer m_clock;

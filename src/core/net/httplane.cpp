@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <QNetworkAccessManager>
+#include <QSslConfiguration>
 
 #include "log/logging.h"
 
@@ -15,20 +16,38 @@ HttpLane::HttpLane(const Config &config, QObject *parent)
     , m_config(config)
 {
     m_config.managers = std::max(1, m_config.managers);
+    m_config.perManager = std::max(1, m_config.perManager);
     // Collect every reply that finishes in one pass of the event loop and hand them over in
     // one queued signal: cross-thread events cost more than the work per reply.
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(0);
     connect(&m_flushTimer, &QTimer::timeout, this, &HttpLane::flush);
 
+    m_template.setUrl(m_config.url);
     m_template.setTransferTimeout(m_config.timeoutMs);
     // Qt's default (NoLessSafeRedirectPolicy) follows a 301/302/303 answer to a POST with a GET
     // and reports that GET's 2xx: the item would count as delivered though the target never
     // stored it. So nothing is followed and a 3xx is a failure naming the new location.
     m_template.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                             QNetworkRequest::ManualRedirectPolicy);
+    switch (m_config.http2) {
+    case Http2Mode::Auto:
+        break; // Qt 6 offers h2 by ALPN over TLS; plain http stays HTTP/1.1
+    case Http2Mode::PriorKnowledge:
+        m_template.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+        break;
+    case Http2Mode::Off:
+        m_template.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        break;
+    }
+    if (!m_config.caCertificates.isEmpty()) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(m_config.caCertificates);
+        m_template.setSslConfiguration(ssl);
+    }
     m_template.setRawHeader(QByteArrayLiteral("Content-Type"),
-                            QByteArrayLiteral("application/json"));
+                            m_config.codec ? m_config.codec->contentType()
+                                           : QByteArrayLiteral("application/json"));
     m_template.setRawHeader(QByteArrayLiteral("User-Agent"),
                             QByteArrayLiteral("Sluice/" SLUICE_VERSION));
     for (const auto &[name, value] : std::as_const(m_config.headers))
@@ -46,70 +65,90 @@ HttpLane::~HttpLane()
         reply->abort();
 }
 
-void HttpLane::start()
+void HttpLane::setPerManager(int perManager)
 {
-    if (!m_managers.empty())
-        return;
-    m_managers.resize(static_cast<size_t>(m_config.managers));
-    for (Manager &manager : m_managers) {
-        manager.nam = new QNetworkAccessManager(this);
-        // QNAM::finished (one connection per manager) instead of one lambda connection per reply.
-        connect(manager.nam, &QNetworkAccessManager::finished, this, &HttpLane::onReplyFinished);
-    }
-    const auto maxActive = static_cast<size_t>(capacity());
-    m_active.resize(maxActive);
-    m_freeActive.reserve(maxActive);
-    for (int i = capacity() - 1; i >= 0; --i)
-        m_freeActive.push_back(i);
-    m_byReply.reserve(capacity());
+    m_config.perManager = std::max(1, perManager);
+}
+
+HttpLane::Manager &HttpLane::pickManager()
+{
+    // The least busy manager; a new one only when every one is full, so HTTP/2 keeps to as
+    // few connections as the streams need.
+    auto least = std::min_element(
+        m_managers.begin(), m_managers.end(),
+        [](const Manager &a, const Manager &b) { return a.inFlight < b.inFlight; });
+    if (least != m_managers.end()
+        && (least->inFlight < m_config.perManager || int(m_managers.size()) >= m_config.managers))
+        return *least;
+    Manager &manager = m_managers.emplace_back();
+    manager.nam = new QNetworkAccessManager(this);
+    // QNAM::finished (one connection per manager) instead of one lambda connection per reply.
+    connect(manager.nam, &QNetworkAccessManager::finished, this, &HttpLane::onReplyFinished);
+    return manager;
+}
+
+QNetworkReply *HttpLane::post(QNetworkAccessManager *nam, const QNetworkRequest &request,
+                              const QByteArray &body)
+{
+    if (m_config.method == "POST")
+        return nam->post(request, body);
+    if (m_config.method == "PUT")
+        return nam->put(request, body);
+    return nam->sendCustomRequest(request, m_config.method, body);
 }
 
 void HttpLane::send(QList<Request> requests)
 {
-    if (m_managers.empty())
-        start();
     for (Request &request : requests) {
+        Manager &manager = pickManager();
+        const int managerIndex = int(&manager - m_managers.data());
+        int index = 0;
         if (m_freeActive.empty()) {
-            // The caller broke the capacity contract; answer rather than queue inside QNAM.
-            qCCritical(lcNet, "HttpLane: more requests than capacity (%d); refusing one",
-                       capacity());
-            Response response;
-            response.slot = request.slot;
-            response.generation = request.generation;
-            response.error = QNetworkReply::UnknownNetworkError;
-            m_done.append(std::move(response));
-            continue;
+            index = int(m_active.size());
+            m_active.emplace_back();
+        } else {
+            index = m_freeActive.back();
+            m_freeActive.pop_back();
         }
-        // Least busy manager: never above MaxPerManager while the lane is within capacity.
-        auto manager = std::min_element(
-            m_managers.begin(), m_managers.end(),
-            [](const Manager &a, const Manager &b) { return a.inFlight < b.inFlight; });
-        const int index = m_freeActive.back();
-        m_freeActive.pop_back();
-        Active &active = m_active[static_cast<size_t>(index)];
+        Active &active = m_active[size_t(index)];
         active.slot = request.slot;
         active.generation = request.generation;
-        active.manager = static_cast<int>(manager - m_managers.begin());
+        active.manager = managerIndex;
+        active.parts = request.parts.size();
         active.aborted = false;
 
+        if (m_config.codec) {
+            const BulkCodec &codec = *m_config.codec;
+            QByteArray body;
+            qsizetype size = codec.frameBytes();
+            for (const Part &part : std::as_const(request.parts))
+                size += part.payload.size() + codec.extraBytes(part.payload, part.key);
+            body.reserve(size);
+            codec.begin(&body);
+            // CouchDB's answer is matched to the docs by the ids they were sent with.
+            const bool couch = codec.mode() == TargetMode::CouchdbBulk;
+            active.documentIds.clear();
+            for (const Part &part : std::as_const(request.parts)) {
+                if (couch)
+                    codec.append(&body, part.payload, part.key, &active.documentIds.emplace_back());
+                else
+                    codec.append(&body, part.payload, part.key);
+            }
+            codec.end(&body);
+            request.payload = std::move(body);
+            request.parts.clear();
+        }
+
         QNetworkRequest networkRequest(m_template);
-        networkRequest.setUrl(request.url.isEmpty() ? m_config.url : QUrl(request.url));
+        if (!request.url.isEmpty())
+            networkRequest.setUrl(QUrl(request.url));
         networkRequest.setRawHeader(QByteArrayLiteral("X-Request-ID"), request.requestId);
 
         active.clock.start();
-        QNetworkReply *reply = nullptr;
-        if (m_config.method == "POST")
-            reply = manager->nam->post(networkRequest, request.payload);
-        else if (m_config.method == "PUT")
-            reply = manager->nam->put(networkRequest, request.payload);
-        else
-            reply
-                = manager->nam->sendCustomRequest(networkRequest, m_config.method, request.payload);
-        ++manager->inFlight;
+        QNetworkReply *reply = post(manager.nam, networkRequest, request.payload);
+        ++manager.inFlight;
         m_byReply.insert(reply, index);
     }
-    if (!m_done.isEmpty() && !m_flushTimer.isActive())
-        m_flushTimer.start();
 }
 
 void HttpLane::abortAll()
@@ -135,6 +174,7 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
     response.generation = active.generation;
     response.latencyMs = active.clock.elapsed();
     response.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    response.http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     response.error = reply->error();
     // Qt 6.4 reports an expired transfer timeout as OperationCanceledError, the same as abort():
     // only our own abort is a cancellation.
@@ -142,18 +182,28 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
         response.error = QNetworkReply::TimeoutError;
     const bool delivered = response.error == QNetworkReply::NoError && response.httpStatus >= 200
         && response.httpStatus <= 299;
+    const bool open = reply->isOpen(); // an aborted or timed-out reply is closed
+    if (m_config.codec && response.httpStatus > 0) {
+        // The whole answer is needed to learn each item's fate; a failure keeps its start.
+        const QByteArray all = open ? reply->read(MaxBulkResponseBytes) : QByteArray();
+        response.bulk = m_config.codec->mode() == TargetMode::CouchdbBulk
+            ? m_config.codec->parse(response.httpStatus, all, active.documentIds)
+            : m_config.codec->parse(response.httpStatus, all, active.parts);
+        response.body = delivered ? QByteArray() : all.left(m_config.maxResponseBytes);
+    } else if (delivered) {
+        // The answer to a delivered item is shown, not analysed: its start is enough.
+        if (open)
+            response.body
+                = reply->read(std::min<qint64>(m_config.maxResponseBytes, DeliveredResponseBytes));
+    } else if (open) {
+        response.body = reply->read(m_config.maxResponseBytes);
+    }
     if (!delivered) {
         response.reasonPhrase
             = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
-        if (reply->isOpen()) // an aborted or timed-out reply is closed
-            response.body = reply->read(m_config.maxResponseBytes);
         response.retryAfter = reply->rawHeader(QByteArrayLiteral("Retry-After"));
         if (response.httpStatus >= 300 && response.httpStatus <= 399)
             response.location = reply->rawHeader(QByteArrayLiteral("Location"));
-    } else {
-        // The answer to a delivered item is shown, not analysed: its start is enough.
-        response.body
-            = reply->read(std::min<qint64>(m_config.maxResponseBytes, DeliveredResponseBytes));
     }
 
     --m_managers[static_cast<size_t>(active.manager)].inFlight;

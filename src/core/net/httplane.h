@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include <QElapsedTimer>
@@ -9,8 +10,13 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QObject>
+#include <QSslCertificate>
+#include <QStringList>
 #include <QTimer>
 #include <QUrl>
+
+#include "net/bulkcodec.h"
+#include "spec/transferspec.h"
 
 QT_BEGIN_NAMESPACE
 class QNetworkAccessManager;
@@ -18,17 +24,21 @@ QT_END_NAMESPACE
 
 namespace sluice {
 
-/// A worker that sends HTTP requests from its own thread through one or more
-/// QNetworkAccessManagers it creates there.
+/// A worker that sends HTTP requests from its own thread through QNetworkAccessManagers it
+/// creates there, as it needs them.
 ///
 /// Contract, which the Dispatcher keeps:
-/// - Construct in any thread, then hand it to a WorkerThread and call start() in that thread
-///   (a queued call) before anything else; every other function runs in the lane's thread too.
-/// - Qt 6.4 gives one QNetworkAccessManager at most six HTTP/1.1 connections per host and queues
-///   the rest inside itself, where queued requests cost CPU and memory for nothing (quadratic
-///   with HTTP/2). So the caller must never have more than capacity() requests in a lane at once,
-///   and the lane gives each request to its least busy manager: no manager ever runs more than
-///   MaxPerManager. The caller counts a request in flight from send() until its Response arrives.
+/// - Construct in any thread, then hand it to a WorkerThread; every function runs in the
+///   lane's thread from then on (queued calls).
+/// - Qt 6.4 gives one QNetworkAccessManager at most six HTTP/1.1 connections per host and
+///   queues the rest inside itself, where queued requests cost CPU and memory for nothing
+///   (quadratic with HTTP/2). So no manager is ever given more than perManager requests at
+///   once (six for HTTP/1.1; the streams one HTTP/2 connection carries), and the caller never
+///   gives the lane more than managers * perManager. A new manager is created only when every
+///   existing one is full, so an HTTP/2 lane usually has one manager: one connection.
+/// - In a bulk mode (Config::codec set) a request carries several items: the lane encodes
+///   the body and reads the whole answer to parse it per item, so neither happens in the
+///   caller's thread.
 /// - Responses come back in batches through finished(): every request sent yields exactly one
 ///   Response, unless the lane is destroyed first.
 /// - Destroy in the lane's thread (WorkerThread does, as it ends); that aborts what is in
@@ -39,10 +49,15 @@ class HttpLane final : public QObject
     Q_DISABLE_COPY_MOVE(HttpLane)
 
 public:
-    /// Requests one manager runs at once: Qt 6.4's HTTP/1.1 connections per host and manager.
+    /// Requests one manager runs at once on HTTP/1.1: Qt 6.4's connections per host and manager.
     static constexpr int MaxPerManager = 6;
+    /// Streams one HTTP/2 connection carries at once: below the 100 that servers commonly
+    /// allow (nginx 128, the RFC's suggested minimum 100), so Qt never queues a request inside.
+    static constexpr int Http2StreamsPerManager = 100;
     /// How much of a delivered item's response body is read (a failure's: maxResponseBytes).
     static constexpr qint64 DeliveredResponseBytes = 4096;
+    /// How much of a bulk answer is read to be parsed per item.
+    static constexpr qint64 MaxBulkResponseBytes = 256 * 1024 * 1024;
 
     struct Config
     {
@@ -51,7 +66,19 @@ public:
         QList<QPair<QByteArray, QByteArray>> headers; ///< after the defaults, so they win
         int timeoutMs = 30000;
         int maxResponseBytes = 65536;
-        int managers = 1;
+        int managers = 1; ///< most managers the lane creates
+        int perManager = MaxPerManager; ///< requests one manager carries at once
+        Http2Mode http2 = Http2Mode::Auto;
+        QList<QSslCertificate> caCertificates; ///< trusted besides the system's
+        /// Bulk modes: encodes batches and parses their answers. Null: one item per request.
+        std::shared_ptr<const BulkCodec> codec;
+    };
+
+    /// One item of a bulk request.
+    struct Part
+    {
+        QByteArray payload;
+        QString key;
     };
 
     /// One attempt to send. `slot` and `generation` are the caller's, returned untouched.
@@ -59,7 +86,8 @@ public:
     {
         quint32 slot = 0;
         quint32 generation = 0;
-        QByteArray payload;
+        QByteArray payload; ///< the body (item mode)
+        QList<Part> parts; ///< the items (bulk modes), encoded here
         QString url; ///< empty: Config::url
         QByteArray requestId; ///< sent as X-Request-ID
     };
@@ -72,20 +100,22 @@ public:
         int httpStatus = 0; ///< 0 when no HTTP answer arrived
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         qint64 latencyMs = 0;
+        bool http2 = false; ///< the answer came over HTTP/2
         QByteArray reasonPhrase; ///< only when not delivered
         /// At most maxResponseBytes, or DeliveredResponseBytes when delivered.
         QByteArray body;
         QByteArray retryAfter; ///< the Retry-After header, only when not delivered
         QByteArray location; ///< the Location header of a 3xx answer
+        /// Bulk modes, when an HTTP answer arrived: the outcome per item, in request order.
+        BulkReply bulk;
     };
 
     explicit HttpLane(const Config &config, QObject *parent = nullptr);
     ~HttpLane() override;
 
-    int capacity() const { return m_config.managers * MaxPerManager; }
-
-    void start();
     void send(QList<Request> requests);
+    /// Requests one manager may carry from now on (the protocol turned out to be HTTP/2).
+    void setPerManager(int perManager);
     /// Aborts everything in flight; each request still yields a Response (OperationCanceled).
     void abortAll();
 
@@ -103,10 +133,15 @@ private:
         quint32 slot = 0;
         quint32 generation = 0;
         int manager = -1;
+        qsizetype parts = 0;
+        QStringList documentIds; ///< couchdb-bulk: each doc's _id as sent
         bool aborted = false;
         QElapsedTimer clock;
     };
 
+    Manager &pickManager();
+    QNetworkReply *post(QNetworkAccessManager *nam, const QNetworkRequest &request,
+                        const QByteArray &body);
     void onReplyFinished(QNetworkReply *reply);
     void flush();
 

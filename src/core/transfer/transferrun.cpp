@@ -4,6 +4,7 @@
 #include "db/rowsource.h"
 #include "db/sqlrowreader.h"
 #include "log/logging.h"
+#include "net/cafile.h"
 #include "net/dispatcher.h"
 #include "spec/placeholders.h"
 #include "transform/transform.h"
@@ -52,7 +53,7 @@ RunCounts TransferRun::counts() const
     c.failed = m_failed;
     c.invalid = m_invalid;
     c.retrying = m_retrying.size();
-    c.sending = m_dispatcher ? m_dispatcher->inFlight() : 0;
+    c.sending = m_dispatcher ? m_dispatcher->itemsInFlight() : 0;
     c.queued = qMax<qint64>(0, c.read - c.finished() - c.sending - c.retrying);
     return c;
 }
@@ -92,6 +93,10 @@ bool TransferRun::resolveSecrets(QStringList *errors)
     }
 
     resolveHeaders(m_spec.target, &m_headers, errors);
+    const QString caFile = resolvedCaFile(m_spec);
+    QString caError;
+    if (!caFile.isEmpty() && !readCaFile(caFile, &m_caCertificates, &caError))
+        errors->append(caError);
     return errors->isEmpty();
 }
 
@@ -150,8 +155,14 @@ bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString
             errors.append(e.toString());
     }
     QList<QPair<QByteArray, QByteArray>> headers;
-    if (errors.isEmpty())
+    QList<QSslCertificate> caCertificates;
+    if (errors.isEmpty()) {
         resolveHeaders(target, &headers, &errors);
+        const QString caFile = resolveCaFile(target.caFile, m_spec.source.baseDir);
+        QString caError;
+        if (!caFile.isEmpty() && !readCaFile(caFile, &caCertificates, &caError))
+            errors.append(caError);
+    }
     if (!errors.isEmpty())
         return refuse(errors.join(u'\n'));
 
@@ -159,6 +170,7 @@ bool TransferRun::retarget(const TargetSpec &target, const RunSpec &run, QString
     m_spec.run.concurrency = run.concurrency;
     m_spec.run.maxRetries = run.maxRetries;
     m_headers = headers;
+    m_caCertificates = caCertificates;
     createDispatcher();
     return true;
 }
@@ -209,7 +221,11 @@ void TransferRun::onOpened(const ColumnList &columns)
         fail(Outcome::ConfigError, lines.join(u'\n'));
         return;
     }
-    m_transform = std::make_unique<Transform>(std::move(*transform));
+    m_transform = std::make_shared<const Transform>(std::move(*transform));
+    // Rows become items in the reader's thread, beside the reading: this thread only sends.
+    m_source->setRowMapper([transform = m_transform](const QVariantList &row, qint64 id) {
+        return transform->apply(row, id);
+    });
 
     createDispatcher();
 
@@ -233,7 +249,18 @@ void TransferRun::createDispatcher()
     config.timeoutMs = m_spec.target.timeoutSeconds * 1000;
     config.retry = m_options.retry;
     config.retry.maxRetries = m_spec.run.maxRetries;
+    config.http2 = m_spec.target.http2;
+    config.caCertificates = m_caCertificates;
+    config.mode = m_spec.target.mode;
+    config.bulkAction = m_spec.target.bulkAction;
+    config.keyed = m_spec.transform.present && !m_spec.transform.key.isEmpty();
+    config.batchSize = m_spec.target.batchSize;
+    config.batchBytes = m_spec.target.batchBytes;
+    config.maxRequestsPerSecond = m_spec.run.maxRequestsPerSecond;
     m_dispatcher = std::make_unique<Dispatcher>(config);
+    m_dispatcher->setHoldPartialBatches(!m_sourceDone);
+    connect(m_dispatcher.get(), &Dispatcher::protocolChanged, this, &TransferRun::protocolChanged);
+    connect(m_dispatcher.get(), &Dispatcher::windowChanged, this, &TransferRun::windowChanged);
     connect(m_dispatcher.get(), &Dispatcher::itemStatusChanged, this, &TransferRun::onItemStatus);
     connect(m_dispatcher.get(), &Dispatcher::itemFinished, this, &TransferRun::onItemFinished);
     connect(m_dispatcher.get(), &Dispatcher::backlogLow, this, &TransferRun::maybeRequestChunk);
@@ -287,14 +314,18 @@ void TransferRun::onChunk(const RowChunk &chunk)
 {
     if (m_state == State::Finished || m_cancelling)
         return;
-    QList<Item> items;
-    items.reserve(chunk.rows.size());
-    qint64 id = chunk.firstId;
-    for (const QVariantList &row : chunk.rows)
-        items.append(m_transform->apply(row, id++));
+    QList<Item> items = chunk.items;
+    if (!chunk.rows.isEmpty()) {
+        items.reserve(chunk.rows.size());
+        qint64 id = chunk.firstId;
+        for (const QVariantList &row : chunk.rows)
+            items.append(m_transform->apply(row, id++));
+    }
     m_read += items.size();
-    if (chunk.atEnd)
+    if (chunk.atEnd) {
         m_sourceDone = true;
+        m_dispatcher->setHoldPartialBatches(false);
+    }
 
     Q_EMIT itemsQueued(items);
 
@@ -344,7 +375,10 @@ void TransferRun::maybeRequestChunk()
         return;
     // At most one chunk waits besides the one being sent: memory stays flat, and the
     // next chunk is read while the current one is still keeping the network busy.
-    if (m_dispatcher->backlog() <= m_spec.run.chunkSize)
+    // In a bulk mode, enough for every request of the window to carry a whole batch.
+    const qsizetype window
+        = qsizetype(m_dispatcher->itemsPerRequest()) * m_dispatcher->concurrency();
+    if (m_dispatcher->backlog() <= std::max<qsizetype>(m_spec.run.chunkSize, window))
         m_source->requestChunk();
 }
 
@@ -422,6 +456,16 @@ void TransferRun::cancel()
     releaseSource();
     m_dispatcher->cancel();
     maybeFinish();
+}
+
+QString TransferRun::protocol() const
+{
+    return m_dispatcher ? m_dispatcher->protocol() : QString();
+}
+
+int TransferRun::window() const
+{
+    return m_dispatcher ? m_dispatcher->window() : 0;
 }
 
 void TransferRun::fail(Outcome outcome, const QString &message)

@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QSslCertificate>
 #include <QString>
 #include <QVariant>
 
@@ -113,6 +114,11 @@ public:
     /// The transfer as run: with the parameter overrides once started, and the target of
     /// the last retarget().
     const TransferSpec &spec() const { return m_spec; }
+    /// The protocol the target answers over ("HTTP/2 over TLS", ...); empty until known.
+    QString protocol() const;
+    /// Requests allowed in flight now (less than run.concurrency while the server asks to
+    /// slow down); 0 before the run started sending.
+    int window() const;
 
 Q_SIGNALS:
     /// The query ran and the transform compiled: sending begins.
@@ -123,6 +129,10 @@ Q_SIGNALS:
     /// Delivered, Failed or Invalid: exactly once per item read.
     void itemFinished(const sluice::ItemResult &result);
     void stateChanged(sluice::TransferRun::State state);
+    /// The protocol of the target's answers became known or changed (see protocol()).
+    void protocolChanged(const QString &protocol);
+    /// The window of requests in flight changed: window of at most limit (run.concurrency).
+    void windowChanged(int window, int limit);
     /// The run is over. message explains ConfigError/SourceError (every problem, one per
     /// line, each naming the field, column or parameter) and is empty otherwise.
     void finished(sluice::TransferRun::Outcome outcome, const QString &message);
@@ -152,8 +162,9 @@ private:
     bool m_wasCancelled = false;
     ColumnList m_columns;
     std::unique_ptr<RowSource> m_source;
-    std::unique_ptr<Transform> m_transform;
+    std::shared_ptr<const Transform> m_transform;
     std::unique_ptr<Dispatcher> m_dispatcher;
+    QList<QSslCertificate> m_caCertificates; ///< target.caFile's, read at start()
     QSet<qint64> m_retrying;
     /// Items that ended Failed or Invalid (and could be retried): id -> status, attempts.
     QHash<qint64, QPair<ItemStatus, int>> m_notDelivered;

@@ -53,6 +53,8 @@ struct ItemResult
     int attempts = 0; ///< requests sent for this item (0 for Invalid)
     qint64 latencyMs = 0; ///< duration of the last attempt
     QString error; ///< human-readable reason; empty when Delivered
+    /// Delivered with a remark, e.g. "delivered by an earlier attempt whose answer was lost".
+    QString note;
     QByteArray responseBody; ///< response text of the last attempt (capped); none if Invalid
     QByteArray payload; ///< the item's JSON as sent (Delivered, Failed) or to fix (Invalid)
     QString url; ///< resolved URL, when the target URL has placeholders
