@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers
 #   scripts/install-deps.sh test    build + PostgreSQL server, clang-format, fonts
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
-#   scripts/install-deps.sh bench   build + nginx, wrk, Python aiohttp (the reference baseline)
+#   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
 # Several sets may be given. Uses apt-get as root, sudo otherwise.
 set -euo pipefail
 
@@ -14,7 +14,8 @@ build=(g++ cmake ninja-build pkg-config
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev)
 test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm)
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3)
-bench_extra=(postgresql nginx libnginx-mod-http-echo wrk python3 python3-aiohttp python3-requests sqlite3 time)
+bench_extra=(postgresql nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
+             sqlite3 time)
 
 want=()
 [[ $# -gt 0 ]] || set -- build
