@@ -301,6 +301,7 @@ void MainWindow::setSpec(const TransferSpec &spec)
     m_ui->queryPanel->setQuery(spec.query);
     m_ui->transformPanel->setUrlTemplate(spec.target.url);
     m_ui->transformPanel->setTransform(spec.transform);
+    m_ui->targetPanel->setBaseDir(spec.source.baseDir);
     m_ui->targetPanel->setTarget(spec.target, spec.run);
     m_loading = false;
     setWindowModified(false);

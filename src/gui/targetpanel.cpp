@@ -3,11 +3,15 @@
 
 #include "ui_targetpanel.h"
 
+#include <algorithm>
 #include <utility>
 
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
-#include <QStandardItemModel>
 
+#include "net/cafile.h"
 #include "palette.h"
 
 using namespace Qt::StringLiterals;
@@ -24,6 +28,37 @@ QString cellText(const QTableWidget *table, int row, int column)
     return item ? item->text() : QString();
 }
 
+/// A mode's name in the list and what it sends, for its tool tip.
+std::pair<QString, QString> modeTexts(TargetMode mode)
+{
+    switch (mode) {
+    case TargetMode::Item:
+        return {TargetPanel::tr("One request per item"),
+                TargetPanel::tr("Each item is sent in a request of its own, with its own "
+                                "status.")};
+    case TargetMode::ElasticsearchBulk:
+        return {TargetPanel::tr("Elasticsearch _bulk"),
+                TargetPanel::tr("Items go in batches to Elasticsearch's _bulk API, as NDJSON: an "
+                                "action line and the document for each item. Each item gets its "
+                                "own status from the answer's \"items\".")};
+    case TargetMode::CouchdbBulk:
+        return {TargetPanel::tr("CouchDB _bulk_docs"),
+                TargetPanel::tr("Items go in batches to CouchDB's _bulk_docs, as {\"docs\": "
+                                "[...]}. Each item gets its own status (ok, or error and reason) "
+                                "from the answer.")};
+    case TargetMode::JsonArray:
+        return {TargetPanel::tr("One JSON array per request"),
+                TargetPanel::tr("Items go in batches, each request one JSON array of items. The "
+                                "request's status is the status of every item in it.")};
+    case TargetMode::Ndjson:
+        return {TargetPanel::tr("NDJSON, one item per line"),
+                TargetPanel::tr("Items go in batches, each request newline-delimited JSON (one "
+                                "item per line). The request's status is the status of every "
+                                "item in it.")};
+    }
+    return {};
+}
+
 bool isFromEnvironment(const QTableWidget *table, int row)
 {
     const QTableWidgetItem *item = table->item(row, TargetPanel::FromEnvironmentColumn);
@@ -38,15 +73,33 @@ TargetPanel::TargetPanel(QWidget *parent)
 {
     m_ui->setupUi(this);
 
-    // Bulk modes are listed but disabled, so stewards see what is planned.
-    if (auto *model = qobject_cast<QStandardItemModel *>(m_ui->modeCombo->model())) {
-        for (int row = 1; row < model->rowCount(); ++row) {
-            model->item(row)->setEnabled(false);
-            model->item(row)->setToolTip(tr("Bulk modes come in a later version of Sluice."));
-        }
+    // Each choice says what it does where the steward chooses it: in its tool tip.
+    const auto addChoice
+        = [](QComboBox *combo, const QString &text, const QString &toolTip, int value) {
+              combo->addItem(text, value);
+              combo->setItemData(combo->count() - 1, toolTip, Qt::ToolTipRole);
+          };
+    for (const TargetMode mode : allTargetModes()) {
+        const auto [text, toolTip] = modeTexts(mode);
+        addChoice(m_ui->modeCombo, text, toolTip, int(mode));
     }
-    m_ui->modeCombo->setItemData(
-        0, tr("Each item is sent in a request of its own, with its own status."), Qt::ToolTipRole);
+    addChoice(m_ui->bulkActionCombo, tr("index (create or replace)"),
+              tr("\"index\": a new document is created, one with the same _id replaced."),
+              int(BulkAction::Index));
+    addChoice(m_ui->bulkActionCombo, tr("create (new documents only)"),
+              tr("\"create\": a new document is created; an item whose _id exists already "
+                 "fails with 409 Conflict."),
+              int(BulkAction::Create));
+    addChoice(m_ui->http2Combo, tr("Automatic: HTTP/2 over https when the server offers it"),
+              tr("https: HTTP/2 when the server offers it in the TLS handshake (ALPN), "
+                 "HTTP/1.1 otherwise. Plain http: HTTP/1.1."),
+              int(Http2Mode::Auto));
+    addChoice(m_ui->http2Combo, tr("Prior knowledge (h2c)"),
+              tr("HTTP/2 from the first byte, also over plain http (h2c), without asking. Only "
+                 "for a server known to speak HTTP/2: any other fails every request."),
+              int(Http2Mode::PriorKnowledge));
+    addChoice(m_ui->http2Combo, tr("Off: HTTP/1.1 only"),
+              tr("HTTP/1.1 always, also when the server offers HTTP/2."), int(Http2Mode::Off));
 
     QHeaderView *header = m_ui->headersTable->horizontalHeader();
     header->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
@@ -63,15 +116,27 @@ TargetPanel::TargetPanel(QWidget *parent)
     connect(&m_debounce, &QTimer::timeout, this, &TargetPanel::showProblems);
 
     connect(m_ui->urlEdit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);
-    connect(m_ui->methodCombo, &QComboBox::activated, this, &TargetPanel::userEdited);
-    connect(m_ui->modeCombo, &QComboBox::activated, this, &TargetPanel::userEdited);
+    connect(m_ui->caFileEdit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);
+    connect(m_ui->caFileBrowseButton, &QPushButton::clicked, this, &TargetPanel::browseCaFile);
+    for (QComboBox *combo :
+         {m_ui->methodCombo, m_ui->modeCombo, m_ui->bulkActionCombo, m_ui->http2Combo}) {
+        connect(combo, &QComboBox::activated, this, &TargetPanel::updateChoices);
+        connect(combo, &QComboBox::activated, this, &TargetPanel::userEdited);
+    }
     for (QSpinBox *spin :
-         {m_ui->timeoutSpin, m_ui->concurrencySpin, m_ui->chunkSizeSpin, m_ui->maxRetriesSpin}) {
+         {m_ui->timeoutSpin, m_ui->concurrencySpin, m_ui->chunkSizeSpin, m_ui->maxRetriesSpin,
+          m_ui->batchSizeSpin, static_cast<QSpinBox *>(m_ui->batchBytesSpin)}) {
         connect(spin, &QSpinBox::valueChanged, this, [this] {
             if (!m_updating)
                 userEdited();
         });
     }
+    connect(m_ui->maxRateSpin, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (m_updating)
+            return;
+        m_exactRate.reset(); // the steward's own value now
+        userEdited();
+    });
     connect(m_ui->headersTable, &QTableWidget::itemChanged, this, &TargetPanel::headerItemChanged);
     connect(m_ui->headersTable, &QTableWidget::currentCellChanged, this,
             &TargetPanel::updateRemoveButton);
@@ -96,7 +161,13 @@ void TargetPanel::setTarget(const TargetSpec &target, const RunSpec &run)
     m_ui->urlEdit->setText(target.url);
     m_ui->methodCombo->setCurrentIndex(
         target.method.compare(u"PUT"_s, Qt::CaseInsensitive) == 0 ? 1 : 0);
-    m_ui->modeCombo->setCurrentIndex(0);
+    m_ui->modeCombo->setCurrentIndex(m_ui->modeCombo->findData(int(target.mode)));
+    m_ui->batchSizeSpin->setValue(target.batchSize);
+    m_ui->batchBytesSpin->setValue(
+        int(std::clamp(target.batchBytes, TargetSpec::MinBatchBytes, TargetSpec::MaxBatchBytes)));
+    m_ui->bulkActionCombo->setCurrentIndex(m_ui->bulkActionCombo->findData(int(target.bulkAction)));
+    m_ui->http2Combo->setCurrentIndex(m_ui->http2Combo->findData(int(target.http2)));
+    m_ui->caFileEdit->setText(target.caFile);
     m_ui->headersTable->setRowCount(0);
     for (const auto &[name, value] : target.headers)
         appendHeaderRow(name, value, false);
@@ -106,7 +177,10 @@ void TargetPanel::setTarget(const TargetSpec &target, const RunSpec &run)
     m_ui->concurrencySpin->setValue(run.concurrency);
     m_ui->chunkSizeSpin->setValue(run.chunkSize);
     m_ui->maxRetriesSpin->setValue(run.maxRetries);
+    m_ui->maxRateSpin->setValue(run.maxRequestsPerSecond);
+    m_exactRate = run.maxRequestsPerSecond;
     m_updating = false;
+    updateChoices();
     updateRemoveButton();
     m_debounce.stop();
     showProblems();
@@ -117,7 +191,12 @@ TargetSpec TargetPanel::target() const
     TargetSpec target;
     target.url = m_ui->urlEdit->text();
     target.method = m_ui->methodCombo->currentIndex() == 1 ? u"PUT"_s : u"POST"_s;
-    target.mode = TargetMode::Item;
+    target.mode = mode();
+    target.batchSize = m_ui->batchSizeSpin->value();
+    target.batchBytes = m_ui->batchBytesSpin->value();
+    target.bulkAction = BulkAction(m_ui->bulkActionCombo->currentData().toInt());
+    target.http2 = Http2Mode(m_ui->http2Combo->currentData().toInt());
+    target.caFile = m_ui->caFileEdit->text().trimmed();
     target.timeoutSeconds = m_ui->timeoutSpin->value();
     const QTableWidget *table = m_ui->headersTable;
     for (int row = 0; row < table->rowCount(); ++row) {
@@ -139,7 +218,67 @@ RunSpec TargetPanel::run() const
     run.concurrency = m_ui->concurrencySpin->value();
     run.chunkSize = m_ui->chunkSizeSpin->value();
     run.maxRetries = m_ui->maxRetriesSpin->value();
+    run.maxRequestsPerSecond = m_exactRate.value_or(m_ui->maxRateSpin->value());
     return run;
+}
+
+void TargetPanel::setBaseDir(const QString &baseDir)
+{
+    m_baseDir = baseDir;
+}
+
+TargetMode TargetPanel::mode() const
+{
+    return TargetMode(m_ui->modeCombo->currentData().toInt());
+}
+
+void TargetPanel::updateChoices()
+{
+    // Disabled, not hidden: the form keeps its shape, and the values stay for a switch back.
+    const bool bulk = isBulk(mode());
+    const QList<QWidget *> batchControls {m_ui->batchSizeLabel, m_ui->batchSizeSpin,
+                                          m_ui->batchBytesLabel, m_ui->batchBytesSpin};
+    for (QWidget *widget : batchControls)
+        widget->setEnabled(bulk);
+    const bool elasticsearch = mode() == TargetMode::ElasticsearchBulk;
+    m_ui->bulkActionLabel->setEnabled(elasticsearch);
+    m_ui->bulkActionCombo->setEnabled(elasticsearch);
+    // A closed combo box explains its current choice too.
+    for (QComboBox *combo : {m_ui->modeCombo, m_ui->bulkActionCombo, m_ui->http2Combo})
+        combo->setToolTip(combo->currentData(Qt::ToolTipRole).toString());
+}
+
+void TargetPanel::browseCaFile()
+{
+    const QFileInfo current(resolveCaFile(m_ui->caFileEdit->text().trimmed(), m_baseDir));
+    QString start = m_baseDir.isEmpty() ? QDir::homePath() : m_baseDir;
+    if (!m_ui->caFileEdit->text().trimmed().isEmpty() && current.dir().exists())
+        start = current.absolutePath();
+    // open(), not exec(): no nested event loop (as the connection step's Browse…).
+    auto *dialog = new QFileDialog(this, tr("Choose a Trusted CA File"), start,
+                                   tr("PEM certificates (*.pem *.crt *.cer);;All files (*)"));
+    dialog->setObjectName(u"caFileDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    if (current.isFile())
+        dialog->selectFile(current.absoluteFilePath());
+    connect(dialog, &QFileDialog::fileSelected, this, &TargetPanel::useChosenCaFile);
+    dialog->open();
+}
+
+void TargetPanel::useChosenCaFile(const QString &file)
+{
+    QString shown = QDir::cleanPath(file);
+    if (!m_baseDir.isEmpty()) {
+        // Inside the transfer file's folder the path stays relative, so the pair can move.
+        const QString relative = QDir(m_baseDir).relativeFilePath(shown);
+        if (relative != ".."_L1 && !relative.startsWith("../"_L1)
+            && QFileInfo(relative).isRelative())
+            shown = relative;
+    }
+    m_ui->caFileEdit->setText(shown);
+    userEdited();
 }
 
 bool TargetPanel::isValid() const
@@ -168,9 +307,16 @@ QList<SpecError> TargetPanel::problems() const
 
 void TargetPanel::showProblems()
 {
+    // Each problem under the group of its field; the URL's and the headers' right under them.
+    static const QStringList sendingFields {u"target.mode"_s, u"target.batchSize"_s,
+                                            u"target.batchBytes"_s, u"target.bulkAction"_s};
+    static const QStringList connectionFields {u"target.http2"_s, u"target.caFile"_s,
+                                               u"target.timeoutSeconds"_s};
     QStringList url;
     QStringList headers;
     QStringList request;
+    QStringList sending;
+    QStringList connection;
     QStringList runSettings;
     const QList<SpecError> all = problems();
     for (const SpecError &error : all) {
@@ -184,6 +330,10 @@ void TargetPanel::showProblems()
                                             error.message));
         } else if (error.section() == SpecSection::Run) {
             runSettings.append(error.toString());
+        } else if (sendingFields.contains(path)) {
+            sending.append(error.toString());
+        } else if (connectionFields.contains(path)) {
+            connection.append(error.toString());
         } else {
             request.append(error.toString());
         }
@@ -191,6 +341,8 @@ void TargetPanel::showProblems()
     setError(m_ui->urlErrorLabel, url);
     setError(m_ui->headersErrorLabel, headers);
     setError(m_ui->requestErrorLabel, request);
+    setError(m_ui->sendingErrorLabel, sending);
+    setError(m_ui->connectionErrorLabel, connection);
     setError(m_ui->runErrorLabel, runSettings);
 }
 

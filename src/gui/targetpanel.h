@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QList>
 #include <QTimer>
@@ -20,8 +21,14 @@ namespace sluice {
 
 /// The target step: the URL (with {{column}} placeholders), the method, the headers (a
 /// value, or the name of an environment variable holding it, so tokens stay out of the
-/// transfer file), the sending mode, the request timeout, and the run's pacing
-/// (concurrency, chunk size, retries).
+/// transfer file); how items are sent (one per request, or in batches in a bulk format, with
+/// the batch limits and Elasticsearch's action); the connection (HTTP/2, a CA file to trust,
+/// the request timeout); and the run's pacing (concurrency, chunk size, retries, a cap on
+/// requests per second).
+///
+/// The batch controls are enabled only in a bulk mode and the bulk action only for
+/// elasticsearch-bulk, but they keep their values in every mode: target() returns what
+/// setTarget() was given.
 ///
 /// Validation is the transfer file's own: the panel's target and run go into a scratch
 /// TransferSpec with a valid source and query, TransferSpec::validate() runs, and each
@@ -46,6 +53,9 @@ public:
     RunSpec run() const;
     /// True when validate() finds no problem under "target." or "run.".
     bool isValid() const;
+    /// The transfer file's folder (source.baseDir): where Browse… starts, and what a chosen
+    /// CA file is made relative to when it lies inside. Empty: not saved yet.
+    void setBaseDir(const QString &baseDir);
 
 signals:
     /// The user edited something (never emitted by setTarget()).
@@ -62,10 +72,18 @@ private:
     void updateValueToolTip(int row);
     void updateRemoveButton();
     void setError(QLabel *label, const QStringList &messages);
+    TargetMode mode() const;
+    void updateChoices();
+    void browseCaFile();
+    void useChosenCaFile(const QString &file);
 
     std::unique_ptr<Ui::TargetPanel> m_ui;
     QTimer m_debounce;
     bool m_updating = false;
+    QString m_baseDir;
+    /// The rate setTarget() was given, while the box shows it (rounded to its decimals):
+    /// a file's 0.125 stays 0.125 unless the steward changes it.
+    std::optional<double> m_exactRate;
 };
 
 } // namespace sluice

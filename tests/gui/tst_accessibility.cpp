@@ -198,6 +198,16 @@ QList<PanelState> panelStates()
              // A selected row enables "Remove header".
              panel->findChild<QTableWidget *>(u"headersTable"_s)->setCurrentCell(0, 0);
          }},
+        {"target, Elasticsearch bulk", 3,
+         [](MainWindow &w) {
+             // Every batch control enabled, the bulk action too.
+             TargetSpec t;
+             t.url = u"https://127.0.0.1:9/_bulk"_s;
+             t.mode = TargetMode::ElasticsearchBulk;
+             t.caFile = u"ca.pem"_s;
+             auto *panel = w.findChild<TargetPanel *>();
+             panel->setTarget(t, panel->run());
+         }},
         {"run, before the first start", 4,
          [](MainWindow &w) {
              showRunPage(w, 0);

@@ -4,6 +4,10 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -11,8 +15,10 @@
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include "bytesizespinbox.h"
 #include "requirechild.h"
 #include "spec/transferspec.h"
 #include "targetpanel.h"
@@ -49,6 +55,14 @@ TargetSpec withUrl(const QString &url)
     return target;
 }
 
+TargetSpec bulk(TargetMode mode)
+{
+    TargetSpec target;
+    target.url = u"http://127.0.0.1:9200/_bulk"_s;
+    target.mode = mode;
+    return target;
+}
+
 } // namespace
 
 class TstTargetPanel : public QObject
@@ -69,7 +83,16 @@ private slots:
     void relativeUrlIsAnError();
     void spinLimits_data();
     void spinLimits();
-    void bulkModesAreListedButDisabled();
+    void everyModeCanBeChosen();
+    void controlsFollowTheMode_data();
+    void controlsFollowTheMode();
+    void bulkRulesAreShown();
+    void batchBytesInUnits_data();
+    void batchBytesInUnits();
+    void batchBytesSteps();
+    void rateSpin();
+    void http2AndCaFile();
+    void browseCaFileKeepsPathsRelative();
     void changedOnEdits();
 
 private:
@@ -125,17 +148,39 @@ void TstTargetPanel::roundTrip_data()
         = {{u"Content-Type"_s, u"application/json"_s}, {u"X-Source"_s, u"Sluice test: ü"_s}};
     full.headersEnv = {{u"Authorization"_s, u"SENSORS_API_AUTH"_s}, {u"X-Api-Key"_s, u"API_KEY"_s}};
     full.timeoutSeconds = 3600;
-    QTest::newRow("everything") << full << RunSpec {100000, 512, 0};
+    // Kept in item mode, where the controls are disabled.
+    full.batchSize = 1;
+    full.batchBytes = 1500;
+    full.bulkAction = BulkAction::Create;
+    full.http2 = Http2Mode::Off;
+    full.caFile = u"certs/corporate ca.pem"_s;
+    QTest::newRow("everything") << full << RunSpec {100000, 512, 0, 1e6};
 
     TargetSpec onlyEnvironment;
     onlyEnvironment.url = u"http://127.0.0.1:8765/x"_s;
     onlyEnvironment.headersEnv = {{u"Authorization"_s, u"TOKEN"_s}};
     onlyEnvironment.timeoutSeconds = 1;
-    QTest::newRow("only headersEnv") << onlyEnvironment << RunSpec {1, 1, 100};
+    QTest::newRow("only headersEnv") << onlyEnvironment << RunSpec {1, 1, 100, 0.5};
 
     TargetSpec plain;
     plain.url = u"http://127.0.0.1/items"_s;
     QTest::newRow("defaults") << plain << RunSpec {};
+
+    for (const TargetMode mode : allTargetModes()) {
+        TargetSpec target = bulk(mode);
+        target.batchSize = TargetSpec::MaxBatchSize;
+        target.batchBytes = TargetSpec::MaxBatchBytes;
+        target.http2 = Http2Mode::PriorKnowledge;
+        target.caFile = u"/etc/ssl/certs/corporate-ca.pem"_s;
+        QTest::newRow(qPrintable(u"mode "_s + targetModeName(mode)))
+            << target << RunSpec {5000, 16, 5, 25};
+    }
+    TargetSpec create = bulk(TargetMode::ElasticsearchBulk);
+    create.bulkAction = BulkAction::Create;
+    create.batchSize = 500;
+    create.batchBytes = 512 * 1024;
+    // A rate the box shows rounded (0.13) comes back as the file wrote it.
+    QTest::newRow("create, odd rate") << create << RunSpec {5000, 16, 5, 0.125};
 }
 
 void TstTargetPanel::roundTrip()
@@ -157,9 +202,17 @@ void TstTargetPanel::roundTrip()
         QCOMPARE(table->item(row, TargetPanel::FromEnvironmentColumn)->checkState(),
                  fromEnvironment ? Qt::Checked : Qt::Unchecked);
     }
-    for (const char *label :
-         {"urlErrorLabel", "headersErrorLabel", "requestErrorLabel", "runErrorLabel"})
+    for (const char *label : {"urlErrorLabel", "headersErrorLabel", "requestErrorLabel",
+                              "sendingErrorLabel", "connectionErrorLabel", "runErrorLabel"})
         QVERIFY2(child<QLabel>(label)->isHidden(), label);
+
+    // What the controls show is what the spec says.
+    QCOMPARE(child<QComboBox>("modeCombo")->currentData().toInt(), int(target.mode));
+    QCOMPARE(child<QSpinBox>("batchSizeSpin")->value(), target.batchSize);
+    QCOMPARE(child<QSpinBox>("batchBytesSpin")->value(), target.batchBytes);
+    QCOMPARE(child<QComboBox>("bulkActionCombo")->currentData().toInt(), int(target.bulkAction));
+    QCOMPARE(child<QComboBox>("http2Combo")->currentData().toInt(), int(target.http2));
+    QCOMPARE(child<QLineEdit>("caFileEdit")->text(), target.caFile);
 }
 
 void TstTargetPanel::addHeaderWithButtonAndTyping()
@@ -294,6 +347,7 @@ void TstTargetPanel::spinLimits_data()
     QTest::newRow("chunk size") << QByteArray("chunkSizeSpin") << 1 << RunSpec::MaxChunkSize;
     QTest::newRow("max retries") << QByteArray("maxRetriesSpin") << 0 << RunSpec::MaxMaxRetries;
     QTest::newRow("timeout") << QByteArray("timeoutSpin") << 1 << 3600;
+    QTest::newRow("batch size") << QByteArray("batchSizeSpin") << 1 << TargetSpec::MaxBatchSize;
 }
 
 void TstTargetPanel::spinLimits()
@@ -302,8 +356,9 @@ void TstTargetPanel::spinLimits()
     QFETCH(int, minimum);
     QFETCH(int, maximum);
 
-    m_panel->setTarget(withUrl(u"http://127.0.0.1/x"_s), {});
+    m_panel->setTarget(bulk(TargetMode::Ndjson), {}); // the batch size is enabled
     auto *box = child<QSpinBox>(spin.constData());
+    QVERIFY(box->isEnabled());
     const auto current = [this, &spin]() {
         if (spin == "concurrencySpin")
             return m_panel->run().concurrency;
@@ -311,6 +366,8 @@ void TstTargetPanel::spinLimits()
             return m_panel->run().chunkSize;
         if (spin == "maxRetriesSpin")
             return m_panel->run().maxRetries;
+        if (spin == "batchSizeSpin")
+            return m_panel->target().batchSize;
         return m_panel->target().timeoutSeconds;
     };
     box->setFocus();
@@ -339,6 +396,8 @@ void TstTargetPanel::spinLimits()
         run.chunkSize = maximum + 1;
     else if (spin == "maxRetriesSpin")
         run.maxRetries = minimum - 1;
+    else if (spin == "batchSizeSpin")
+        target.batchSize = maximum + 1;
     else
         target.timeoutSeconds = maximum + 1;
     TransferSpec outside;
@@ -350,22 +409,285 @@ void TstTargetPanel::spinLimits()
     QCOMPARE(outside.validate().size(), 1);
 }
 
-void TstTargetPanel::bulkModesAreListedButDisabled()
+void TstTargetPanel::everyModeCanBeChosen()
 {
+    m_panel->setTarget(withUrl(u"http://127.0.0.1/x"_s), {});
     auto *mode = child<QComboBox>("modeCombo");
+    QCOMPARE(mode->count(), int(allTargetModes().size()));
     auto *model = qobject_cast<QStandardItemModel *>(mode->model());
     QVERIFY(model);
-    QVERIFY(model->rowCount() > 1);
-    QVERIFY(model->item(0)->isEnabled());
-    for (int row = 1; row < model->rowCount(); ++row) {
-        QVERIFY(!model->item(row)->isEnabled());
-        QVERIFY(model->item(row)->toolTip().contains(u"later"_s));
+    QStringList toolTips;
+    for (int row = 0; row < mode->count(); ++row) {
+        QVERIFY(model->item(row)->isEnabled());
+        QCOMPARE(mode->itemData(row).toInt(), int(allTargetModes().at(row)));
+        const QString toolTip = mode->itemData(row, Qt::ToolTipRole).toString();
+        QVERIFY2(toolTip.size() > 30, qPrintable(toolTip)); // says what it sends
+        QVERIFY(!toolTips.contains(toolTip));
+        toolTips.append(toolTip);
     }
-    // The keyboard skips them.
+    // The keyboard walks through all of them, and the spec follows.
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
     mode->setFocus();
-    QTest::keyClick(mode, Qt::Key_Down);
-    QCOMPARE(mode->currentIndex(), 0);
+    for (const TargetMode expected : allTargetModes()) {
+        QCOMPARE(m_panel->target().mode, expected);
+        QCOMPARE(mode->toolTip(), mode->currentData(Qt::ToolTipRole).toString());
+        QTest::keyClick(mode, Qt::Key_Down);
+    }
+    QCOMPARE(changed.count(), int(allTargetModes().size()) - 1);
+}
+
+void TstTargetPanel::controlsFollowTheMode_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<bool>("batch");
+    QTest::addColumn<bool>("action");
+
+    QTest::newRow("item") << int(TargetMode::Item) << false << false;
+    QTest::newRow("elasticsearch-bulk") << int(TargetMode::ElasticsearchBulk) << true << true;
+    QTest::newRow("couchdb-bulk") << int(TargetMode::CouchdbBulk) << true << false;
+    QTest::newRow("json-array") << int(TargetMode::JsonArray) << true << false;
+    QTest::newRow("ndjson") << int(TargetMode::Ndjson) << true << false;
+}
+
+void TstTargetPanel::controlsFollowTheMode()
+{
+    QFETCH(int, mode);
+    QFETCH(bool, batch);
+    QFETCH(bool, action);
+
+    const auto check = [this, batch, action]() {
+        for (const char *name :
+             {"batchSizeSpin", "batchSizeLabel", "batchBytesSpin", "batchBytesLabel"})
+            QVERIFY2(child<QWidget>(name)->isEnabled() == batch, name);
+        QCOMPARE(child<QWidget>("bulkActionCombo")->isEnabled(), action);
+        QCOMPARE(child<QWidget>("bulkActionLabel")->isEnabled(), action);
+        // Always there: the connection and the pacing apply to every mode.
+        for (const char *name :
+             {"http2Combo", "caFileEdit", "caFileBrowseButton", "timeoutSpin", "maxRateSpin"})
+            QVERIFY2(child<QWidget>(name)->isEnabled(), name);
+    };
+    // Set in code ...
+    m_panel->setTarget(bulk(TargetMode(mode)), {});
+    check();
+    if (QTest::currentTestFailed())
+        return;
+    // ... and chosen from another mode with the keyboard.
+    const TargetMode other
+        = TargetMode(mode) == TargetMode::Item ? TargetMode::ElasticsearchBulk : TargetMode::Item;
+    m_panel->setTarget(bulk(other), {});
+    auto *combo = child<QComboBox>("modeCombo");
+    combo->setFocus();
+    const int steps = combo->findData(mode) - combo->currentIndex();
+    for (int i = 0; i < std::abs(steps); ++i)
+        QTest::keyClick(combo, steps > 0 ? Qt::Key_Down : Qt::Key_Up);
+    QCOMPARE(int(m_panel->target().mode), mode);
+    check();
+    // The batch values stay what they were, enabled or not.
+    QCOMPARE(m_panel->target().batchSize, TargetSpec::DefaultBatchSize);
+    QCOMPARE(m_panel->target().batchBytes, TargetSpec::DefaultBatchBytes);
+}
+
+void TstTargetPanel::bulkRulesAreShown()
+{
+    // The file's messages, under the field they are about.
+    TargetSpec target = bulk(TargetMode::CouchdbBulk);
+    target.url = u"http://127.0.0.1:5984/db/{{id}}"_s;
+    target.method = u"PUT"_s;
+    m_panel->setTarget(target, {});
+    QVERIFY(!m_panel->isValid());
+    const QStringList url = fileErrors(target, {}, u"target.url"_s);
+    QCOMPARE(url.size(), 1);
+    QVERIFY(url.first().contains(u"couchdb-bulk"_s));
+    QCOMPARE(child<QLabel>("urlErrorLabel")->text(), url.first());
+    const QStringList method = fileErrors(target, {}, u"target.method"_s);
+    QCOMPARE(method.size(), 1);
+    QCOMPARE(child<QLabel>("requestErrorLabel")->text(), u"target.method: "_s + method.first());
+    QVERIFY(child<QLabel>("requestErrorLabel")->isVisible());
+
+    // Back to one request per item: both are fine again.
+    auto *mode = child<QComboBox>("modeCombo");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Home);
     QCOMPARE(m_panel->target().mode, TargetMode::Item);
+    QTRY_VERIFY(child<QLabel>("urlErrorLabel")->isHidden());
+    QVERIFY(child<QLabel>("requestErrorLabel")->isHidden());
+    QVERIFY(m_panel->isValid());
+}
+
+void TstTargetPanel::batchBytesInUnits_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<int>("bytes"); ///< -1: refused, the value stays
+    QTest::addColumn<QString>("shown");
+
+    QTest::newRow("MiB") << u"7 MiB"_s << 7 * 1024 * 1024 << u"7 MiB"_s;
+    QTest::newRow("KiB") << u"512 KiB"_s << 512 * 1024 << u"512 KiB"_s;
+    QTest::newRow("KiB that make MiB") << u"2048 KiB"_s << 2 * 1024 * 1024 << u"2 MiB"_s;
+    QTest::newRow("bytes") << u"1500 bytes"_s << 1500 << u"1,500 bytes"_s;
+    QTest::newRow("no unit") << u"4096"_s << 4096 << u"4 KiB"_s;
+    QTest::newRow("short units, any case") << u"3m"_s << 3 * 1024 * 1024 << u"3 MiB"_s;
+    QTest::newRow("KB is 1024") << u"64 kb"_s << 64 * 1024 << u"64 KiB"_s;
+    QTest::newRow("fraction") << u"1.5 MiB"_s << 1536 * 1024 << u"1,536 KiB"_s;
+    QTest::newRow("maximum") << u"256 MiB"_s << 256 * 1024 * 1024 << u"256 MiB"_s;
+    QTest::newRow("minimum") << u"1 KiB"_s << 1024 << u"1 KiB"_s;
+    QTest::newRow("below the minimum") << u"1000"_s << -1 << QString();
+    QTest::newRow("above the maximum") << u"257 MiB"_s << -1 << QString();
+    QTest::newRow("part of a byte") << u"1.0001 KiB"_s << -1 << QString();
+    QTest::newRow("unknown unit") << u"5 GiB"_s << -1 << QString();
+}
+
+void TstTargetPanel::batchBytesInUnits()
+{
+    QFETCH(QString, typed);
+    QFETCH(int, bytes);
+    QFETCH(QString, shown);
+
+    m_panel->setTarget(bulk(TargetMode::JsonArray), {});
+    auto *box = child<ByteSizeSpinBox>("batchBytesSpin");
+    box->setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    box->setValue(TargetSpec::DefaultBatchBytes);
+    QCOMPARE(box->text(), u"5 MiB"_s);
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
+    box->setFocus();
+    QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(box, typed);
+    QTest::keyClick(box, Qt::Key_Return);
+    if (bytes < 0) {
+        QCOMPARE(m_panel->target().batchBytes, TargetSpec::DefaultBatchBytes);
+        QCOMPARE(changed.count(), 0);
+        return;
+    }
+    QCOMPARE(m_panel->target().batchBytes, bytes);
+    QCOMPARE(box->text(), shown);
+    QCOMPARE(box->parse(shown), std::optional<qint64>(bytes)); // what is shown reads back
+    QVERIFY(changed.count() > 0);
+    QVERIFY(m_panel->isValid());
+}
+
+void TstTargetPanel::batchBytesSteps()
+{
+    m_panel->setTarget(bulk(TargetMode::JsonArray), {});
+    auto *box = child<ByteSizeSpinBox>("batchBytesSpin");
+    box->setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    box->setFocus();
+    // One of the unit shown per step.
+    QTest::keyClick(box, Qt::Key_Up);
+    QCOMPARE(m_panel->target().batchBytes, 6 * 1024 * 1024);
+    box->setValue(512 * 1024);
+    QTest::keyClick(box, Qt::Key_Down);
+    QCOMPARE(m_panel->target().batchBytes, 511 * 1024);
+    box->setValue(1500);
+    QTest::keyClick(box, Qt::Key_Up);
+    QCOMPARE(m_panel->target().batchBytes, 1501);
+    // And no further than the limits.
+    box->setValue(TargetSpec::MinBatchBytes);
+    QTest::keyClick(box, Qt::Key_Down);
+    QCOMPARE(m_panel->target().batchBytes, TargetSpec::MinBatchBytes);
+    box->setValue(TargetSpec::MaxBatchBytes);
+    QTest::keyClick(box, Qt::Key_PageUp);
+    QCOMPARE(m_panel->target().batchBytes, TargetSpec::MaxBatchBytes);
+    QCOMPARE(box->minimum(), TargetSpec::MinBatchBytes);
+    QCOMPARE(box->maximum(), TargetSpec::MaxBatchBytes);
+    // The widest text fits.
+    box->setValue(TargetSpec::MaxBatchBytes - 1);
+    QVERIFY(box->fontMetrics().horizontalAdvance(box->text()) < box->sizeHint().width());
+}
+
+void TstTargetPanel::rateSpin()
+{
+    m_panel->setTarget(withUrl(u"http://127.0.0.1/x"_s), {});
+    auto *rate = child<QDoubleSpinBox>("maxRateSpin");
+    rate->setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(rate->text(), u"No limit"_s);
+    QCOMPARE(rate->minimum(), 0.0);
+    QCOMPARE(rate->maximum(), double(RunSpec::MaxMaxRequestsPerSecond));
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
+
+    rate->setFocus();
+    QTest::keyClick(rate, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(rate, u"12.5"_s);
+    QTest::keyClick(rate, Qt::Key_Return);
+    QCOMPARE(m_panel->run().maxRequestsPerSecond, 12.5);
+    QVERIFY(changed.count() > 0);
+    QVERIFY(m_panel->isValid());
+    QTest::keyClick(rate, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(rate, u"0"_s);
+    QTest::keyClick(rate, Qt::Key_Return);
+    QCOMPARE(m_panel->run().maxRequestsPerSecond, 0.0);
+    QCOMPARE(rate->text(), u"No limit"_s);
+
+    // A rate from a file the box can only show rounded stays exact until it is edited.
+    RunSpec run;
+    run.maxRequestsPerSecond = 1.0 / 3.0;
+    m_panel->setTarget(withUrl(u"http://127.0.0.1/x"_s), run);
+    QCOMPARE(m_panel->run().maxRequestsPerSecond, 1.0 / 3.0);
+    QTest::keyClick(rate, Qt::Key_Up);
+    QCOMPARE(m_panel->run().maxRequestsPerSecond, rate->value());
+    QCOMPARE(rate->value(), 1.33);
+}
+
+void TstTargetPanel::http2AndCaFile()
+{
+    m_panel->setTarget(withUrl(u"https://127.0.0.1/x"_s), {});
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
+    auto *http2 = child<QComboBox>("http2Combo");
+    QCOMPARE(http2->count(), 3);
+    QCOMPARE(m_panel->target().http2, Http2Mode::Auto);
+    http2->setFocus();
+    for (const Http2Mode expected : {Http2Mode::PriorKnowledge, Http2Mode::Off}) {
+        QTest::keyClick(http2, Qt::Key_Down);
+        QCOMPARE(m_panel->target().http2, expected);
+        QVERIFY(!http2->toolTip().isEmpty());
+    }
+    QCOMPARE(changed.count(), 2);
+
+    auto *caFile = child<QLineEdit>("caFileEdit");
+    const QString typed = u" certs/ca.pem "_s;
+    QTest::keyClicks(caFile, typed);
+    QCOMPARE(m_panel->target().caFile, u"certs/ca.pem"_s); // blanks around are no file name
+    QCOMPARE(changed.count(), 2 + int(typed.size())); // one per keystroke
+    QVERIFY(m_panel->isValid());
+    caFile->clear();
+    QCOMPARE(m_panel->target().caFile, QString());
+}
+
+void TstTargetPanel::browseCaFileKeepsPathsRelative()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QDir(dir.path()).mkpath(u"certs"_s));
+    QTemporaryDir outside;
+    QVERIFY(outside.isValid());
+    const QString inside = dir.filePath(u"certs/ca.pem"_s);
+    const QString away = outside.filePath(u"ca.pem"_s);
+    for (const QString &file : {inside, away}) {
+        QFile pem(file);
+        QVERIFY(pem.open(QIODevice::WriteOnly));
+        pem.write("-----BEGIN CERTIFICATE-----\n");
+    }
+
+    m_panel->setBaseDir(dir.path());
+    m_panel->setTarget(withUrl(u"https://127.0.0.1/x"_s), {});
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
+    const auto choose = [this](const QString &file) {
+        QTest::mouseClick(child<QPushButton>("caFileBrowseButton"), Qt::LeftButton);
+        QFileDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_panel->findChild<QFileDialog *>(u"caFileDialog"_s))
+                    && dialog->isVisible());
+        dialog->selectFile(file);
+        static_cast<QDialog *>(dialog)->accept(); // as the Open button does
+        QTRY_VERIFY(!m_panel->findChild<QFileDialog *>(u"caFileDialog"_s));
+    };
+    choose(inside);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(m_panel->target().caFile, u"certs/ca.pem"_s); // relative to the transfer file
+    QCOMPARE(changed.count(), 1);
+    choose(away);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(m_panel->target().caFile, away); // outside its folder it stays absolute
+    QCOMPARE(changed.count(), 2);
 }
 
 void TstTargetPanel::changedOnEdits()
@@ -389,9 +711,28 @@ void TstTargetPanel::changedOnEdits()
     QCOMPARE(changed.count(), 4);
     QCOMPARE(m_panel->run().concurrency, RunSpec::DefaultConcurrency + 1);
 
+    auto *mode = child<QComboBox>("modeCombo");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_End);
+    QCOMPARE(changed.count(), 5);
+    QCOMPARE(m_panel->target().mode, TargetMode::Ndjson);
+    auto *batchSize = child<QSpinBox>("batchSizeSpin");
+    batchSize->setFocus();
+    QTest::keyClick(batchSize, Qt::Key_Up);
+    QCOMPARE(changed.count(), 6);
+    auto *batchBytes = child<QSpinBox>("batchBytesSpin");
+    batchBytes->setFocus();
+    QTest::keyClick(batchBytes, Qt::Key_Down);
+    QCOMPARE(changed.count(), 7);
+    auto *rate = child<QDoubleSpinBox>("maxRateSpin");
+    rate->setFocus();
+    QTest::keyClick(rate, Qt::Key_Up);
+    QCOMPARE(changed.count(), 8);
+    QCOMPARE(m_panel->run().maxRequestsPerSecond, 1.0);
+
     // Set in code: no signal.
     m_panel->setTarget(m_panel->target(), m_panel->run());
-    QCOMPARE(changed.count(), 4);
+    QCOMPARE(changed.count(), 8);
 }
 
 QTEST_MAIN(TstTargetPanel)
