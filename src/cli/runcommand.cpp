@@ -12,6 +12,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QLoggingCategory>
 
 #include <csignal>
 #include <cstdio>
@@ -295,6 +296,9 @@ int runTransferCommand(const QStringList &arguments)
         }
     }
 
+    // Quiet: the summary and what went wrong, not what went right (the protocol, a recovery).
+    if (args.quiet)
+        QLoggingCategory::setFilterRules(QStringLiteral("sluice.*.info=false"));
     TransferRun run(args.spec, args.options);
     ProgressReporter reporter(
         &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
