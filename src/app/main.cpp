@@ -23,6 +23,17 @@ const char *const Usage
       "--help)\n"
       "       sluice --help | --version\n";
 
+// Qt's own event dispatcher instead of GLib's for the threads that carry the traffic: with
+// GLib's, every cross-thread wake-up (a lane handing replies back, QNAM's HTTP thread handing
+// data to a reply) costs more, and a run to an h2c sink did 6.8-7.8k items/s against
+// 12.0-12.6k/s with Qt's (100k items, 100 streams, same machine and hour). Read when each
+// thread's dispatcher is made, so it must be set before those threads start.
+void preferQtEventDispatcher()
+{
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+}
+
 void setApplicationInfo()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Sluice"));
@@ -49,6 +60,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (command == QLatin1String("run") || command == QLatin1String("demo-api")) {
+        preferQtEventDispatcher();
         QCoreApplication app(argc, argv);
         setApplicationInfo();
         return command == QLatin1String("run") ? sluice::runTransferCommand(app.arguments())
@@ -60,7 +72,12 @@ int main(int argc, char *argv[])
     }
 
 #ifdef SLUICE_WITH_GUI
+    // The GUI thread keeps GLib's dispatcher (a GTK platform theme's native dialogs run GLib
+    // loops); the worker threads started from here on use Qt's.
+    const bool userChoseDispatcher = qEnvironmentVariableIsSet("QT_NO_GLIB");
     QApplication app(argc, argv);
+    if (!userChoseDispatcher)
+        preferQtEventDispatcher();
     setApplicationInfo();
     sluice::MainWindow window;
     bool start = false;
