@@ -4,6 +4,7 @@
 
 #include "requirechild.h"
 #include "runpanel.h"
+#include "runsession.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -450,13 +451,15 @@ void TestRunPanel::logShowsFailuresAndLeadsToTheItem()
     startAndWaitForFinish();
     const int failed = Rows / 50;
     EventLogModel *log = m_panel->logModel();
-    // Started, one line per failed item, finished.
-    QTRY_COMPARE(log->rowCount(), failed + 2);
+    // Started, the protocol (with the first answer), one line per failed item, finished.
+    QTRY_COMPARE(log->rowCount(), failed + 3);
     QCOMPARE(log->index(0).data(EventLogModel::SeverityRole).toInt(),
              int(EventLog::Severity::Info));
     QVERIFY(log->index(0).data(EventLogModel::TextRole).toString().contains(u"/items"_s));
+    QCOMPARE(log->index(1).data(EventLogModel::TextRole).toString(),
+             RunSession::tr("The target answers over %1.").arg(u"HTTP/1.1"_s));
     QSet<QString> keys;
-    for (int row = 1; row <= failed; ++row) {
+    for (int row = 2; row <= failed + 1; ++row) {
         const QModelIndex index = log->index(row);
         QCOMPARE(index.data(EventLogModel::SeverityRole).toInt(), int(EventLog::Severity::Error));
         QCOMPARE(index.data(EventLogModel::HttpStatusRole).toInt(), 422);
@@ -470,7 +473,7 @@ void TestRunPanel::logShowsFailuresAndLeadsToTheItem()
     QCOMPARE(keys,
              (QSet<QString> {u"sensor-50"_s, u"sensor-100"_s, u"sensor-150"_s, u"sensor-200"_s,
                              u"sensor-250"_s, u"sensor-300"_s}));
-    const QString last = log->index(failed + 1).data(EventLogModel::TextRole).toString();
+    const QString last = log->index(failed + 2).data(EventLogModel::TextRole).toString();
     QVERIFY2(last.contains(u"294 delivered"_s) && last.contains(u"6 failed"_s), qPrintable(last));
 
     // Filtered to Delivered, the failed item is hidden; activating its log line shows it.
