@@ -7,10 +7,13 @@
 #include "demoapiserver.h"
 #include "sqlitefixture.h"
 
+#include "models/failuregroupmodel.h"
+#include "models/transferstatusmodel.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 #include "json/jsonreader.h"
 
+#include <QAbstractItemModelTester>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -275,6 +278,15 @@ void TestBulkRun::elasticsearchCreateConflictsThenRetryDelivers()
     spec.run.maxRetries = 2; // a 409 is not retried all the same
     TransferRun run(spec);
     RunRecorder rec(&run);
+    // What the Run tab shows of it: one row per item, failures grouped by cause.
+    TransferStatusModel items;
+    FailureGroupModel groups;
+    items.attach(&run);
+    groups.attach(&run);
+    QAbstractItemModelTester itemsTester(&items,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester groupsTester(&groups,
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     run.start();
     QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), LongWaitMs);
     QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
@@ -296,6 +308,22 @@ void TestBulkRun::elasticsearchCreateConflictsThenRetryDelivers()
                  u"already exists"_s.arg(keyOf(id)));
         QCOMPARE(result.payload, expectedPayload(id)); // kept, to be sent again
     }
+    QCOMPARE(items.rowCount(), RowCount);
+    QCOMPARE(items.count(ItemStatus::Failed), RowCount - 1);
+    QCOMPARE(items.count(ItemStatus::Invalid), 1);
+    QSet<qint64> ids;
+    for (int row = 0; row < items.rowCount(); ++row)
+        ids.insert(items.idAt(row));
+    QCOMPARE(ids.size(), RowCount);
+    QCOMPARE(items.resultAt(items.rowForId(41)).error, rec.results.value(41).error);
+    // The reasons name each document, yet it is one cause (and the invalid item another).
+    QCOMPARE(groups.rowCount(), 2);
+    QCOMPARE(groups.ids(0).size(), RowCount - 1);
+    QCOMPARE(groups.summary(0),
+             u"%1 × 409: version_conflict_engine_exception: [<key>]: version conflict, document "
+             u"already exists"_s.arg(RowCount - 1));
+    QCOMPARE(groups.ids(1), QList<qint64> {InfiniteRow - 1});
+
     // Nothing was replaced.
     QHash<QString, QByteArray> stored = storedSources(u"products"_s);
     QCOMPARE(stored.size(), RowCount - 1);
@@ -337,6 +365,12 @@ void TestBulkRun::elasticsearchCreateConflictsThenRetryDelivers()
         QCOMPARE(result.status, ItemStatus::Delivered);
         QCOMPARE(result.httpStatus, 201);
     }
+    QCOMPARE(items.count(ItemStatus::Delivered), RowCount - 2);
+    QCOMPARE(items.count(ItemStatus::Failed), 1);
+    QCOMPARE(groups.rowCount(), 2);
+    QCOMPARE(groups.ids(0).size(), 1);
+    QCOMPARE(groups.ids(1).size(), 1);
+    QCOMPARE(groups.itemCount(), 2);
     stored = storedSources(u"products"_s);
     QCOMPARE(stored.size(), RowCount - 1);
     QCOMPARE(stored.value(u"k-7"_s), QByteArray(R"({"someone":"else"})"));
