@@ -11,6 +11,24 @@
 
 namespace sluice {
 
+namespace {
+
+/// What every item of a group has in its error: the group's message, or its longest part
+/// between the marks of the items' keys and without the ellipsis of a cut.
+QString searchText(const QString &message)
+{
+    QStringView longest;
+    for (QStringView part : QStringView(message).split(FailureGroupModel::KeyMark)) {
+        if (part.endsWith(u'\x2026'))
+            part.chop(1);
+        if (part.size() > longest.size())
+            longest = part;
+    }
+    return longest.toString();
+}
+
+} // namespace
+
 FailureGroupsView::FailureGroupsView(QWidget *parent)
     : QWidget(parent)
     , m_ui(std::make_unique<Ui::FailureGroupsView>())
@@ -76,8 +94,8 @@ void FailureGroupsView::showGroup()
         return;
     const auto status
         = ItemStatus(index.siblingAtColumn(0).data(FailureGroupModel::StatusRole).toInt());
-    Q_EMIT showRequested(status,
-                         index.siblingAtColumn(FailureGroupModel::Message).data().toString());
+    Q_EMIT showRequested(
+        status, searchText(index.siblingAtColumn(FailureGroupModel::Message).data().toString()));
 }
 
 void FailureGroupsView::retryGroup()

@@ -40,7 +40,9 @@ public:
     void setRetryEnabled(bool enabled);
 
 Q_SIGNALS:
-    /// Show the items of a group: those in status (Failed or Invalid) whose error has message.
+    /// Show the items of a group: those in status (Failed or Invalid) whose error has message,
+    /// the group's message or, where it stands for each item's key
+    /// (FailureGroupModel::KeyMark) or was cut short, its longest part without either.
     void showRequested(sluice::ItemStatus status, const QString &message);
     /// Send a group's items again.
     void retryRequested(const QList<qint64> &ids);

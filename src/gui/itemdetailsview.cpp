@@ -64,6 +64,7 @@ void ItemDetailsView::showItem(qint64 id)
         m_ui->payloadEdit->clear();
         m_ui->responseEdit->clear();
         m_ui->itemErrorLabel->hide();
+        m_ui->itemNoteLabel->hide();
         m_ui->retryEditedButton->hide();
         m_ui->payloadEdit->document()->setModified(false);
         updateRetryButton();
@@ -94,6 +95,10 @@ void ItemDetailsView::showItem(qint64 id)
     m_ui->payloadEdit->document()->setModified(false);
     m_ui->itemErrorLabel->setText(result.error);
     m_ui->itemErrorLabel->setVisible(!result.error.isEmpty());
+    // Delivered, with something to know about it ("delivered by an earlier attempt whose
+    // answer was lost ..."): where a failure shows its error, in the ordinary text colour.
+    m_ui->itemNoteLabel->setText(result.note);
+    m_ui->itemNoteLabel->setVisible(!result.note.isEmpty());
     m_ui->responseEdit->setPlainText(prettyJson(result.responseBody));
     updateRetryButton();
 }

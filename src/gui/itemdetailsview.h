@@ -15,8 +15,9 @@ namespace sluice {
 class TransferStatusModel;
 
 /// One item of a run in detail (the Run tab's "Item" page): key, status, HTTP status and
-/// attempts, the JSON it was sent with (or is to be sent with), its error and the API's last
-/// answer, as the model holds them when showItem() is called; the view does not follow the
+/// attempts, the JSON it was sent with (or is to be sent with), its error (or, delivered, its
+/// remark: ItemResult::note) and the API's last answer, as the model holds them when
+/// showItem() is called; the view does not follow the
 /// model by itself, so the owner decides when a change may replace what is shown.
 ///
 /// A failed or invalid item's JSON can be edited and sent again: "Retry with this JSON"

@@ -188,8 +188,14 @@ void RunSession::onStateChanged(TransferRun::State state)
 
 void RunSession::onItemFinished(const ItemResult &result)
 {
-    if (result.status == ItemStatus::Delivered)
+    if (result.status == ItemStatus::Delivered) {
+        // Rare, and worth finding again: a line that leads to the item.
+        if (!result.note.isEmpty())
+            m_log->append(EventLog::Severity::Info,
+                          tr("%1 delivered: %2").arg(result.key, result.note), result.id,
+                          result.key, result.httpStatus);
         return;
+    }
     EventLog::Entry entry;
     entry.severity = EventLog::Severity::Error;
     entry.itemId = result.id;

@@ -20,8 +20,9 @@ class TransferStatusModel;
 /// The Run tab's runs, without widgets: starts a TransferRun for a spec (a new start replaces
 /// the previous run and clears the models), feeds the item model and the failure groups from
 /// it, counts a SQLite query's rows for an early total, and pauses, resumes, cancels, retries
-/// and retargets it. Each step goes into the event log in the steward's words, and every
-/// failed or invalid item the moment it fails. RunPanel shows the session and asks it.
+/// and retargets it. Each step goes into the event log in the steward's words, every failed
+/// or invalid item the moment it fails, and every item delivered with a remark
+/// (ItemResult::note). RunPanel shows the session and asks it.
 ///
 /// Threads: the GUI thread (the run's signals arrive there); the run reads and sends off it.
 class RunSession final : public QObject

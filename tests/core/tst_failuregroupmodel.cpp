@@ -85,6 +85,7 @@ private Q_SLOTS:
     void statusText_data();
     void statusText();
     void groupsSortedByCount();
+    void ownKeyDoesNotSplitGroups();
     void dataAndHeaders();
     void nothingChangesBeforeTheFlush();
     void deliveredRetryLeavesItsGroup();
@@ -220,6 +221,48 @@ void TestFailureGroupModel::groupsSortedByCount()
     QVERIFY(model.ids(-1).isEmpty());
     QVERIFY(model.summary(5).isEmpty());
     QCOMPARE(model.itemCount(), 18);
+}
+
+void TestFailureGroupModel::ownKeyDoesNotSplitGroups()
+{
+    Model model;
+    model.setFlushInterval(Never);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Elasticsearch names the document in a conflict's reason, in a bulk answer (the error
+    // text) and in a single answer (the JSON body) alike.
+    const auto conflict = [](qint64 id, const QString &key, bool bulk) {
+        const QString reason = u"[%1]: version conflict, document already exists "
+                               u"(current version [1])"_s.arg(key);
+        ItemResult result = bulk
+            ? failure(id, 409, u"HTTP 409: version_conflict_engine_exception: "_s + reason)
+            : failure(id, 409, u"HTTP 409 Conflict: {...}"_s,
+                      R"({"error":{"type":"version_conflict_engine_exception","reason":")"
+                          + reason.toUtf8() + R"("},"status":409})");
+        result.key = key;
+        return result;
+    };
+    for (qint64 id = 0; id < 5; ++id)
+        model.addResult(conflict(id, u"k-%1"_s.arg(id), true));
+    model.addResult(conflict(5, u"SKU é/7 \"x\""_s, true)); // not letters and digits only
+    for (qint64 id = 6; id < 8; ++id)
+        model.addResult(conflict(id, u"k-%1"_s.arg(id), false));
+    // Only as a word: the key k-1 is not the k-10 of another document.
+    ItemResult other = failure(8, 409, u"HTTP 409: conflict with k-10 and xk-1"_s);
+    other.key = u"k-1"_s;
+    model.addResult(other);
+    // A key of one character stands out only where it is a word too.
+    ItemResult shortKey = conflict(9, u"9"_s, true);
+    model.addResult(shortKey);
+    model.flush();
+    QCOMPARE(summaries(model),
+             (QStringList {u"7 × 409: version_conflict_engine_exception: [<key>]: version "
+                           u"conflict, document already exists (current version [1])"_s,
+                           u"2 × 409 Conflict: [<key>]: version conflict, document already exists "
+                           u"(current version [1])"_s,
+                           u"1 × 409: conflict with k-10 and xk-1"_s}));
+    QCOMPARE(model.ids(0), (QList<qint64> {0, 1, 2, 3, 4, 5, 9}));
+    QCOMPARE(model.ids(1), range(6, 7));
+    QCOMPARE(model.ids(2), range(8, 8));
 }
 
 void TestFailureGroupModel::dataAndHeaders()

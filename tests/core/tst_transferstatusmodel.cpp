@@ -164,6 +164,7 @@ private Q_SLOTS:
     void unknownIdsAreIgnored();
     void keysAcrossPoolBlocksAndVeryLongKeys();
     void deliveredDetailsAreKeptForTheNewest();
+    void deliveryRemarksAreKeptForEveryItem();
     void lessThanSortsKeysNaturally_data();
     void lessThanSortsKeysNaturally();
     void lessThanByColumnIsTotal();
@@ -861,6 +862,44 @@ void TestTransferStatusModel::deliveredDetailsAreKeptForTheNewest()
     model.addItems(chunk(0, total));
     QVERIFY(model.resultAt(total - 1).payload.isEmpty());
     QVERIFY(model.resultAt(total - 1).responseBody.isEmpty());
+}
+
+void TestTransferStatusModel::deliveryRemarksAreKeptForEveryItem()
+{
+    Model model;
+    model.setFlushInterval(Never);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int total = Model::DeliveredDetailsKept + 50;
+    model.addItems(chunk(0, total));
+    const auto remark = [](int id) {
+        return u"delivered by an earlier attempt whose answer was lost (item %1)"_s.arg(id);
+    };
+    // Every tenth item is delivered with a remark; item 5 fails.
+    for (int id = 0; id < total; ++id) {
+        ItemResult result
+            = makeResult(id, id == 5 ? ItemStatus::Failed : ItemStatus::Delivered,
+                         id == 5 ? 409 : 201, 2, 5, id == 5 ? u"HTTP 409"_s : QString());
+        if (id % 10 == 0)
+            result.note = remark(id);
+        model.setResult(result);
+    }
+    model.flush();
+    // Also for the oldest items, whose payload and answer are forgotten.
+    for (int id : {0, 10, total - 10}) {
+        const ItemResult result = model.resultAt(id);
+        QCOMPARE(result.status, ItemStatus::Delivered);
+        QCOMPARE(result.note, remark(id));
+        QVERIFY(result.error.isEmpty());
+    }
+    QVERIFY(model.resultAt(0).payload.isEmpty());
+    for (int id : {1, 5, total - 1})
+        QVERIFY(model.resultAt(id).note.isEmpty());
+    // A later result without a remark replaces it; a new run starts without any.
+    model.setResult(makeResult(10, ItemStatus::Delivered, 201, 3, 5));
+    QVERIFY(model.resultAt(10).note.isEmpty());
+    model.clear();
+    model.addItems(chunk(0, total));
+    QVERIFY(model.resultAt(0).note.isEmpty());
 }
 
 void TestTransferStatusModel::unknownIdsAreIgnored()

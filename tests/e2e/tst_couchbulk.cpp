@@ -4,26 +4,14 @@
 // Batches the codec writes go to /<db>/_bulk_docs over HTTP, the codec reads the answers, and
 // the documents are read back and compared member by member with what was sent.
 
-#include <sys/prctl.h>
-
-#include <csignal>
-
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QProcess>
-#include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include "net/bulkcodec.h"
+#include "pouchdbserver.h"
 
 using namespace sluice;
 using namespace Qt::StringLiterals;
@@ -36,12 +24,7 @@ struct Doc
     QString key;
 };
 
-struct Answer
-{
-    int status = 0; ///< 0: no answer
-    QByteArray body;
-    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
-};
+using Answer = PouchDbServer::Answer;
 
 // Values JSON can hold, each as JavaScript writes it back (12.5, not 12.50: the server
 // re-serialises, so only the values can be compared, not the literals).
@@ -134,121 +117,41 @@ private:
     void createDatabase(const QString &name);
     /// The documents stored under `ids` in `db`, in that order; a null object for a missing one.
     QList<QJsonObject> fetch(const QString &db, const QStringList &ids);
-    void stopServer();
 
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_nam;
-    QProcess m_server;
-    QUrl m_api; ///< pouchdb-server's base URL once it answers
+    PouchDbServer m_server;
 };
 
 void TestCouchBulk::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    m_nam.setProxy(QNetworkProxy::NoProxy);
-    const QString installDir = qEnvironmentVariable("SLUICE_POUCHDB_DIR");
-    const QString script = installDir + u"/node_modules/pouchdb-server/bin/pouchdb-server"_s;
-    QVERIFY2(QFileInfo::exists(script),
-             "pouchdb-server is not installed in $SLUICE_POUCHDB_DIR: run this test via ctest, "
-             "whose \"pouchdb\" fixture installs it (tests/scripts/pouchdb-server.sh install DIR)");
-    QString node = QStandardPaths::findExecutable(u"node"_s);
-    if (node.isEmpty())
-        node = QStandardPaths::findExecutable(u"nodejs"_s);
-    QVERIFY2(!node.isEmpty(), "Node.js is not installed (Debian: apt-get install nodejs npm)");
-
-    // The server must not outlive this test, even when the test crashes. It writes its
-    // config.json and log.txt into its working folder.
-    m_server.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-    m_server.setWorkingDirectory(m_dir.path());
-    m_server.setProcessChannelMode(QProcess::MergedChannels);
-    m_server.setProgram(node);
     QElapsedTimer clock;
     clock.start();
-    // A free port can be taken between asking and listening: then the server exits at once.
-    for (int attempt = 1; attempt <= 5 && !m_api.isValid(); ++attempt) {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const QString port = QString::number(probe.serverPort());
-        probe.close();
-
-        m_server.setArguments({script, u"--in-memory"_s, u"--host"_s, u"127.0.0.1"_s, u"--port"_s,
-                               port, u"--no-stdout-logs"_s, u"--no-color"_s, u"--config"_s,
-                               m_dir.filePath(u"config.json"_s)});
-        m_server.start();
-        QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-        const QUrl base(u"http://127.0.0.1:"_s + port);
-        QElapsedTimer waited;
-        waited.start();
-        while (m_server.state() == QProcess::Running && waited.elapsed() < 30000) {
-            m_api = base;
-            const Answer welcome = send("GET", u"/"_s);
-            if (welcome.status == 200
-                && welcome.json().object().value("express-pouchdb"_L1) == "Welcome!"_L1)
-                break;
-            m_api.clear();
-            QTest::qWait(50);
-        }
-        if (!m_api.isValid()) {
-            stopServer();
-            qWarning().noquote() << "pouchdb-server did not answer on port" << port << ":"
-                                 << QString::fromUtf8(m_server.readAll());
-        }
-    }
-    QVERIFY2(m_api.isValid(), "pouchdb-server did not start");
+    QString error;
+    QVERIFY2(m_server.start(&error), qPrintable(error));
     qInfo("pouchdb-server answered after %lld ms", qint64(clock.elapsed()));
 }
 
 void TestCouchBulk::cleanupTestCase()
 {
-    stopServer();
-}
-
-void TestCouchBulk::stopServer()
-{
-    if (m_server.state() == QProcess::NotRunning)
-        return;
-    m_server.terminate();
-    if (!m_server.waitForFinished(5000)) {
-        m_server.kill();
-        m_server.waitForFinished();
-    }
+    m_server.stop();
 }
 
 Answer TestCouchBulk::send(const QByteArray &verb, const QString &path, const QByteArray &body)
 {
-    QUrl url = m_api;
-    url.setPath(path.section(u'?', 0, 0));
-    url.setQuery(path.section(u'?', 1));
-    QNetworkRequest request(url);
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, verb, body));
-    if (!reply->isFinished()) {
-        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-        if (!finished.wait(30000))
-            return {};
-    }
-    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    return m_server.send(verb, path, body);
 }
 
 void TestCouchBulk::createDatabase(const QString &name)
 {
-    const Answer answer = send("PUT", u"/"_s + name);
-    QVERIFY2(answer.status == 201, answer.body.constData());
+    QString error;
+    QVERIFY2(m_server.createDatabase(name, &error), qPrintable(error));
 }
 
 QList<QJsonObject> TestCouchBulk::fetch(const QString &db, const QStringList &ids)
 {
-    const QJsonObject keys {{u"keys"_s, QJsonArray::fromStringList(ids)}};
-    const Answer answer = send("POST", u"/"_s + db + u"/_all_docs?include_docs=true"_s,
-                               QJsonDocument(keys).toJson(QJsonDocument::Compact));
-    if (answer.status != 200) {
-        qWarning("_all_docs: %d %s", answer.status, answer.body.constData());
-        return {};
-    }
-    QList<QJsonObject> docs;
-    for (const QJsonValue &row : answer.json().object().value("rows"_L1).toArray())
-        docs.append(row.toObject().value("doc"_L1).toObject());
+    QString error;
+    const QList<QJsonObject> docs = m_server.documents(db, ids, &error);
+    if (!error.isEmpty())
+        qWarning("%s", qPrintable(error));
     return docs;
 }
 

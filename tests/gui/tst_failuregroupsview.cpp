@@ -42,6 +42,7 @@ private Q_SLOTS:
     void largestCauseIsCurrentAtOnce();
     void retryAsksForTheCurrentCausesItems();
     void showAsksForTheCurrentCause();
+    void showSearchesWhatEveryItemOfTheCauseHas();
     void nothingToActOnWithoutGroups();
 
 private:
@@ -130,6 +131,46 @@ void TestFailureGroupsView::showAsksForTheCurrentCause()
     QCOMPARE(show.at(1).at(1).toString(),
              m_model->index(1, FailureGroupModel::Message).data().toString());
     QVERIFY(show.at(1).at(1).toString().contains(u"duplicate"_s));
+}
+
+void TestFailureGroupsView::showSearchesWhatEveryItemOfTheCauseHas()
+{
+    // Bulk conflicts whose reason names each document: one cause, whose message stands for the
+    // key; the items are searched by the part after it. A message cut short is searched
+    // without its ellipsis.
+    QList<ItemResult> conflicts;
+    for (const qint64 id : {3, 5, 8}) {
+        ItemResult result = failure(id, 409, {});
+        result.error = u"HTTP 409: version_conflict_engine_exception: [%1]: version conflict, "
+                       u"document already exists"_s.arg(result.key);
+        conflicts.append(result);
+        m_model->addResult(result);
+    }
+    const QString longReason(150, u'x');
+    ItemResult cut = failure(11, 400, {});
+    cut.error = u"HTTP 400: "_s + longReason;
+    m_model->addResult(cut);
+    m_model->flush();
+    QCOMPARE(m_model->rowCount(), 2);
+    QVERIFY(m_model->index(0, FailureGroupModel::Message)
+                .data()
+                .toString()
+                .contains(FailureGroupModel::KeyMark));
+
+    QSignalSpy show(m_view, &FailureGroupsView::showRequested);
+    QTest::mouseClick(child<QPushButton>("showGroupButton"), Qt::LeftButton);
+    QCOMPARE(show.size(), 1);
+    const QString text = show.at(0).at(1).toString();
+    QCOMPARE(text, u"]: version conflict, document already exists"_s);
+    for (const ItemResult &result : std::as_const(conflicts))
+        QVERIFY(result.error.contains(text));
+
+    auto *table = child<QTableView>("groupsTable");
+    table->setFocus();
+    table->setCurrentIndex(m_model->index(1, 0));
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(show.size(), 2);
+    QCOMPARE(show.at(1).at(1).toString(), longReason.left(FailureGroupModel::MaxMessageLength));
 }
 
 void TestFailureGroupsView::nothingToActOnWithoutGroups()

@@ -20,6 +20,9 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr qint64 DeliveredId = 0;
 constexpr qint64 FailedId = 1;
+constexpr qint64 RemarkId = 2;
+const QString Remark = u"delivered by an earlier attempt whose answer was lost (CouchDB answered "
+                       u"conflict: Document update conflict to the re-sent document)"_s;
 } // namespace
 
 class TestItemDetailsView : public QObject
@@ -35,6 +38,7 @@ private Q_SLOTS:
     void brokenJsonIsNotSent();
     void anItemDeliveredMeanwhileIsNotSent();
     void restoredEditCountsAsEdited();
+    void deliveredWithARemarkShowsIt();
 
 private:
     template<typename T>
@@ -52,7 +56,8 @@ void TestItemDetailsView::init()
 {
     m_model = new TransferStatusModel(this);
     m_model->addItems({Item {DeliveredId, u"sensor-1"_s, "{\"id\":1}", {}, {}},
-                       Item {FailedId, u"sensor-2"_s, "{\"id\":2}", {}, {}}});
+                       Item {FailedId, u"sensor-2"_s, "{\"id\":2}", {}, {}},
+                       Item {RemarkId, u"sensor-3"_s, "{\"id\":3}", {}, {}}});
     ItemResult delivered;
     delivered.id = DeliveredId;
     delivered.key = u"sensor-1"_s;
@@ -72,6 +77,15 @@ void TestItemDetailsView::init()
     failed.payload = "{\"id\":2}";
     failed.responseBody = "{\"error\":\"bad value\"}";
     m_model->setResult(failed);
+    ItemResult remarked = delivered;
+    remarked.id = RemarkId;
+    remarked.key = u"sensor-3"_s;
+    remarked.httpStatus = 409;
+    remarked.attempts = 2;
+    remarked.payload = "{\"id\":3}";
+    remarked.responseBody = {};
+    remarked.note = Remark;
+    m_model->setResult(remarked);
     m_model->flush();
 
     m_view = new ItemDetailsView;
@@ -93,6 +107,7 @@ void TestItemDetailsView::noItemSelected()
     QVERIFY(child<QPlainTextEdit>("payloadEdit")->toPlainText().isEmpty());
     QVERIFY(!shown("retryEditedButton"));
     QVERIFY(!shown("itemErrorLabel"));
+    QVERIFY(!shown("itemNoteLabel"));
 
     // An id the model does not have shows nothing either.
     m_view->showItem(99);
@@ -115,6 +130,7 @@ void TestItemDetailsView::deliveredItemIsReadOnly()
     QVERIFY(child<QPlainTextEdit>("responseEdit")->toPlainText().contains(u"created"_s));
     QVERIFY(!shown("retryEditedButton"));
     QVERIFY(!shown("itemErrorLabel"));
+    QVERIFY(!shown("itemNoteLabel"));
     QVERIFY(!m_view->isEdited());
 }
 
@@ -128,6 +144,7 @@ void TestItemDetailsView::failedItemIsSentWithItsEditedJson()
     QVERIFY(shown("retryEditedButton"));
     QVERIFY(shown("itemErrorLabel"));
     QVERIFY(child<QLabel>("itemErrorLabel")->text().contains(u"bad value"_s));
+    QVERIFY(!shown("itemNoteLabel"));
     QVERIFY(child<QLabel>("itemTitleLabel")->text().contains(u"attempts: 2"_s));
     // Only while the run can take a retry.
     QVERIFY(!button->isEnabled());
@@ -209,6 +226,35 @@ void TestItemDetailsView::restoredEditCountsAsEdited()
     m_view->restoreEdit(edit);
     QVERIFY(m_view->isEdited());
     QCOMPARE(payload->toPlainText(), u"{\"id\": 22}"_s);
+}
+
+void TestItemDetailsView::deliveredWithARemarkShowsIt()
+{
+    // Delivered, but not as plainly as the others: the remark is shown where a failure shows
+    // its error, read-only, and not in the error colour.
+    m_view->showItem(RemarkId);
+    const QString title = child<QLabel>("itemTitleLabel")->text();
+    QVERIFY2(title.contains(u"delivered"_s) && title.contains(u"HTTP 409"_s), qPrintable(title));
+    QVERIFY(shown("itemNoteLabel"));
+    auto *note = child<QLabel>("itemNoteLabel");
+    QCOMPARE(note->text(), Remark);
+    QCOMPARE(note->textFormat(), Qt::PlainText);
+    QVERIFY(note->palette().color(QPalette::WindowText)
+            != child<QLabel>("itemErrorLabel")->palette().color(QPalette::WindowText));
+    QVERIFY(!shown("itemErrorLabel"));
+    QVERIFY(!shown("retryEditedButton"));
+    QVERIFY(child<QPlainTextEdit>("payloadEdit")->isReadOnly());
+    QCOMPARE(child<QPlainTextEdit>("payloadEdit")->toPlainText(), u"{\n    \"id\": 3\n}"_s);
+
+    // Another item takes it away; coming back shows it again.
+    m_view->showItem(FailedId);
+    QVERIFY(!shown("itemNoteLabel"));
+    m_view->showItem(DeliveredId);
+    QVERIFY(!shown("itemNoteLabel"));
+    m_view->showItem(RemarkId);
+    QVERIFY(shown("itemNoteLabel"));
+    m_view->showItem(-1);
+    QVERIFY(!shown("itemNoteLabel"));
 }
 
 QTEST_MAIN(TestItemDetailsView)

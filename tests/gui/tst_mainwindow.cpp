@@ -192,7 +192,8 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
                 .data()
                 .toString()
                 .contains(QLatin1String("422")));
-    QTRY_COMPARE(run->logModel()->rowCount(), items + 2);
+    // Started, the protocol, one line per failed item, finished.
+    QTRY_COMPARE(run->logModel()->rowCount(), items + 3);
     QVERIFY(run->showItem(run->model()->idAt(0)));
     QVERIFY(window.findChild<QPlainTextEdit *>(QStringLiteral("responseEdit"))
                 ->toPlainText()

@@ -4,6 +4,7 @@
 
 #include "requirechild.h"
 #include "runpanel.h"
+#include "runsession.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -14,6 +15,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -57,6 +59,7 @@ private Q_SLOTS:
     void retryOneCauseOnly();
     void progressTotalIsKnownBeforeTheSourceEnds();
     void sortNaturallyAndKeepTheItemAcrossFilters();
+    void couchBulkRunShowsRemarksAndConflictsPerItem();
 
 private:
     TransferSpec makeSpec() const;
@@ -432,6 +435,125 @@ void TestRunPanel::exportFailedWritesNdjsonAndCsv()
     QVERIFY(error.contains(u"x.csv"_s));
 }
 
+void TestRunPanel::couchBulkRunShowsRemarksAndConflictsPerItem()
+{
+    // The sink plays CouchDB's _bulk_docs: it stores each document once and answers a conflict
+    // for an id it holds. Someone else's documents hold sensor-100 and sensor-200 already. The
+    // batch with sensor-1 is stored but its answer is lost (the connection drops; should Qt
+    // re-send it by itself, with the same request id, that is dropped too).
+    struct Couch
+    {
+        QSet<QString> stored {u"sensor-100"_s, u"sensor-200"_s};
+        QByteArray lostRequestId;
+    };
+    auto couch = std::make_shared<Couch>();
+    m_sink.setHandler([couch](const TestSink::Request &request) {
+        const QJsonArray docs
+            = QJsonDocument::fromJson(request.body).object().value("docs"_L1).toArray();
+        QJsonArray answer;
+        for (const QJsonValue &doc : docs) {
+            const QString id = doc.toObject().value("_id"_L1).toString();
+            if (id == u"sensor-1"_s && couch->lostRequestId.isEmpty())
+                couch->lostRequestId = request.header("X-Request-ID");
+            if (couch->stored.contains(id)) {
+                answer.append(QJsonObject {{u"id"_s, id},
+                                           {u"error"_s, u"conflict"_s},
+                                           {u"reason"_s, u"Document update conflict."_s}});
+            } else {
+                couch->stored.insert(id);
+                answer.append(QJsonObject {{u"ok"_s, true}, {u"id"_s, id}, {u"rev"_s, u"1-abc"_s}});
+            }
+        }
+        TestSink::Reply reply;
+        reply.dropConnection = request.header("X-Request-ID") == couch->lostRequestId;
+        reply.body = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+        return reply;
+    });
+    m_panel->setSpecProvider([this] {
+        TransferSpec spec = makeSpec();
+        spec.target.url = m_sink.url().toString() + u"db/_bulk_docs"_s;
+        spec.target.mode = TargetMode::CouchdbBulk;
+        spec.target.batchSize = 50;
+        spec.run.maxRetries = 3;
+        return std::optional<TransferSpec>(spec);
+    });
+    FailureGroupModel *groups = m_panel->failureGroups();
+    new QAbstractItemModelTester(groups, QAbstractItemModelTester::FailureReportingMode::QtTest,
+                                 m_panel);
+    new QAbstractItemModelTester(m_panel->logModel(),
+                                 QAbstractItemModelTester::FailureReportingMode::QtTest, m_panel);
+    startAndWaitForFinish();
+    TransferStatusModel *model = m_panel->model();
+    QTRY_COMPARE(model->count(ItemStatus::Failed), 2);
+    QCOMPARE(model->count(ItemStatus::Delivered), Rows - 2);
+    QCOMPARE(couch->stored.size(), Rows);
+    QVERIFY(!couch->lostRequestId.isEmpty());
+
+    // One row per item, whichever request carried it, each with its own outcome.
+    QCOMPARE(model->rowCount(), Rows);
+    QSet<qint64> ids;
+    QList<int> remarked;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const qint64 id = model->idAt(row);
+        ids.insert(id);
+        QCOMPARE(model->rowForId(id), row);
+        const ItemResult result = model->resultAt(row);
+        QCOMPARE(result.key, u"sensor-%1"_s.arg(id + 1));
+        if (id == 99 || id == 199) {
+            QCOMPARE(result.status, ItemStatus::Failed);
+            QCOMPARE(result.httpStatus, 409);
+            QVERIFY(result.note.isEmpty());
+            QCOMPARE(result.error, u"HTTP 409: conflict: Document update conflict."_s);
+            continue;
+        }
+        QCOMPARE(result.status, ItemStatus::Delivered);
+        if (!result.note.isEmpty()) {
+            remarked.append(row);
+            QVERIFY2(result.note.contains(u"earlier attempt whose answer was lost"_s),
+                     qPrintable(result.note));
+            QVERIFY(result.attempts >= 2);
+        }
+    }
+    QCOMPARE(ids.size(), Rows);
+    QCOMPARE(remarked.size(), 50); // the lost batch, and only it
+    QVERIFY(remarked.contains(0));
+
+    // The two conflicts are one cause.
+    QTRY_COMPARE(groups->rowCount(), 1);
+    QCOMPARE(groups->index(0, FailureGroupModel::Count).data(FailureGroupModel::CountRole).toInt(),
+             2);
+    QCOMPARE(groups->ids(0), (QList<qint64> {99, 199}));
+    QCOMPARE(groups->index(0, FailureGroupModel::Message).data().toString(),
+             u"conflict: Document update conflict."_s);
+
+    // The remark shows in the item's details, and the log leads to each remarked item.
+    const int row = remarked.constLast();
+    const QModelIndex index
+        = m_panel->proxyModel()->mapFromSource(model->index(row, TransferStatusModel::Key));
+    clickRow(index.row());
+    QTRY_VERIFY(child<QLabel>("itemTitleLabel")->text().contains(model->keyAt(row)));
+    auto *note = child<QLabel>("itemNoteLabel");
+    QVERIFY(note->isVisibleTo(m_panel));
+    QCOMPARE(note->text(), model->resultAt(row).note);
+    QVERIFY(!child<QLabel>("itemErrorLabel")->isVisibleTo(m_panel));
+    // The log model shows new lines after its flush timer.
+    EventLogModel *log = m_panel->logModel();
+    const auto remarkLines = [log] {
+        QSet<qint64> logged;
+        for (int line = 0; line < log->rowCount(); ++line) {
+            const QModelIndex index = log->index(line);
+            if (index.data(EventLogModel::TextRole)
+                    .toString()
+                    .contains(u"delivered: delivered by an earlier attempt"_s)
+                && index.data(EventLogModel::SeverityRole).toInt() == int(EventLog::Severity::Info))
+                logged.insert(index.data(EventLogModel::ItemIdRole).toLongLong());
+        }
+        return logged;
+    };
+    QTRY_COMPARE(remarkLines().size(), 50);
+    QVERIFY(remarkLines().contains(model->idAt(row)));
+}
+
 QTEST_MAIN(TestRunPanel)
 #include "tst_runpanel.moc"
 
@@ -450,13 +572,15 @@ void TestRunPanel::logShowsFailuresAndLeadsToTheItem()
     startAndWaitForFinish();
     const int failed = Rows / 50;
     EventLogModel *log = m_panel->logModel();
-    // Started, one line per failed item, finished.
-    QTRY_COMPARE(log->rowCount(), failed + 2);
+    // Started, the protocol (with the first answer), one line per failed item, finished.
+    QTRY_COMPARE(log->rowCount(), failed + 3);
     QCOMPARE(log->index(0).data(EventLogModel::SeverityRole).toInt(),
              int(EventLog::Severity::Info));
     QVERIFY(log->index(0).data(EventLogModel::TextRole).toString().contains(u"/items"_s));
+    QCOMPARE(log->index(1).data(EventLogModel::TextRole).toString(),
+             RunSession::tr("The target answers over %1.").arg(u"HTTP/1.1"_s));
     QSet<QString> keys;
-    for (int row = 1; row <= failed; ++row) {
+    for (int row = 2; row <= failed + 1; ++row) {
         const QModelIndex index = log->index(row);
         QCOMPARE(index.data(EventLogModel::SeverityRole).toInt(), int(EventLog::Severity::Error));
         QCOMPARE(index.data(EventLogModel::HttpStatusRole).toInt(), 422);
@@ -470,7 +594,7 @@ void TestRunPanel::logShowsFailuresAndLeadsToTheItem()
     QCOMPARE(keys,
              (QSet<QString> {u"sensor-50"_s, u"sensor-100"_s, u"sensor-150"_s, u"sensor-200"_s,
                              u"sensor-250"_s, u"sensor-300"_s}));
-    const QString last = log->index(failed + 1).data(EventLogModel::TextRole).toString();
+    const QString last = log->index(failed + 2).data(EventLogModel::TextRole).toString();
     QVERIFY2(last.contains(u"294 delivered"_s) && last.contains(u"6 failed"_s), qPrintable(last));
 
     // Filtered to Delivered, the failed item is hidden; activating its log line shows it.

@@ -119,13 +119,15 @@ void TestRunSession::runLogsItsStartFailuresAndEnd()
     QVERIFY(known);
     QCOMPARE(session.model()->count(ItemStatus::Failed), Rows / 10);
 
-    // Started, one error per failed item (with its key and HTTP status), finished.
+    // Started, the protocol (with the first answer), one error per failed item (with its key
+    // and HTTP status), finished.
     const EventLog &log = *session.eventLog();
     const QStringList texts = logTexts(log);
-    QCOMPARE(log.size(), Rows / 10 + 2);
+    QCOMPARE(log.size(), Rows / 10 + 3);
     QVERIFY2(texts.first().startsWith(u"Started: SQLite"_s) && texts.first().contains(u"/items"_s),
              qPrintable(texts.first()));
-    for (qsizetype i = 1; i <= Rows / 10; ++i) {
+    QCOMPARE(texts.at(1), RunSession::tr("The target answers over %1.").arg(u"HTTP/1.1"_s));
+    for (qsizetype i = 2; i <= Rows / 10 + 1; ++i) {
         QCOMPARE(log.at(i).severity, EventLog::Severity::Error);
         QCOMPARE(log.at(i).httpStatus, 422);
         QVERIFY2(texts.at(i).startsWith(log.at(i).key + u" failed (attempts: 1)"_s),

@@ -71,6 +71,28 @@ bool splitHttpError(const ItemResult &result, QString *head, QString *rest)
     return true;
 }
 
+/// message with key replaced by FailureGroupModel::KeyMark wherever it stands as a word (no
+/// letter or digit right before or after it): "[k-7]: version conflict" groups with "[k-8]:
+/// version conflict", while "k-70" is left alone in the message of k-7.
+QString withoutKey(QString message, const QString &key)
+{
+    if (key.isEmpty())
+        return message;
+    const QString mark = FailureGroupModel::KeyMark.toString();
+    qsizetype from = 0;
+    while ((from = message.indexOf(key, from)) >= 0) {
+        const qsizetype end = from + key.size();
+        if ((from > 0 && message.at(from - 1).isLetterOrNumber())
+            || (end < message.size() && message.at(end).isLetterOrNumber())) {
+            ++from;
+            continue;
+        }
+        message.replace(from, key.size(), mark);
+        from += mark.size();
+    }
+    return message;
+}
+
 } // namespace
 
 FailureGroupModel::FailureGroupModel(QObject *parent)
@@ -111,7 +133,7 @@ QString FailureGroupModel::shortMessage(const ItemResult &result)
         if (!splitHttpError(result, &head, &message))
             message = firstLine(result.error);
     }
-    return cut(message);
+    return cut(withoutKey(std::move(message), result.key));
 }
 
 QString FailureGroupModel::statusText(const ItemResult &result)

@@ -55,6 +55,8 @@ public:
     static constexpr int DefaultFlushIntervalMs = FlushTimer::DefaultIntervalMs;
     /// Messages longer than this are cut (with an ellipsis).
     static constexpr qsizetype MaxMessageLength = 120;
+    /// What stands for the item's own key in a group's message.
+    static constexpr QStringView KeyMark = u"<key>";
 
     explicit FailureGroupModel(QObject *parent = nullptr);
     ~FailureGroupModel() override;
@@ -71,8 +73,10 @@ public:
 
     /// The message a result is grouped by: the "error", "message" or "detail" string of a JSON
     /// object response (also inside an "error" object, as Elasticsearch answers), else the
-    /// first line of the error without its "HTTP <status> <reason>: " prefix; cut to
-    /// MaxMessageLength characters.
+    /// first line of the error without its "HTTP <status> <reason>: " prefix; the item's own
+    /// key, where it stands there as a word, replaced by KeyMark (a server that names the
+    /// document in its reason, as Elasticsearch does for a conflict, would otherwise make a
+    /// group of each item); cut to MaxMessageLength characters.
     static QString shortMessage(const ItemResult &result);
     /// "422 Unprocessable Entity" (the reason as the error gives it), "422", or for no HTTP
     /// status the item's status name ("failed", "invalid").

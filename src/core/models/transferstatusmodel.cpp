@@ -81,6 +81,7 @@ void TransferStatusModel::clear()
     m_keys.clear();
     m_delivered = {};
     std::deque<qint64>().swap(m_deliveredOrder);
+    m_notes = {};
     m_longKeys = {};
     m_counts = {};
     std::vector<int>().swap(m_dirtyRows);
@@ -241,6 +242,8 @@ ItemResult TransferStatusModel::resultAt(int row) const
     result.payload = kept.payload;
     result.url = kept.url;
     result.requestId = kept.requestId;
+    if (r.status == ItemStatus::Delivered)
+        result.note = m_notes.value(r.id);
     return result;
 }
 
@@ -431,6 +434,12 @@ void TransferStatusModel::setResult(const ItemResult &result)
             m_deliveredOrder.pop_front();
         }
     }
+    // Kept apart from the newest delivered items' details: a remark is rare, and it says
+    // something about the delivery that the steward should find however long the run.
+    if (result.status == ItemStatus::Delivered && !result.note.isEmpty())
+        m_notes.insert(result.id, result.note);
+    else
+        m_notes.remove(result.id);
     markDirty(row, changed);
 }
 

@@ -28,7 +28,8 @@ class TransferRun;
 /// attempts, latency: 24 bytes, the key's text in a shared pool); a key that is just the 1-based
 /// row number (the default without a key template) is not stored at all. Error text, response body,
 /// payload, URL and request id are kept for items that are Failed or Invalid, and (no error) for
-/// the newest DeliveredDetailsKept delivered ones. Rows are never removed except by clear().
+/// the newest DeliveredDetailsKept delivered ones; a delivered item's remark (ItemResult::note)
+/// is kept for every one that has it. Rows are never removed except by clear().
 ///
 /// Signals are batched (docs/design.md, "Desktop app"): each addItems() call (a chunk) is
 /// one row insertion; value changes only mark rows dirty, and a timer (flushInterval(), default 200
@@ -97,7 +98,8 @@ public:
     qint64 idAt(int row) const; ///< -1 when row is out of range
     /// Everything the model knows about row's item; error, response, payload, URL and request
     /// id are filled for failed and invalid items, and (without an error) for the last
-    /// DeliveredDetailsKept delivered ones. A default result for a bad row.
+    /// DeliveredDetailsKept delivered ones; the note of every delivered item that has one
+    /// (ItemResult::note). A default result for a bad row.
     ItemResult resultAt(int row) const;
     ItemStatus statusAt(int row) const;
     /// The item's key (a row-number key is made on the fly); empty for a bad row.
@@ -215,6 +217,9 @@ private:
     /// m_deliveredOrder.
     QHash<qint64, Failure> m_delivered;
     std::deque<qint64> m_deliveredOrder;
+    /// ItemResult::note of delivered items that have one (rare: "delivered by an earlier
+    /// attempt whose answer was lost"), kept for all of them.
+    QHash<qint64, QString> m_notes;
     QHash<qint64, QString> m_longKeys; ///< keys longer than a pool block, by id (rare)
     std::array<int, ItemStatusCount> m_counts {};
     std::vector<int> m_dirtyRows; ///< rows with a DirtyMask bit, unordered
