@@ -34,6 +34,24 @@ bool isConnectionLevelError(QNetworkReply::NetworkError error)
     return error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
 }
 
+/// The request may have reached the server although no answer came back: the connection
+/// broke or timed out after it went out. Refused connections, unknown hosts and failed TLS
+/// handshakes never carried it.
+bool mayHaveArrived(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::HostNotFoundError:
+    case QNetworkReply::SslHandshakeFailedError:
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::OperationCanceledError: // our own abort: cancel() reports those
+        return false;
+    default:
+        return true;
+    }
+}
+
 QString failureText(const HttpLane::Response &response)
 {
     QString text;
@@ -174,13 +192,15 @@ Dispatcher::~Dispatcher()
         lane.thread.reset();
 }
 
-void Dispatcher::submit(QList<Item> items)
+void Dispatcher::submit(QList<Item> items, const QSet<qint64> &mayHaveArrived)
 {
     if (items.isEmpty())
         return;
     m_queue.reserve(m_queue.size() + items.size());
-    for (Item &item : items)
-        m_queue.append(Entry {std::move(item), 0, false});
+    for (Item &item : items) {
+        const bool unanswered = mayHaveArrived.contains(item.id);
+        m_queue.append(Entry {std::move(item), 0, unanswered});
+    }
     m_lowArmed = true;
     m_busy = true;
     schedulePump();
@@ -298,6 +318,7 @@ void Dispatcher::cancel()
         if (!slot.active)
             continue;
         for (Entry &entry : slot.entries) {
+            entry.unanswered = true;
             ItemResult result = cancelledResult(std::move(entry), whileSending);
             result.requestId = slot.requestId;
             results.push_back(std::move(result));
@@ -517,10 +538,13 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     learnProtocol(response);
     adaptWindow(response, startedMs);
 
+    // One backoff for every item of the request that goes again, so a failed batch comes
+    // due as one and goes again as one batch, not item by item with jitter of its own.
+    int retryDelayMs = -1;
     const bool wholeRequest = !m_codec || !isDelivered(response);
     if (wholeRequest) {
         for (Entry &entry : done)
-            settle(std::move(entry), requestId, response);
+            settle(std::move(entry), requestId, response, &retryDelayMs);
     } else if (!response.bulk.error.isEmpty()
                || response.bulk.items.size() != qsizetype(done.size())) {
         // A 2xx whose answer cannot be read per item: nothing says which items were stored.
@@ -536,7 +560,7 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     } else {
         for (size_t i = 0; i < done.size(); ++i)
             settleBulkItem(std::move(done[i]), requestId, response,
-                           response.bulk.items[qsizetype(i)]);
+                           response.bulk.items[qsizetype(i)], &retryDelayMs);
     }
     done.clear();
 }
@@ -606,28 +630,31 @@ void Dispatcher::adaptWindow(const HttpLane::Response &response, qint64 startedM
 }
 
 void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
-                        const HttpLane::Response &response)
+                        const HttpLane::Response &response, int *retryDelayMs)
 {
     if (isDelivered(response)) {
         deliver(std::move(entry), requestId, response, response.httpStatus);
         return;
     }
-    if (response.httpStatus <= 0 && response.error != QNetworkReply::OperationCanceledError)
+    if (response.httpStatus <= 0 && mayHaveArrived(response.error))
         entry.unanswered = true;
     const RetryPolicy &policy = m_config.retry;
     if (RetryPolicy::isRetryable(response.httpStatus, response.error)
         && entry.attempts <= policy.maxRetries) {
-        const QDateTime now
-            = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
-        scheduleRetry(std::move(entry), policy.delayMs(entry.attempts, response.retryAfter, now),
-                      failureText(response));
+        if (*retryDelayMs < 0) {
+            const QDateTime now
+                = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
+            *retryDelayMs = policy.delayMs(entry.attempts, response.retryAfter, now);
+        }
+        scheduleRetry(std::move(entry), *retryDelayMs, failureText(response));
         return;
     }
     failForGood(std::move(entry), requestId, response, response.httpStatus, failureText(response));
 }
 
 void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
-                                const HttpLane::Response &response, const BulkItemOutcome &outcome)
+                                const HttpLane::Response &response, const BulkItemOutcome &outcome,
+                                int *retryDelayMs)
 {
     if (outcome.status >= 200 && outcome.status <= 299) {
         deliver(std::move(entry), requestId, response, outcome.status);
@@ -645,7 +672,9 @@ void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
     const QString error = QStringLiteral("HTTP %1: %2").arg(outcome.status).arg(outcome.error);
     if (RetryPolicy::isRetryable(outcome.status, QNetworkReply::NoError)
         && entry.attempts <= m_config.retry.maxRetries) {
-        scheduleRetry(std::move(entry), m_config.retry.delayMs(entry.attempts, {}, {}), error);
+        if (*retryDelayMs < 0)
+            *retryDelayMs = m_config.retry.delayMs(entry.attempts, {}, {});
+        scheduleRetry(std::move(entry), *retryDelayMs, error);
         return;
     }
     failForGood(std::move(entry), requestId, response, outcome.status, error);
@@ -745,6 +774,7 @@ ItemResult Dispatcher::resultFor(Entry &&entry, ItemStatus status) const
     result.key = std::move(entry.item.key);
     result.status = status;
     result.attempts = entry.attempts;
+    result.mayHaveArrived = entry.unanswered;
     result.url = std::move(entry.item.url);
     if (status == ItemStatus::Invalid) {
         result.error = std::move(entry.item.error);

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSet>
 #include <QSslCertificate>
 #include <QString>
 #include <QTimer>
@@ -86,8 +87,10 @@ public:
 
     /// Queues valid items; they are sent in order of submission as slots free up (retries that
     /// come due go before items never sent). An invalid item is reported Invalid without a
-    /// request. After cancel(), submitted items finish Failed "cancelled".
-    void submit(QList<Item> items);
+    /// request. After cancel(), submitted items finish Failed "cancelled". mayHaveArrived:
+    /// ids of items an earlier attempt of which went out unanswered (ItemResult::
+    /// mayHaveArrived), so that a CouchDB conflict for them counts as delivered.
+    void submit(QList<Item> items, const QSet<qint64> &mayHaveArrived = {});
     /// Submitted, not yet in flight (including waiting to retry).
     qsizetype backlog() const;
     /// Requests in flight (each carries itemsPerRequest() items at most).
@@ -175,9 +178,13 @@ private:
     void onRetryTimer();
     void armRetryTimer();
     void releaseSlot(quint32 index);
-    void settle(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response);
+    /// *retryDelayMs: the backoff of this response, computed by the first item that goes
+    /// again (-1 until then) and shared by the others.
+    void settle(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
+                int *retryDelayMs);
     void settleBulkItem(Entry &&entry, const QByteArray &requestId,
-                        const HttpLane::Response &response, const BulkItemOutcome &outcome);
+                        const HttpLane::Response &response, const BulkItemOutcome &outcome,
+                        int *retryDelayMs);
     void deliver(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
                  int httpStatus, const QString &note = {});
     void scheduleRetry(Entry &&entry, int delayMs, const QString &why);

@@ -275,6 +275,7 @@ int TransferRun::retry(const QList<Item> &items)
     // with a fixed one.
     const bool perItemUrl = hasPlaceholders(m_spec.target.url);
     QList<Item> accepted;
+    QSet<qint64> mayHaveArrived;
     for (const Item &item : items) {
         const auto it = m_notDelivered.constFind(item.id);
         if (it == m_notDelivered.cend() || item.payload.isEmpty())
@@ -285,6 +286,8 @@ int TransferRun::retry(const QList<Item> &items)
             --m_failed;
         m_priorAttempts.insert(item.id, it->second);
         m_notDelivered.erase(it);
+        if (m_mayHaveArrived.contains(item.id))
+            mayHaveArrived.insert(item.id);
         Item copy = item;
         copy.error.clear();
         if (!perItemUrl)
@@ -306,7 +309,7 @@ int TransferRun::retry(const QList<Item> &items)
     for (const Item &item : std::as_const(accepted))
         Q_EMIT itemStatusChanged(item.id, ItemStatus::Queued, m_priorAttempts.value(item.id));
     const int count = int(accepted.size());
-    m_dispatcher->submit(std::move(accepted));
+    m_dispatcher->submit(std::move(accepted), mayHaveArrived);
     return count;
 }
 
@@ -397,9 +400,13 @@ void TransferRun::onItemFinished(const ItemResult &result)
     const int prior = m_priorAttempts.take(result.id);
     if (result.status == ItemStatus::Delivered) {
         ++m_delivered;
+        m_mayHaveArrived.remove(result.id);
     } else {
         ++m_failed;
         m_notDelivered.insert(result.id, {result.status, result.attempts + prior});
+        // Remembered for a retry: a CouchDB conflict then means that attempt arrived.
+        if (result.mayHaveArrived)
+            m_mayHaveArrived.insert(result.id);
     }
     if (prior == 0) {
         Q_EMIT itemFinished(result);

@@ -168,6 +168,9 @@ private:
     QSet<qint64> m_retrying;
     /// Items that ended Failed or Invalid (and could be retried): id -> status, attempts.
     QHash<qint64, QPair<ItemStatus, int>> m_notDelivered;
+    /// Items not delivered whose attempt went out unanswered at some point (see
+    /// ItemResult::mayHaveArrived).
+    QSet<qint64> m_mayHaveArrived;
     /// Attempts made before a retry, added to what the dispatcher counts.
     QHash<qint64, int> m_priorAttempts;
     qint64 m_read = 0;

@@ -59,6 +59,9 @@ struct ItemResult
     QByteArray payload; ///< the item's JSON as sent (Delivered, Failed) or to fix (Invalid)
     QString url; ///< resolved URL, when the target URL has placeholders
     QByteArray requestId; ///< X-Request-ID of the last attempt
+    /// Not delivered, but an attempt went out and no answer came back (connection lost,
+    /// timeout, cancelled while sending): the server may have it.
+    bool mayHaveArrived = false;
 };
 
 } // namespace sluice
