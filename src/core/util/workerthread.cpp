@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "workerthread.h"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <utility>
 
@@ -50,6 +52,8 @@ void WorkerThread::start(std::unique_ptr<QObject> worker)
                   QEventLoop loop;
                   QThread *self = QThread::currentThread();
                   self->setObjectName(name);
+                  // Also for the system (top -H, perf, gdb), which keeps 15 bytes.
+                  pthread_setname_np(pthread_self(), name.toUtf8().left(15).constData());
                   {
                       QMutexLocker locker(&shared->mutex);
                       shared->thread = self;
