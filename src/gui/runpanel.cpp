@@ -412,7 +412,8 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
 
     QString connection = run ? run->protocol() : QString();
     const int window = run ? run->window() : 0;
-    if (run && window > 0 && window < run->spec().run.concurrency) {
+    // The slow-down is news while it lasts; the protocol stays as a fact of the run.
+    if (running && window > 0 && window < run->spec().run.concurrency) {
         if (!connection.isEmpty())
             connection += QStringLiteral(" · ");
         connection += tr("slowed down by the server: %1 of %2 requests at once")
