@@ -180,6 +180,8 @@ void TestRunPanel::startDeliversEveryItem()
     QTRY_VERIFY(child<QLabel>("deliveredLabel")->text().contains(u"<b>%1</b>"_s.arg(Rows)));
     QVERIFY(child<QLabel>("failedLabel")->text().contains(u"<b>0</b>"_s));
     QCOMPARE(child<QLabel>("stateLabel")->text(), RunPanel::tr("Completed"));
+    // The protocol the sink answered over stays shown; nothing slowed the run down.
+    QCOMPARE(child<QLabel>("connectionLabel")->text(), QStringLiteral("HTTP/1.1"));
     auto *bar = child<QProgressBar>("progressBar");
     QCOMPARE(bar->maximum(), Rows);
     QCOMPARE(bar->value(), Rows);
