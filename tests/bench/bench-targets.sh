@@ -196,8 +196,9 @@ run_client() {
   local t0 b0 s0 t1 b1 s1 counts0 counts1
   counts0=$(sink_counts)
   s0=$(sink_ticks); b0=$(busy_ticks); t0=$(date +%s.%N)
-  /usr/bin/time -o "$log.time" -f '%e %U %S %M' \
-    timeout --signal=TERM --kill-after=5 "$RUN_TIMEOUT" "$@" >"$log" 2>"$log.err" &
+  # timeout outermost: it signals its whole process group, so stopping it stops the client.
+  timeout --signal=TERM --kill-after=5 "$RUN_TIMEOUT" \
+    /usr/bin/time -o "$log.time" -f '%e %U %S %M' "$@" >"$log" 2>"$log.err" &
   CLIENT_PID=$!
   wait "$CLIENT_PID"
   RC=$?
