@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <memory>
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QRegularExpression>
@@ -10,6 +11,10 @@
 #include <QTest>
 #include <QThread>
 #include <QUuid>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "net/dispatcher.h"
 #include "net/networkerror.h"
@@ -202,6 +207,7 @@ private Q_SLOTS:
     void slowDownShrinksTheWindowAndItGrowsBack();
     void rateCapIsKept();
     void protocolOfTheAnswersIsReported();
+    void nagleIsOffOnTheTargetsSockets();
     void invalidItemIsNotSent();
     void pauseAndResume();
     void cancelReportsEveryItemOnce();
@@ -845,6 +851,46 @@ void TestDispatcher::protocolOfTheAnswersIsReported()
     QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 20, LongWaitMs);
     QCOMPARE(reported, QStringList {QStringLiteral("HTTP/1.1")}); // once, not per answer
     QCOMPARE(dispatcher.protocol(), QStringLiteral("HTTP/1.1"));
+}
+
+/// TCP_NODELAY of every socket of this process connected to port (the client side).
+QList<int> noDelayOfSocketsTo(quint16 port)
+{
+    QList<int> result;
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &name : fds.entryList(QDir::Files | QDir::System)) {
+        const int fd = name.toInt();
+        sockaddr_storage peer {};
+        socklen_t length = sizeof peer;
+        if (getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length) != 0
+            || peer.ss_family != AF_INET
+            || ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port) != port)
+            continue;
+        int noDelay = -1;
+        socklen_t size = sizeof noDelay;
+        getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, &size);
+        result.append(noDelay);
+    }
+    return result;
+}
+
+void TestDispatcher::nagleIsOffOnTheTargetsSockets()
+{
+    // Qt 6.4 leaves Nagle on; an HTTP/2 request is several small writes that it would hold
+    // back. The lanes turn it off on the sockets to the target once answers come.
+    TestSink sink;
+    sink.setDefaultDelayMs(300);
+    Dispatcher dispatcher(configFor(sink, 4));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(12));
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.finished.size() >= 4, LongWaitMs);
+    // The connections of the first round carry the next one (kept alive).
+    const QList<int> noDelay = noDelayOfSocketsTo(sink.port());
+    QVERIFY(!noDelay.isEmpty());
+    for (int value : noDelay)
+        QVERIFY(value != 0);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 12, LongWaitMs);
 }
 
 void TestDispatcher::invalidItemIsNotSent()

@@ -9,6 +9,13 @@
 
 #include "log/logging.h"
 
+#ifdef Q_OS_LINUX
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 namespace sluice {
 
 HttpLane::HttpLane(const Config &config, QObject *parent)
@@ -24,6 +31,8 @@ HttpLane::HttpLane(const Config &config, QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &HttpLane::flush);
 
     m_template.setUrl(m_config.url);
+    m_targetPort = m_config.url.port(
+        m_config.url.scheme().compare(u"https", Qt::CaseInsensitive) == 0 ? 443 : 80);
     m_template.setTransferTimeout(m_config.timeoutMs);
     // Qt's default (NoLessSafeRedirectPolicy) follows a 301/302/303 answer to a POST with a GET
     // and reports that GET's 2xx: the item would count as delivered though the target never
@@ -213,6 +222,51 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
     m_done.append(std::move(response));
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
+    if (!m_nagleScan.isValid() || m_nagleScan.elapsed() >= 500) {
+        disableNagleOnTargetSockets();
+        m_nagleScan.start();
+    }
+}
+
+// Qt 6.4 leaves Nagle's algorithm on for its HTTP sockets (QHttpNetworkConnectionChannel has
+// the TCP_NODELAY line commented out). HTTP/2 writes a request as several small frames, and
+// Nagle holds each one back until the previous is acknowledged: HTTP/2 over TLS with 16
+// streams did 2.4-3.3k items/s with it and 7.3k/s without (20,000 items), h2c at 20 ms with
+// 100 streams 3.3k and 4.4k/s; plain HTTP/1.1, CPU-bound, is the same either way. Qt never
+// hands out its sockets, so the lane looks for the process's TCP sockets connected to the
+// target's port (when an answer came, at most every half second) and turns Nagle off on
+// them. It changes when segments leave, never what they carry.
+void HttpLane::disableNagleOnTargetSockets()
+{
+#ifdef Q_OS_LINUX
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return;
+    while (const dirent *entry = readdir(dir)) {
+        bool ok = false;
+        const int fd = QByteArray(entry->d_name).toInt(&ok);
+        if (!ok || fd == dirfd(dir))
+            continue;
+        int type = 0;
+        socklen_t length = sizeof type;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_STREAM)
+            continue;
+        sockaddr_storage peer {};
+        socklen_t peerLength = sizeof peer;
+        if (getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0)
+            continue;
+        int port = -1;
+        if (peer.ss_family == AF_INET)
+            port = ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
+        else if (peer.ss_family == AF_INET6)
+            port = ntohs(reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port);
+        if (port != m_targetPort)
+            continue;
+        int on = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    }
+    closedir(dir);
+#endif
 }
 
 void HttpLane::flush()

@@ -140,6 +140,7 @@ private:
     };
 
     Manager &pickManager();
+    void disableNagleOnTargetSockets();
     QNetworkReply *post(QNetworkAccessManager *nam, const QNetworkRequest &request,
                         const QByteArray &body);
     void onReplyFinished(QNetworkReply *reply);
@@ -153,6 +154,8 @@ private:
     QHash<QNetworkReply *, int> m_byReply; // reply -> index in m_active
     QList<Response> m_done;
     QTimer m_flushTimer {this}; // a child, so moveToThread() takes it along
+    int m_targetPort = -1;
+    QElapsedTimer m_nagleScan; // when the target's sockets were last looked at
 };
 
 } // namespace sluice
