@@ -390,7 +390,8 @@ void Dispatcher::startRequests()
               });
         const quint32 index = m_freeSlots.back();
         Slot &slot = m_slots[index];
-        if (!takeBatch(&slot.entries))
+        qint64 batchBytes = 0;
+        if (!takeBatch(&slot.entries, &batchBytes))
             continue; // only invalid items were at the front
         m_freeSlots.pop_back();
         m_tokens -= 1;
@@ -398,7 +399,7 @@ void Dispatcher::startRequests()
         slot.lane = int(lane - m_lanes.begin());
         slot.startedMs = m_clock.elapsed();
         slot.requestId = newRequestId();
-        HttpLane::Request request {index, slot.generation, {}, {}, {}, slot.requestId};
+        HttpLane::Request request {index, slot.generation, {}, {}, batchBytes, {}, slot.requestId};
         if (m_codec) {
             request.parts.reserve(qsizetype(slot.entries.size()));
             for (Entry &entry : slot.entries)
@@ -429,11 +430,11 @@ void Dispatcher::startRequests()
     }
 }
 
-bool Dispatcher::takeBatch(std::vector<Entry> *entries)
+bool Dispatcher::takeBatch(std::vector<Entry> *entries, qint64 *bytes)
 {
     entries->clear();
+    *bytes = 0;
     const auto count = static_cast<size_t>(itemsPerRequest());
-    qint64 bytes = 0;
     while (!m_queue.isEmpty() && entries->size() < count) {
         Entry &next = m_queue.first();
         if (!next.item.isValid()) {
@@ -444,9 +445,9 @@ bool Dispatcher::takeBatch(std::vector<Entry> *entries)
             const qint64 size
                 = next.item.payload.size() + m_codec->extraBytes(next.item.payload, next.item.key);
             // An item larger than batchBytes goes alone rather than never.
-            if (!entries->empty() && bytes + size > m_config.batchBytes)
+            if (!entries->empty() && *bytes + size > m_config.batchBytes)
                 break;
-            bytes += size;
+            *bytes += size;
         }
         entries->push_back(m_queue.takeFirst());
     }

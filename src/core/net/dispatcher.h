@@ -192,7 +192,9 @@ private:
                      int httpStatus, const QString &error);
     void learnProtocol(const HttpLane::Response &response);
     void adaptWindow(const HttpLane::Response &response, qint64 startedMs);
-    bool takeBatch(std::vector<Entry> *entries);
+    /// Takes the next request's items from the queue; *bytes: what they add to a bulk body
+    /// (BulkCodec::extraBytes included), so the lane need not measure them again.
+    bool takeBatch(std::vector<Entry> *entries, qint64 *bytes);
     bool rateAllows();
     int limit() const;
     ItemResult resultFor(Entry &&entry, ItemStatus status) const;

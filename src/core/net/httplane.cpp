@@ -129,10 +129,7 @@ void HttpLane::send(QList<Request> requests)
         if (m_config.codec) {
             const BulkCodec &codec = *m_config.codec;
             QByteArray body;
-            qsizetype size = codec.frameBytes();
-            for (const Part &part : std::as_const(request.parts))
-                size += part.payload.size() + codec.extraBytes(part.payload, part.key);
-            body.reserve(size);
+            body.reserve(codec.frameBytes() + request.partBytes);
             codec.begin(&body);
             // CouchDB's answer is matched to the docs by the ids they were sent with.
             const bool couch = codec.mode() == TargetMode::CouchdbBulk;

@@ -88,6 +88,9 @@ public:
         quint32 generation = 0;
         QByteArray payload; ///< the body (item mode)
         QList<Part> parts; ///< the items (bulk modes), encoded here
+        /// Bulk modes: the parts' payloads and BulkCodec::extraBytes() summed (the dispatcher
+        /// measured them to cut the batch), to reserve the body at once.
+        qint64 partBytes = 0;
         QString url; ///< empty: Config::url
         QByteArray requestId; ///< sent as X-Request-ID
     };
