@@ -16,6 +16,7 @@
 #include "db/sqlconnection.h"
 #include "palette.h"
 #include "ui_connectionpanel.h"
+#include "util/paths.h"
 #include "util/text.h"
 
 using namespace Qt::StringLiterals;
@@ -350,14 +351,7 @@ void ConnectionPanel::browse()
 
 void ConnectionPanel::useChosenFile(const QString &file)
 {
-    QString shown = QDir::cleanPath(file);
-    if (!m_baseDir.isEmpty()) {
-        // Inside the transfer file's folder the path stays relative, so the pair can move.
-        const QString relative = QDir(m_baseDir).relativeFilePath(shown);
-        if (relative != ".."_L1 && !relative.startsWith("../"_L1)
-            && QFileInfo(relative).isRelative())
-            shown = relative;
-    }
+    const QString shown = pathForTransfer(file, m_baseDir);
     m_ui->fileEdit->setText(shown); // an edit like typing: changed()
 }
 

@@ -13,6 +13,7 @@
 
 #include "net/cafile.h"
 #include "palette.h"
+#include "util/paths.h"
 
 using namespace Qt::StringLiterals;
 
@@ -269,14 +270,7 @@ void TargetPanel::browseCaFile()
 
 void TargetPanel::useChosenCaFile(const QString &file)
 {
-    QString shown = QDir::cleanPath(file);
-    if (!m_baseDir.isEmpty()) {
-        // Inside the transfer file's folder the path stays relative, so the pair can move.
-        const QString relative = QDir(m_baseDir).relativeFilePath(shown);
-        if (relative != ".."_L1 && !relative.startsWith("../"_L1)
-            && QFileInfo(relative).isRelative())
-            shown = relative;
-    }
+    const QString shown = pathForTransfer(file, m_baseDir);
     m_ui->caFileEdit->setText(shown);
     userEdited();
 }

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "paths.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+using namespace Qt::StringLiterals;
+
+namespace sluice {
+
+QString pathForTransfer(const QString &file, const QString &folder)
+{
+    const QString clean = QDir::cleanPath(file);
+    if (folder.isEmpty())
+        return clean;
+    const QString relative = QDir(folder).relativeFilePath(clean);
+    if (relative != ".."_L1 && !relative.startsWith("../"_L1) && QFileInfo(relative).isRelative())
+        return relative;
+    return clean;
+}
+
+} // namespace sluice
