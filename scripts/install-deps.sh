@@ -11,7 +11,7 @@ set -euo pipefail
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc
-       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev)
+       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev)
 test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm)
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3)
 bench_extra=(postgresql nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests

@@ -19,6 +19,8 @@ namespace {
 const char *const Usage
     = "Usage: sluice [--start] [TRANSFER.json]  start the desktop app (--start: and the transfer)\n"
       "       sluice run TRANSFER.json ...      run a transfer headless (see sluice run --help)\n"
+      "       sluice resume JOURNAL ...         go on with an interrupted run (see sluice "
+      "resume --help)\n"
       "       sluice demo-api [--port N]        start the local demo API (see sluice demo-api "
       "--help)\n"
       "       sluice --help | --version\n";
@@ -59,12 +61,16 @@ int main(int argc, char *argv[])
         std::printf("Sluice moves rows from a SQL database into an HTTP/JSON API.\n\n%s", Usage);
         return 0;
     }
-    if (command == QLatin1String("run") || command == QLatin1String("demo-api")) {
+    if (command == QLatin1String("run") || command == QLatin1String("resume")
+        || command == QLatin1String("demo-api")) {
         preferQtEventDispatcher();
         QCoreApplication app(argc, argv);
         setApplicationInfo();
-        return command == QLatin1String("run") ? sluice::runTransferCommand(app.arguments())
-                                               : sluice::runDemoApiCommand(app.arguments());
+        if (command == QLatin1String("run"))
+            return sluice::runTransferCommand(app.arguments());
+        if (command == QLatin1String("resume"))
+            return sluice::resumeRunCommand(app.arguments());
+        return sluice::runDemoApiCommand(app.arguments());
     }
     if (command.startsWith(u'-') && command != QLatin1String("--start")) {
         std::fprintf(stderr, "sluice: unknown option %s\n\n%s", argv[1], Usage);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runcommand.h"
 
+#include "journal/journalfile.h"
 #include "progressreporter.h"
 #include "spec/parametervalue.h"
 #include "spec/transferspec.h"
@@ -11,6 +12,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
 
@@ -23,9 +26,12 @@ namespace sluice {
 
 namespace {
 
+/// "run" or "resume": which command prints.
+const char *g_command = "run";
+
 void printError(const QString &message)
 {
-    std::fprintf(stderr, "sluice run: %s\n", message.toUtf8().constData());
+    std::fprintf(stderr, "sluice %s: %s\n", g_command, message.toUtf8().constData());
 }
 
 std::optional<QString> askPassword(const TransferSpec &spec)
@@ -66,6 +72,7 @@ struct RunArguments
     TransferSpec spec;
     RunOptions options;
     std::optional<QString> failedFile; ///< --failed
+    QString journalFile; ///< --journal, the default one, or empty with --no-journal
     bool quiet = false;
     int progressIntervalMs = ProgressReporter::DefaultLinesIntervalMs;
 };
@@ -74,6 +81,22 @@ const QString SetOption = QStringLiteral("set");
 const QString FailedOption = QStringLiteral("failed");
 const QString QuietOption = QStringLiteral("quiet");
 const QString IntervalOption = QStringLiteral("progress-interval");
+const QString JournalOption = QStringLiteral("journal");
+const QString NoJournalOption = QStringLiteral("no-journal");
+
+/// The options `run` and `resume` share.
+void addOutputOptions(QCommandLineParser *parser)
+{
+    parser->addOption({IntervalOption,
+                       QStringLiteral("When stderr is not a terminal, prints a progress line "
+                                      "every SECONDS (default 5)."),
+                       QStringLiteral("SECONDS")});
+    parser->addOption(
+        {FailedOption,
+         QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
+         QStringLiteral("FILE")});
+    parser->addOption({QuietOption, QStringLiteral("Shows no progress, only the summary.")});
+}
 
 void addRunOptions(QCommandLineParser *parser)
 {
@@ -82,23 +105,44 @@ void addRunOptions(QCommandLineParser *parser)
         "turns each into JSON and sends it to the target API.\n\n"
         "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
         "2 the transfer could not run (configuration, connection or usage error);\n"
-        "130 interrupted (undelivered items are written to --failed)."));
+        "130 interrupted (undelivered items are written to --failed).\n\n"
+        "Every run keeps a journal (a SQLite file) of every item's fate, in the app's data\n"
+        "folder unless --journal says where; an interrupted run goes on with\n"
+        "`sluice resume JOURNAL`."));
     parser->addHelpOption();
     parser->addPositionalArgument(QStringLiteral("transfer"),
                                   QStringLiteral("The transfer file (.json)."),
                                   QStringLiteral("TRANSFER.json"));
-    parser->addOption({IntervalOption,
-                       QStringLiteral("When stderr is not a terminal, prints a progress line "
-                                      "every SECONDS (default 5)."),
-                       QStringLiteral("SECONDS")});
     parser->addOption(
         {SetOption, QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable)."),
          QStringLiteral("NAME=VALUE")});
+    parser->addOption({JournalOption,
+                       QStringLiteral("Writes the run's journal to FILE (a new file; default: a "
+                                      "new file in %1).")
+                           .arg(QDir::toNativeSeparators(JournalFile::defaultFolder())),
+                       QStringLiteral("FILE")});
     parser->addOption(
-        {FailedOption,
-         QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
-         QStringLiteral("FILE")});
-    parser->addOption({QuietOption, QStringLiteral("Shows no progress, only the summary.")});
+        {NoJournalOption, QStringLiteral("Keeps no journal: the run cannot be resumed.")});
+    addOutputOptions(parser);
+}
+
+void addResumeOptions(QCommandLineParser *parser)
+{
+    parser->setApplicationDescription(QStringLiteral(
+        "Goes on with an interrupted run from its journal: items the journal holds as\n"
+        "delivered are not sent again, items sent but not confirmed are sent again, and the\n"
+        "rows the run had not read yet are read from the source (its query runs again and\n"
+        "the rows read before are passed over). The transfer, its parameters and its target\n"
+        "are the journal's; secrets (passwordEnv, headersEnv, asked passwords) are taken\n"
+        "again.\n\n"
+        "Exit codes as sluice run: 0 every item of the run was delivered; 1 some failed or\n"
+        "were invalid; 2 it could not go on (journal, configuration, connection, usage);\n"
+        "130 interrupted again (resume again)."));
+    parser->addHelpOption();
+    parser->addPositionalArgument(QStringLiteral("journal"),
+                                  QStringLiteral("The run's journal (.sluicerun)."),
+                                  QStringLiteral("JOURNAL"));
+    addOutputOptions(parser);
 }
 
 /// The --set NAME=VALUE assignments as parameter overrides, each typed as the file gives
@@ -142,28 +186,49 @@ bool readInterval(const QString &text, int *intervalMs)
 
 /// Reads the command line and the transfer file. Returns nullopt when there is nothing to
 /// run, with *exitCode set: after --help (printed) or an error (printed).
-std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int *exitCode)
+/// Parses the command line of `sluice <command>`; false when there is nothing to run (after
+/// --help, or an error: both printed, *exitCode set).
+bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *exitCode)
 {
-    QCommandLineParser parser;
-    addRunOptions(&parser);
     QStringList args = arguments;
     if (args.size() >= 2)
-        args.removeAt(1); // "run"
+        args.removeAt(1); // the command
     *exitCode = ExitConfigError;
     if (!parser.parse(args)) {
         printError(parser.errorText());
-        return std::nullopt;
+        return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(parser.helpText()
                        .replace(QLatin1String("Usage: ") + QFileInfo(arguments.value(0)).fileName(),
-                                QStringLiteral("Usage: sluice run"))
+                                QStringLiteral("Usage: sluice ") + QLatin1String(g_command))
                        .toUtf8()
                        .constData(),
                    stdout);
         *exitCode = ExitAllDelivered;
-        return std::nullopt;
+        return false;
     }
+    return true;
+}
+
+/// The options both commands share.
+bool readOutputOptions(const QCommandLineParser &parser, RunArguments *run)
+{
+    if (parser.isSet(IntervalOption)
+        && !readInterval(parser.value(IntervalOption), &run->progressIntervalMs))
+        return false;
+    if (parser.isSet(FailedOption))
+        run->failedFile = parser.value(FailedOption);
+    run->quiet = parser.isSet(QuietOption);
+    return true;
+}
+
+std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    addRunOptions(&parser);
+    if (!parseCommandLine(parser, arguments, exitCode))
+        return std::nullopt;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
         printError(
@@ -182,12 +247,70 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
     }
     if (!readOverrides(parser.values(SetOption), run.spec, &run.options))
         return std::nullopt;
-    if (parser.isSet(IntervalOption)
-        && !readInterval(parser.value(IntervalOption), &run.progressIntervalMs))
+    if (!readOutputOptions(parser, &run))
         return std::nullopt;
-    if (parser.isSet(FailedOption))
-        run.failedFile = parser.value(FailedOption);
-    run.quiet = parser.isSet(QuietOption);
+    if (parser.isSet(JournalOption) && parser.isSet(NoJournalOption)) {
+        printError(QStringLiteral("--journal and --no-journal: choose one"));
+        return std::nullopt;
+    }
+    if (parser.isSet(JournalOption)) {
+        run.journalFile = parser.value(JournalOption);
+        if (QFileInfo::exists(run.journalFile)) {
+            printError(QStringLiteral("--journal %1: the file exists; a journal is one run's "
+                                      "(to go on with that run: sluice resume %1)")
+                           .arg(run.journalFile));
+            return std::nullopt;
+        }
+    } else if (!parser.isSet(NoJournalOption)) {
+        run.journalFile = JournalFile::newFileName(JournalFile::defaultFolder(), positional.first(),
+                                                   QDateTime::currentDateTime());
+    }
+    run.options.journalFile = run.journalFile;
+    run.options.transferFile = positional.first();
+    return run;
+}
+
+std::optional<RunArguments> parseResumeArguments(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    addResumeOptions(&parser);
+    if (!parseCommandLine(parser, arguments, exitCode))
+        return std::nullopt;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        printError(positional.isEmpty()
+                       ? QStringLiteral("no journal given (see sluice resume --help)")
+                       : QStringLiteral("one journal at a time, got %1").arg(positional.size()));
+        return std::nullopt;
+    }
+    RunArguments run;
+    if (!readOutputOptions(parser, &run))
+        return std::nullopt;
+    QString error;
+    std::optional<ResumeState> state = JournalFile::readResumeState(positional.first(), &error);
+    if (!state) {
+        printError(error);
+        return std::nullopt;
+    }
+    if (state->summary.inUse) {
+        printError(QStringLiteral("journal %1: in use by another Sluice that is running it")
+                       .arg(positional.first()));
+        return std::nullopt;
+    }
+    if (!state->summary.isResumable()) {
+        printError(QStringLiteral("journal %1: this run completed (delivered %2, failed %3, "
+                                  "invalid %4); there is nothing to go on with")
+                       .arg(positional.first())
+                       .arg(state->summary.delivered)
+                       .arg(state->summary.failed)
+                       .arg(state->summary.invalid));
+        return std::nullopt;
+    }
+    run.spec = state->spec;
+    run.journalFile = positional.first();
+    run.options.journalFile = run.journalFile;
+    run.options.transferFile = state->summary.transferFile;
+    run.options.resume = std::make_shared<const ResumeState>(std::move(*state));
     return run;
 }
 
@@ -264,26 +387,47 @@ void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
 {
     const RunCounts c = run.counts();
     const double seconds = run.elapsedSeconds();
-    const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
+    // A resumed run's rate is this process's: what it finished in the time it ran.
+    const double rate = seconds > 0 ? double(c.finished() - run.resumedFinished()) / seconds : 0.0;
     std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
                 static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
                 static_cast<long long>(c.invalid), seconds, rate);
     if (failedWriter.linesWritten() > 0)
-        std::fprintf(stderr, "sluice run: %lld failed or invalid items written to %s\n",
+        std::fprintf(stderr, "sluice %s: %lld failed or invalid items written to %s\n", g_command,
                      static_cast<long long>(failedWriter.linesWritten()),
                      failedFile.toUtf8().constData());
     std::fflush(stdout);
 }
 
+int execute(RunArguments &args);
+
 } // namespace
 
 int runTransferCommand(const QStringList &arguments)
 {
+    g_command = "run";
     int exitCode = ExitConfigError;
     std::optional<RunArguments> parsed = parseRunArguments(arguments, &exitCode);
     if (!parsed)
         return exitCode;
-    RunArguments &args = *parsed;
+    return execute(*parsed);
+}
+
+int resumeRunCommand(const QStringList &arguments)
+{
+    g_command = "resume";
+    int exitCode = ExitConfigError;
+    std::optional<RunArguments> parsed = parseResumeArguments(arguments, &exitCode);
+    if (!parsed)
+        return exitCode;
+    return execute(*parsed);
+}
+
+namespace {
+
+int execute(RunArguments &args)
+{
+    int exitCode = ExitConfigError;
     if (args.spec.source.askPassword)
         args.options.password = askPassword(args.spec);
 
@@ -300,6 +444,21 @@ int runTransferCommand(const QStringList &arguments)
     if (args.quiet)
         QLoggingCategory::setFilterRules(QStringLiteral("sluice.*.info=false"));
     TransferRun run(args.spec, args.options);
+    if (!args.quiet && !args.journalFile.isEmpty()) {
+        std::fprintf(stderr, "sluice %s: journal %s\n", g_command,
+                     QDir::toNativeSeparators(args.journalFile).toUtf8().constData());
+        if (const ResumeState *state = args.options.resume.get()) {
+            std::fprintf(stderr, "sluice resume: %lld item(s) finished before, %lld owed; %s\n",
+                         static_cast<long long>(state->summary.delivered + state->summary.failed
+                                                + state->summary.invalid),
+                         static_cast<long long>(state->unfinished.size()),
+                         state->sourceDone ? "every row had been read"
+                                           : QStringLiteral("reading on from row %1")
+                                                 .arg(state->rowsRead + 1)
+                                                 .toUtf8()
+                                                 .constData());
+        }
+    }
     ProgressReporter reporter(
         &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
         args.progressIntervalMs);
@@ -313,7 +472,14 @@ int runTransferCommand(const QStringList &arguments)
     }
     if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
         printSummary(run, failedWriter, args.failedFile.value_or(QString()));
+    if (!run.journalFile().isEmpty() && exitCode != ExitAllDelivered
+        && exitCode != ExitNotAllDelivered) {
+        std::fprintf(stderr, "sluice %s: to go on with this run: sluice resume %s\n", g_command,
+                     QDir::toNativeSeparators(run.journalFile()).toUtf8().constData());
+    }
     return exitCode;
 }
+
+} // namespace
 
 } // namespace sluice

@@ -18,4 +18,8 @@ enum RunExitCode : int {
 /// QCoreApplication the caller created and returns the exit code.
 int runTransferCommand(const QStringList &arguments);
 
+/// `sluice resume JOURNAL [--failed FILE] [--quiet]`: goes on with an interrupted run from
+/// its journal; same summary line and exit codes as `sluice run`.
+int resumeRunCommand(const QStringList &arguments);
+
 } // namespace sluice

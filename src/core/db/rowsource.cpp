@@ -71,6 +71,14 @@ void RowSource::setRowMapper(RowMapper mapper)
         Qt::QueuedConnection);
 }
 
+void RowSource::skipRows(qint64 count)
+{
+    if (!m_reader || count <= 0)
+        return;
+    QMetaObject::invokeMethod(
+        m_reader, [reader = m_reader, count] { reader->skipRows(count); }, Qt::QueuedConnection);
+}
+
 void RowSource::onChunkReady(const RowChunk &chunk)
 {
     if (m_failed)

@@ -53,6 +53,9 @@ public:
     /// Chunks carry items made by mapper in the reader's thread from now on (see
     /// SqlRowReader::setRowMapper()). Call after opened(), before the first requestChunk().
     void setRowMapper(sluice::RowMapper mapper);
+    /// The first chunk starts at row `count` (0-based): the rows before are read and dropped
+    /// (a resumed run). Call before the first requestChunk().
+    void skipRows(qint64 count);
 
     bool isAtEnd() const { return m_atEnd; }
     bool isFetching() const { return m_fetching; }

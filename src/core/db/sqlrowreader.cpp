@@ -239,6 +239,29 @@ void SqlRowReader::fetchChunk()
         break;
     }
 
+    while (m_skip > 0) {
+        // Resuming: the rows an earlier run read are passed over, not converted.
+        if ((m_nextId & 0xfff) == 0 && m_canceller->isStopped()) {
+            close();
+            return;
+        }
+        if (!m_sqlQuery->next()) {
+            m_queryRunning = false;
+            m_skip = 0;
+            if (m_sqlQuery->lastError().isValid()) {
+                fail(SourceFailure::Kind::Database,
+                     "query: "_L1 + errorText(m_sqlQuery->lastError()));
+                return;
+            }
+            m_state = State::AtEnd;
+            release();
+            Q_EMIT chunkReady(RowChunk {m_nextId, {}, {}, true});
+            return;
+        }
+        --m_skip;
+        ++m_nextId;
+    }
+
     RowChunk chunk;
     chunk.firstId = m_nextId;
     qint64 id = m_nextId;
@@ -298,6 +321,12 @@ SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
 void SqlRowReader::setRowMapper(RowMapper mapper)
 {
     m_mapper = std::move(mapper);
+}
+
+void SqlRowReader::skipRows(qint64 count)
+{
+    if (m_state == State::Streaming && m_nextId == 0 && !m_lookahead)
+        m_skip = std::max<qint64>(0, count);
 }
 
 void SqlRowReader::close()

@@ -87,6 +87,10 @@ public Q_SLOTS:
     /// From now on chunks carry items made by mapper instead of rows, so the transform runs
     /// in the reader's thread, beside the reading (call before the first fetchChunk()).
     void setRowMapper(sluice::RowMapper mapper);
+    /// The first fetchChunk() reads and drops `count` rows first (without converting their
+    /// values), so the chunk starts at row `count`; a result that ends before gives an
+    /// empty atEnd chunk whose firstId is the number of rows there were.
+    void skipRows(qint64 count);
     /// Drops the query and the connection (idempotent). A half-read PostgreSQL query is
     /// cancelled on the server rather than read to its end.
     void close();
@@ -117,6 +121,7 @@ private:
     bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
     int m_columnCount = 0;
     qint64 m_nextId = 0;
+    qint64 m_skip = 0; ///< rows to drop before the first chunk
     /// The row after a full chunk, read to know whether that chunk is the last one.
     std::optional<QVariantList> m_lookahead;
     RowMapper m_mapper;

@@ -790,6 +790,7 @@ ItemResult Dispatcher::cancelledResult(Entry &&entry, const QString &error) cons
     ItemResult result = resultFor(std::move(entry), ItemStatus::Failed);
     result.error = error;
     result.payload = std::move(payload);
+    result.cancelled = true;
     return result;
 }
 

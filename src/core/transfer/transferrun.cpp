@@ -3,6 +3,7 @@
 
 #include "db/rowsource.h"
 #include "db/sqlrowreader.h"
+#include "journal/runjournal.h"
 #include "log/logging.h"
 #include "net/cafile.h"
 #include "net/dispatcher.h"
@@ -14,6 +15,25 @@
 namespace sluice {
 
 namespace {
+
+/// Operations the journal may have waiting before the run stops reading: a few chunks'
+/// worth, so memory stays flat when the disk is slower than the network.
+constexpr qsizetype JournalBacklogChunks = 8;
+
+JournalEnd journalEndFor(TransferRun::Outcome outcome)
+{
+    switch (outcome) {
+    case TransferRun::Outcome::Completed:
+        return JournalEnd::Completed;
+    case TransferRun::Outcome::Cancelled:
+        return JournalEnd::Cancelled;
+    case TransferRun::Outcome::ConfigError:
+        return JournalEnd::ConfigError;
+    case TransferRun::Outcome::SourceError:
+        return JournalEnd::SourceError;
+    }
+    return JournalEnd::None;
+}
 
 std::optional<QString> processEnvironment(const QString &name)
 {
@@ -28,6 +48,7 @@ TransferRun::TransferRun(const TransferSpec &spec, RunOptions options, QObject *
     : QObject(parent)
     , m_spec(spec)
     , m_options(std::move(options))
+    , m_resume(m_options.resume)
 {
     if (!m_options.environment)
         m_options.environment = processEnvironment;
@@ -43,6 +64,99 @@ TransferRun::~TransferRun()
     if (m_source)
         m_source->disconnect(this);
     m_source.reset();
+    // Last: it writes what is still recorded before it closes.
+    if (m_journal)
+        m_journal->disconnect(this);
+    m_journal.reset();
+}
+
+QString TransferRun::journalFile() const
+{
+    return m_journal ? m_journal->fileName() : QString();
+}
+
+bool TransferRun::openJournal(QStringList *errors)
+{
+    if (m_options.journalFile.isEmpty())
+        return true;
+    QString error;
+    if (m_resume) {
+        m_journal = RunJournal::reopen(m_options.journalFile, &error);
+    } else {
+        RunJournal::Header header;
+        header.transfer = m_spec.toJson();
+        header.transferFile = m_options.transferFile;
+        header.baseDir = m_spec.source.baseDir;
+        m_journal = RunJournal::create(m_options.journalFile, header, &error);
+    }
+    if (!m_journal) {
+        errors->append(error);
+        return false;
+    }
+    connect(m_journal.get(), &RunJournal::written, this, &TransferRun::maybeRequestChunk);
+    connect(m_journal.get(), &RunJournal::failed, this,
+            [this](const QString &message) { fail(Outcome::ConfigError, message); });
+    m_journal->recordStart();
+    return true;
+}
+
+void TransferRun::applyResumeState()
+{
+    const ResumeState &state = *m_resume;
+    m_read = state.rowsRead;
+    m_delivered = state.summary.delivered;
+    m_failed = state.summary.failed;
+    m_invalid = state.summary.invalid;
+    m_resumedFinished = m_delivered + m_failed + m_invalid;
+    for (auto it = state.notDelivered.cbegin(); it != state.notDelivered.cend(); ++it)
+        m_notDelivered.insert(it.key(), {it.value(), state.attempts.value(it.key())});
+    for (const Item &item : state.unfinished) {
+        const int attempts = state.attempts.value(item.id);
+        if (attempts > 0)
+            m_priorAttempts.insert(item.id, attempts);
+    }
+    m_sourceDone = state.sourceDone;
+    m_checkBoundary = !state.sourceDone && state.rowsRead > 0;
+}
+
+void TransferRun::submitResumed()
+{
+    if (!m_resume || m_resume->unfinished.isEmpty())
+        return;
+    QList<Item> items = m_resume->unfinished;
+    qCInfo(lcRun) << "resuming:" << items.size() << "item(s) owed from before are sent again";
+    Q_EMIT itemsQueued(items);
+    m_dispatcher->submit(std::move(items), m_resume->mayHaveArrived);
+}
+
+bool TransferRun::checkBoundary(const RowChunk &chunk, QList<Item> *items)
+{
+    m_checkBoundary = false;
+    const ResumeState &state = *m_resume;
+    const qint64 boundary = state.rowsRead - 1;
+    if (items->isEmpty() || items->constFirst().id != boundary) {
+        fail(Outcome::SourceError,
+             QStringLiteral("resume: the query now returns %1 row(s), fewer than the %2 the "
+                            "interrupted run had read: the source changed, so Sluice cannot "
+                            "tell which rows are still owed (start a new run)")
+                 .arg(items->isEmpty() ? chunk.firstId : items->constFirst().id)
+                 .arg(state.rowsRead));
+        return false;
+    }
+    const Item &first = items->constFirst();
+    if (first.key != state.boundaryKey
+        || journal::itemDigest(first.key, first.payload, first.error) != state.boundaryDigest) {
+        fail(Outcome::SourceError,
+             QStringLiteral("resume: row %1 is not the row the interrupted run read there (key "
+                            "\"%2\" then, \"%3\" now, or its values changed): the query's rows "
+                            "or their order changed, so Sluice cannot tell which rows were sent "
+                            "(give the query an ORDER BY on a unique column, or start a new run)")
+                 .arg(state.rowsRead)
+                 .arg(state.boundaryKey, first.key));
+        return false;
+    }
+    items->removeFirst();
+    return true;
 }
 
 RunCounts TransferRun::counts() const
@@ -188,10 +302,27 @@ void TransferRun::start()
     m_spec.query.parameters.insert(m_options.parameterOverrides);
     if (errors.isEmpty())
         resolveSecrets(&errors);
+    if (errors.isEmpty())
+        openJournal(&errors);
     if (!errors.isEmpty()) {
         // Reported from the event loop so a caller connecting after start() still hears it.
         QTimer::singleShot(0, this,
                            [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
+        return;
+    }
+    if (m_resume)
+        applyResumeState();
+    if (m_resume && m_resume->sourceDone) {
+        // Every row had been read: only the owed items are left to send.
+        QTimer::singleShot(0, this, [this] {
+            if (m_state != State::Starting)
+                return;
+            createDispatcher();
+            setState(State::Running);
+            Q_EMIT started({});
+            submitResumed();
+            maybeFinish();
+        });
         return;
     }
 
@@ -226,11 +357,14 @@ void TransferRun::onOpened(const ColumnList &columns)
     m_source->setRowMapper([transform = m_transform](const QVariantList &row, qint64 id) {
         return transform->apply(row, id);
     });
+    if (m_checkBoundary)
+        m_source->skipRows(m_resume->rowsRead - 1);
 
     createDispatcher();
 
     setState(State::Running);
     Q_EMIT started(columns);
+    submitResumed();
     m_source->requestChunk();
 }
 
@@ -269,7 +403,7 @@ void TransferRun::createDispatcher()
 
 int TransferRun::retry(const QList<Item> &items)
 {
-    if (m_state == State::Idle || m_state == State::Starting || !m_transform)
+    if (m_state == State::Idle || m_state == State::Starting)
         return 0;
     // A URL resolved from an earlier URL template is dropped when retarget() replaced it
     // with a fixed one.
@@ -306,8 +440,11 @@ int TransferRun::retry(const QList<Item> &items)
         m_finalSeconds = -1;
         setState(State::Running);
     }
-    for (const Item &item : std::as_const(accepted))
+    for (const Item &item : std::as_const(accepted)) {
+        if (m_journal)
+            m_journal->recordRequeued(item, m_priorAttempts.value(item.id));
         Q_EMIT itemStatusChanged(item.id, ItemStatus::Queued, m_priorAttempts.value(item.id));
+    }
     const int count = int(accepted.size());
     m_dispatcher->submit(std::move(accepted), mayHaveArrived);
     return count;
@@ -324,10 +461,17 @@ void TransferRun::onChunk(const RowChunk &chunk)
         for (const QVariantList &row : chunk.rows)
             items.append(m_transform->apply(row, id++));
     }
+    if (m_checkBoundary && !checkBoundary(chunk, &items))
+        return;
     m_read += items.size();
     if (chunk.atEnd) {
         m_sourceDone = true;
         m_dispatcher->setHoldPartialBatches(false);
+    }
+    if (m_journal) {
+        m_journal->recordQueued(items);
+        if (chunk.atEnd)
+            m_journal->recordSourceDone(m_read);
     }
 
     Q_EMIT itemsQueued(items);
@@ -348,6 +492,8 @@ void TransferRun::onChunk(const RowChunk &chunk)
         m_notDelivered.insert(item.id, {ItemStatus::Invalid, 0});
         qCWarning(lcTransform).noquote()
             << "item" << item.key << "(row" << item.id + 1 << ") is invalid:" << item.error;
+        if (m_journal)
+            m_journal->recordFinished(result);
         Q_EMIT itemFinished(result);
     }
     if (!valid.isEmpty())
@@ -381,7 +527,11 @@ void TransferRun::maybeRequestChunk()
     // In a bulk mode, enough for every request of the window to carry a whole batch.
     const qsizetype window
         = qsizetype(m_dispatcher->itemsPerRequest()) * m_dispatcher->concurrency();
-    if (m_dispatcher->backlog() <= std::max<qsizetype>(m_spec.run.chunkSize, window))
+    const qsizetype chunk = std::max<qsizetype>(m_spec.run.chunkSize, window);
+    // The journal's writer keeps up, or reading waits for it (written() calls again).
+    if (m_journal && m_journal->backlog() > JournalBacklogChunks * chunk)
+        return;
+    if (m_dispatcher->backlog() <= chunk)
         m_source->requestChunk();
 }
 
@@ -391,7 +541,10 @@ void TransferRun::onItemStatus(qint64 id, ItemStatus status, int attempts)
         m_retrying.insert(id);
     else
         m_retrying.remove(id);
-    Q_EMIT itemStatusChanged(id, status, attempts + m_priorAttempts.value(id));
+    const int total = attempts + m_priorAttempts.value(id);
+    if (m_journal)
+        m_journal->recordStatus(id, status, total);
+    Q_EMIT itemStatusChanged(id, status, total);
 }
 
 void TransferRun::onItemFinished(const ItemResult &result)
@@ -409,10 +562,14 @@ void TransferRun::onItemFinished(const ItemResult &result)
             m_mayHaveArrived.insert(result.id);
     }
     if (prior == 0) {
+        if (m_journal)
+            m_journal->recordFinished(result);
         Q_EMIT itemFinished(result);
     } else {
         ItemResult counted = result;
         counted.attempts += prior;
+        if (m_journal)
+            m_journal->recordFinished(counted);
         Q_EMIT itemFinished(counted);
     }
     maybeRequestChunk();
@@ -498,6 +655,12 @@ void TransferRun::fail(Outcome outcome, const QString &message)
 void TransferRun::finish(Outcome outcome, const QString &message)
 {
     m_finalSeconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    if (m_journal) {
+        m_journal->recordEnd(journalEndFor(outcome), message, m_delivered, m_failed, m_invalid);
+        // Whoever hears finished() may read the journal: it is complete by then (one
+        // transaction, written at once).
+        m_journal->flush();
+    }
     releaseSource();
     setState(State::Finished);
     Q_EMIT finished(outcome, message);

@@ -24,6 +24,8 @@ namespace sluice {
 
 class Dispatcher;
 class RowSource;
+class RunJournal;
+struct ResumeState;
 class Transform;
 struct RowChunk;
 
@@ -38,6 +40,17 @@ struct RunOptions
     std::function<std::optional<QString>(const QString &name)> environment;
     /// Retry timing; maxRetries is always taken from the transfer's run.maxRetries.
     RetryPolicy retry;
+    /// The run journal to write (see RunJournal); empty: none. A new file, or with resume
+    /// the journal the resume state was read from.
+    QString journalFile;
+    /// The transfer file the spec came from, recorded in the journal (for lists of runs).
+    QString transferFile;
+    /// Set: this run goes on from an interrupted one (JournalFile::readResumeState()):
+    /// the spec given to the run must be the state's. Items the journal holds as delivered,
+    /// failed or invalid are not sent; owed ones are sent first; the source is read again
+    /// from the row after the last one the journal holds, after checking that the row
+    /// before it is the same.
+    std::shared_ptr<const ResumeState> resume;
 };
 
 /// Item counts of a run. Every item read is in exactly one of queued, sending,
@@ -119,6 +132,11 @@ public:
     /// Requests allowed in flight now (less than run.concurrency while the server asks to
     /// slow down); 0 before the run started sending.
     int window() const;
+    /// The journal being written; empty when there is none.
+    QString journalFile() const;
+    /// A resume: the items the journal held as finished before it (delivered, failed,
+    /// invalid), counted in counts() from the start.
+    qint64 resumedFinished() const { return m_resumedFinished; }
 
 Q_SIGNALS:
     /// The query ran and the transform compiled: sending begins.
@@ -150,6 +168,13 @@ private:
     void setState(State state);
     void finish(Outcome outcome, const QString &message);
     bool resolveSecrets(QStringList *errors);
+    bool openJournal(QStringList *errors);
+    void applyResumeState();
+    /// Resuming: the first chunk begins with the boundary row; false (and the run fails)
+    /// when it is not the row the journal holds there.
+    bool checkBoundary(const RowChunk &chunk, QList<Item> *items);
+    /// Resuming: sends the items the journal holds as owed.
+    void submitResumed();
     /// Fills headers from target's values and environment variables.
     bool resolveHeaders(const TargetSpec &target, QList<QPair<QByteArray, QByteArray>> *headers,
                         QStringList *errors) const;
@@ -183,6 +208,10 @@ private:
     QString m_pendingMessage;
     QElapsedTimer m_clock;
     double m_finalSeconds = -1;
+    std::unique_ptr<RunJournal> m_journal;
+    std::shared_ptr<const ResumeState> m_resume;
+    bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
+    qint64 m_resumedFinished = 0;
 };
 
 } // namespace sluice

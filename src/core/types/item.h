@@ -62,6 +62,9 @@ struct ItemResult
     /// Not delivered, but an attempt went out and no answer came back (connection lost,
     /// timeout, cancelled while sending): the server may have it.
     bool mayHaveArrived = false;
+    /// Failed only because the run was cancelled or stopped before the server decided it:
+    /// owed, and sent again when the run is resumed.
+    bool cancelled = false;
 };
 
 } // namespace sluice

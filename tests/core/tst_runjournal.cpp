@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The run journal: what RunJournal writes, what JournalFile reads back, files it must refuse,
+// and TransferRun going on from a journal (cancelled, or its source changed meanwhile).
+
+#include "sqlitefixture.h"
+#include "testsink.h"
+
+#include "journal/journalfile.h"
+#include "journal/runjournal.h"
+#include "spec/transferspec.h"
+#include "transfer/transferrun.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+
+using namespace sluice;
+
+namespace {
+
+Item makeItem(qint64 id, const QString &key = {}, const QByteArray &payload = "{}")
+{
+    Item item;
+    item.id = id;
+    item.key = key.isNull() ? QString::number(id + 1) : key;
+    item.payload = payload;
+    return item;
+}
+
+ItemResult makeResult(qint64 id, ItemStatus status, int attempts, int http = 0)
+{
+    ItemResult r;
+    r.id = id;
+    r.key = QString::number(id + 1);
+    r.status = status;
+    r.attempts = attempts;
+    r.httpStatus = http;
+    if (status != ItemStatus::Delivered) {
+        r.error = QStringLiteral("HTTP %1").arg(http);
+        r.responseBody = "{\"error\":\"no\"}";
+    }
+    return r;
+}
+
+QHash<qint64, JournalItem> readItems(const QString &file)
+{
+    QHash<qint64, JournalItem> items;
+    QString error;
+    const bool ok = JournalFile::forEachItem(
+        file, [&](const JournalItem &item) { items.insert(item.item.id, item); }, &error);
+    if (!ok)
+        qWarning("%s", qPrintable(error));
+    return items;
+}
+
+/// Runs a statement on a SQLite file through a connection of its own.
+bool execOn(const QString &file, const QString &sql)
+{
+    const QString name = QStringLiteral("tst_runjournal_exec");
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        if (db.open()) {
+            QSqlQuery query(db);
+            ok = query.exec(sql);
+            if (!ok)
+                qWarning("%s", qPrintable(query.lastError().text()));
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+struct Outcome
+{
+    std::optional<TransferRun::Outcome> outcome;
+    QString message;
+};
+
+} // namespace
+
+class TestRunJournal : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void writesWhatHappensToEveryItem();
+    void aDeliveredItemsPayloadIsDropped();
+    void aNewJournalIsNeverWrittenOverAnOldOne();
+    void aJournalIsWrittenByOneProcessAtATime();
+    void refusesAJournalOfANewerSluice();
+    void refusesFilesThatAreNotJournals_data();
+    void refusesFilesThatAreNotJournals();
+    void aRunWritesItsJournal();
+    void aCancelledRunGoesOnWhereItStopped();
+    void aResumeOfAFullyReadSourceOnlySendsWhatIsOwed();
+    void aResumeRefusesASourceWhoseRowsChanged();
+    void aResumeRefusesASourceWithFewerRows();
+
+private:
+    TransferSpec makeSpec(const QString &db, int rows);
+    QString journalPath(const QString &name) const { return m_dir.filePath(name); }
+    Outcome runToEnd(TransferRun &run, int timeoutMs = 30000);
+    QTemporaryDir m_dir;
+    TestSink m_sink;
+    QString m_db;
+};
+
+void TestRunJournal::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY(m_sink.isListening());
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 600; ++i)
+        rows.append({i, QStringLiteral("sensor-%1").arg(i), i * 0.25});
+    QString error;
+    m_db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("rows.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!m_db.isEmpty(), qPrintable(error));
+}
+
+TransferSpec TestRunJournal::makeSpec(const QString &db, int rows)
+{
+    TransferSpec spec;
+    spec.source.driver = QStringLiteral("QSQLITE");
+    spec.source.database = db;
+    spec.query.sql = QStringLiteral("SELECT id, name, value FROM t WHERE id <= :n ORDER BY id");
+    spec.query.parameters.insert(QStringLiteral("n"), rows);
+    spec.transform.present = true;
+    spec.transform.key = QStringLiteral("{{name}}");
+    spec.transform.templ = R"({"id":"{{id}}","name":"{{name}}","value":"{{value}}"})";
+    spec.target.url = m_sink.url().toString() + QStringLiteral("docs/{{id}}");
+    spec.target.method = QStringLiteral("PUT");
+    spec.run.chunkSize = 50;
+    spec.run.concurrency = 4;
+    spec.run.maxRetries = 0;
+    return spec;
+}
+
+Outcome TestRunJournal::runToEnd(TransferRun &run, int timeoutMs)
+{
+    Outcome out;
+    QObject::connect(&run, &TransferRun::finished, &run,
+                     [&out](TransferRun::Outcome o, const QString &m) {
+                         out.outcome = o;
+                         out.message = m;
+                     });
+    if (run.state() == TransferRun::State::Idle)
+        run.start();
+    if (!QTest::qWaitFor([&] { return out.outcome.has_value(); }, timeoutMs))
+        qWarning("the run did not finish in %d ms", timeoutMs);
+    return out;
+}
+
+void TestRunJournal::writesWhatHappensToEveryItem()
+{
+    const QString file = journalPath(QStringLiteral("ops.sluicerun"));
+    QString error;
+    RunJournal::Header header;
+    header.transfer = makeSpec(m_db, 10).toJson();
+    header.transferFile = m_dir.filePath(QStringLiteral("t.json"));
+    header.baseDir = m_dir.path();
+    auto journal = RunJournal::create(file, header, &error);
+    QVERIFY2(journal, qPrintable(error));
+    journal->recordStart();
+    Item invalid = makeItem(3);
+    invalid.payload.clear();
+    invalid.error = QStringLiteral("column \"value\": NaN is not a JSON number");
+    journal->recordQueued({makeItem(0, QStringLiteral("a")), makeItem(1), makeItem(2), invalid});
+    journal->recordStatus(0, ItemStatus::Sending, 1);
+    journal->recordFinished(makeResult(0, ItemStatus::Delivered, 1, 201));
+    journal->recordStatus(1, ItemStatus::Sending, 1);
+    ItemResult invalidResult = makeResult(3, ItemStatus::Invalid, 0);
+    invalidResult.error = invalid.error;
+    invalidResult.responseBody.clear();
+    journal->recordFinished(invalidResult);
+    // A later batch: updates of rows written before.
+    journal->flush();
+    journal->recordStatus(1, ItemStatus::Retrying, 1);
+    journal->recordStatus(2, ItemStatus::Sending, 1);
+    ItemResult failed = makeResult(2, ItemStatus::Failed, 1, 422);
+    failed.payload = "{}";
+    journal->recordFinished(failed);
+    journal->flush();
+    QVERIFY2(journal->error().isEmpty(), qPrintable(journal->error()));
+
+    // Read while the writer still has it open (WAL lets readers in).
+    const auto items = readItems(file);
+    QCOMPARE(items.size(), 4);
+    QCOMPARE(items[0].item.key, QStringLiteral("a"));
+    QCOMPARE(items[0].status, ItemStatus::Delivered);
+    QCOMPARE(items[0].httpStatus, 201);
+    QCOMPARE(items[0].attempts, 1);
+    QCOMPARE(items[1].item.key, QStringLiteral("2")); // the default key, not stored
+    QCOMPARE(items[1].status, ItemStatus::Retrying);
+    QCOMPARE(items[1].item.payload, QByteArray("{}"));
+    QCOMPARE(items[2].status, ItemStatus::Failed);
+    QCOMPARE(items[2].httpStatus, 422);
+    QCOMPARE(items[2].lastError, QStringLiteral("HTTP 422"));
+    QCOMPARE(items[2].response, QByteArray("{\"error\":\"no\"}"));
+    QCOMPARE(items[2].item.payload, QByteArray("{}"));
+    QCOMPARE(items[3].status, ItemStatus::Invalid);
+    QCOMPARE(items[3].item.error, invalid.error);
+
+    journal->recordEnd(JournalEnd::Cancelled, QString(), 1, 1, 1);
+    journal.reset();
+    const auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 1);
+    QCOMPARE(summary->failed, 1);
+    QCOMPARE(summary->invalid, 1);
+    QCOMPARE(summary->unfinished, 1);
+    QCOMPARE(summary->rowsRead, 4);
+    QCOMPARE(summary->segments, 1);
+    QCOMPARE(summary->end, JournalEnd::Cancelled);
+    QVERIFY(summary->isResumable());
+    QVERIFY(!summary->inUse);
+    QCOMPARE(summary->transferName, QStringLiteral("t"));
+
+    const auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QCOMPARE(state->unfinished.size(), 1);
+    QCOMPARE(state->unfinished.first().id, 1);
+    QVERIFY(state->mayHaveArrived.contains(1)); // it was sent, and not answered for
+    QCOMPARE(state->attempts.value(1), 1);
+    QCOMPARE(state->notDelivered.value(2), ItemStatus::Failed);
+    QCOMPARE(state->notDelivered.value(3), ItemStatus::Invalid);
+    QCOMPARE(state->boundaryKey, QStringLiteral("4"));
+    QCOMPARE(state->boundaryDigest, journal::itemDigest(invalid.key, {}, invalid.error));
+    QCOMPARE(state->spec.source.baseDir, m_dir.path());
+    QCOMPARE(state->spec.target.method, QStringLiteral("PUT"));
+}
+
+void TestRunJournal::aDeliveredItemsPayloadIsDropped()
+{
+    const QString file = journalPath(QStringLiteral("payload.sluicerun"));
+    QString error;
+    auto journal = RunJournal::create(file, {makeSpec(m_db, 10).toJson(), {}, {}}, &error);
+    QVERIFY2(journal, qPrintable(error));
+    journal->recordQueued({makeItem(0, {}, "{\"secretless\":1}"), makeItem(1)});
+    journal->flush(); // written with its payload first
+    journal->recordFinished(makeResult(0, ItemStatus::Delivered, 1, 200));
+    journal->flush();
+    const auto items = readItems(file);
+    QVERIFY(items[0].item.payload.isNull());
+    QCOMPARE(items[1].item.payload, QByteArray("{}"));
+}
+
+void TestRunJournal::aNewJournalIsNeverWrittenOverAnOldOne()
+{
+    const QString file = journalPath(QStringLiteral("exists.sluicerun"));
+    QString error;
+    QVERIFY(RunJournal::create(file, {"{}", {}, {}}, &error));
+    QVERIFY(!RunJournal::create(file, {"{}", {}, {}}, &error));
+    QVERIFY2(error.contains(QStringLiteral("exists already")), qPrintable(error));
+}
+
+void TestRunJournal::aJournalIsWrittenByOneProcessAtATime()
+{
+    const QString file = journalPath(QStringLiteral("locked.sluicerun"));
+    QString error;
+    auto first = RunJournal::create(file, {makeSpec(m_db, 1).toJson(), {}, {}}, &error);
+    QVERIFY2(first, qPrintable(error));
+    QVERIFY(!RunJournal::reopen(file, &error));
+    QVERIFY2(error.contains(QStringLiteral("in use by another Sluice")), qPrintable(error));
+    const auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY(summary && summary->inUse); // a run goes on in it
+    first.reset();
+    QVERIFY(!JournalFile::readSummary(file, &error)->inUse);
+    QVERIFY2(RunJournal::reopen(file, &error), qPrintable(error));
+}
+
+void TestRunJournal::refusesAJournalOfANewerSluice()
+{
+    const QString file = journalPath(QStringLiteral("newer.sluicerun"));
+    QString error;
+    QVERIFY(RunJournal::create(file, {makeSpec(m_db, 1).toJson(), {}, {}}, &error));
+    QVERIFY(
+        execOn(file, QStringLiteral("PRAGMA user_version = %1").arg(journal::FormatVersion + 1)));
+    QVERIFY(!JournalFile::readResumeState(file, &error));
+    QVERIFY2(error.contains(QStringLiteral("written by a newer Sluice")), qPrintable(error));
+    QVERIFY2(error.contains(file), qPrintable(error));
+    QVERIFY(!RunJournal::reopen(file, &error));
+    QVERIFY2(error.contains(QStringLiteral("written by a newer Sluice")), qPrintable(error));
+}
+
+void TestRunJournal::refusesFilesThatAreNotJournals_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("empty") << QByteArray() << QStringLiteral("the file holds nothing");
+    QTest::newRow("text") << QByteArray("this is not a database, it is a note\n").repeated(200)
+                          << QStringLiteral("not a Sluice journal, or a damaged one");
+    QTest::newRow("other database") << QByteArray("other") << QStringLiteral("something else");
+    QTest::newRow("truncated journal")
+        << QByteArray("truncated") << QStringLiteral("not a Sluice journal, or a damaged one");
+}
+
+void TestRunJournal::refusesFilesThatAreNotJournals()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    const QString file = journalPath(QStringLiteral("bad-%1.sluicerun")
+                                         .arg(QLatin1String(QTest::currentDataTag()))
+                                         .replace(u' ', u'-'));
+    QFile::remove(file);
+    QString error;
+    if (content == "other") {
+        QVERIFY(execOn(file, QStringLiteral("CREATE TABLE notes (text TEXT)")));
+    } else if (content == "truncated") {
+        auto journal = RunJournal::create(file, {makeSpec(m_db, 1).toJson(), {}, {}}, &error);
+        QVERIFY(journal);
+        journal.reset(); // checkpointed into the main file on close
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.resize(f.size() / 3));
+        f.seek(100);
+        f.write(QByteArray(200, 'x'));
+    } else {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+    }
+    QVERIFY(!JournalFile::readResumeState(file, &error));
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY2(error.startsWith(QStringLiteral("journal ") + file), qPrintable(error));
+    QVERIFY(!JournalFile::readSummary(file, &error));
+}
+
+void TestRunJournal::aRunWritesItsJournal()
+{
+    m_sink.clear();
+    m_sink.setHandler([](const TestSink::Request &r) {
+        TestSink::Reply reply;
+        if (r.path.endsWith(QStringLiteral("/7")))
+            reply.status = 422;
+        return reply;
+    });
+    const QString file = journalPath(QStringLiteral("run.sluicerun"));
+    RunOptions options;
+    options.journalFile = file;
+    options.transferFile = m_dir.filePath(QStringLiteral("sensors.json"));
+    TransferRun run(makeSpec(m_db, 120), options);
+    const Outcome out = runToEnd(run);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(run.journalFile(), file);
+    QString error;
+    const auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 119);
+    QCOMPARE(summary->failed, 1);
+    QCOMPARE(summary->rowsRead, 120);
+    QVERIFY(summary->sourceDone);
+    QCOMPARE(summary->end, JournalEnd::Completed);
+    QVERIFY(!summary->isResumable());
+    QVERIFY(summary->inUse); // the run object holds it until it goes (retries write to it)
+    const auto items = readItems(file);
+    QCOMPARE(items.size(), 120);
+    QCOMPARE(items[6].status, ItemStatus::Failed);
+    QCOMPARE(items[6].item.key, QStringLiteral("sensor-7"));
+    QVERIFY(!items[6].item.payload.isEmpty());
+    QCOMPARE(items[6].httpStatus, 422);
+    QVERIFY(items[5].item.payload.isNull());
+}
+
+void TestRunJournal::aCancelledRunGoesOnWhereItStopped()
+{
+    // Slow answers so that the cancel comes mid-run, with items in flight, queued and unread.
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(15);
+    const QString file = journalPath(QStringLiteral("cancelled.sluicerun"));
+    const TransferSpec spec = makeSpec(m_db, 600);
+    {
+        RunOptions options;
+        options.journalFile = file;
+        TransferRun run(spec, options);
+        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+            if (run.counts().delivered == 150)
+                run.cancel();
+        });
+        const Outcome out = runToEnd(run);
+        QCOMPARE(out.outcome, TransferRun::Outcome::Cancelled);
+        QVERIFY(!run.isSourceDone() || run.counts().read < 600);
+    }
+    QString error;
+    const auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QVERIFY(state->summary.isResumable());
+    QCOMPARE(state->summary.end, JournalEnd::Cancelled);
+    QVERIFY(state->summary.delivered >= 150);
+    QVERIFY(state->rowsRead < 600);
+    QVERIFY(!state->unfinished.isEmpty()); // the cancelled ones are owed
+    const qsizetype requestsBefore = m_sink.requestCount();
+
+    m_sink.setDefaultDelayMs(0);
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(state->spec, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
+    QVERIFY2(out.message.isEmpty(), qPrintable(out.message));
+    QCOMPARE(resumed.counts().delivered, 600);
+    QCOMPARE(resumed.counts().read, 600);
+    QCOMPARE(resumed.resumedFinished(), state->summary.delivered);
+
+    // Everything reached the sink; nothing the journal held as delivered went again.
+    const auto journalItems = readItems(file);
+    QCOMPARE(journalItems.size(), 600);
+    QSet<QString> paths;
+    const QList<TestSink::Request> all = m_sink.requests();
+    for (const TestSink::Request &r : all)
+        paths.insert(r.path);
+    QCOMPARE(paths.size(), 600);
+    QSet<qint64> heldDelivered;
+    // What the journal held delivered before the resume: every id it did not list as owed.
+    QSet<qint64> owed;
+    for (const Item &item : state->unfinished)
+        owed.insert(item.id);
+    for (qint64 id = 0; id < state->rowsRead; ++id) {
+        if (!owed.contains(id) && !state->notDelivered.contains(id))
+            heldDelivered.insert(id);
+    }
+    for (qsizetype i = requestsBefore; i < all.size(); ++i) {
+        const qint64 id = all[i].path.section(u'/', -1).toLongLong() - 1;
+        QVERIFY2(!heldDelivered.contains(id),
+                 qPrintable(QStringLiteral("item %1 was sent again").arg(id)));
+    }
+    for (const auto &j : journalItems)
+        QCOMPARE(j.status, ItemStatus::Delivered);
+    const auto summary = JournalFile::readSummary(file, &error);
+    QCOMPARE(summary->segments, 2);
+    QCOMPARE(summary->end, JournalEnd::Completed);
+}
+
+void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()
+{
+    m_sink.clear();
+    int calls = 0;
+    m_sink.setHandler([&calls](const TestSink::Request &) {
+        TestSink::Reply reply;
+        if (++calls % 3 == 0)
+            reply.status = 503;
+        return reply;
+    });
+    const QString file = journalPath(QStringLiteral("readall.sluicerun"));
+    const TransferSpec spec = makeSpec(m_db, 90);
+    {
+        RunOptions options;
+        options.journalFile = file;
+        // Long retries: the run is cancelled while some wait, after the whole source was read.
+        options.retry.baseDelayMs = 60000;
+        TransferSpec withRetries = spec;
+        withRetries.run.maxRetries = 3;
+        TransferRun run(withRetries, options);
+        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+            if (run.isSourceDone() && run.counts().finished() >= 60)
+                run.cancel();
+        });
+        const Outcome out = runToEnd(run);
+        QCOMPARE(out.outcome, TransferRun::Outcome::Cancelled);
+    }
+    QString error;
+    auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QVERIFY(state->sourceDone);
+    QCOMPARE(state->rowsRead, 90);
+    m_sink.setHandler(nullptr);
+    m_sink.clear();
+    // The database is gone: a resume of a fully read source does not need it.
+    TransferSpec changed = state->spec;
+    changed.source.database = m_dir.filePath(QStringLiteral("gone.db"));
+    const qsizetype owed = state->unfinished.size();
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(changed, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(m_sink.requestCount(), owed);
+    QCOMPARE(resumed.counts().delivered + resumed.counts().failed, 90);
+}
+
+void TestRunJournal::aResumeRefusesASourceWhoseRowsChanged()
+{
+    QTemporaryDir dir;
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 200; ++i)
+        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString error;
+    const QString db = SqliteFixture::create(
+        dir.path(), QStringLiteral("changing.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(10);
+    const QString file = dir.filePath(QStringLiteral("changed.sluicerun"));
+    {
+        RunOptions options;
+        options.journalFile = file;
+        TransferRun run(makeSpec(db, 200), options);
+        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+            if (run.counts().delivered == 40)
+                run.cancel();
+        });
+        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
+    }
+    m_sink.setDefaultDelayMs(0);
+    auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QVERIFY(!state->sourceDone);
+    // The row at the boundary now holds something else.
+    QVERIFY(execOn(
+        db, QStringLiteral("UPDATE t SET name = 'renamed' WHERE id = %1").arg(state->rowsRead)));
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(state->spec, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::SourceError);
+    QVERIFY2(out.message.contains(QStringLiteral("is not the row the interrupted run read there")),
+             qPrintable(out.message));
+    QVERIFY2(
+        out.message.contains(QStringLiteral("\"n%1\" then, \"renamed\" now").arg(state->rowsRead)),
+        qPrintable(out.message));
+}
+
+void TestRunJournal::aResumeRefusesASourceWithFewerRows()
+{
+    QTemporaryDir dir;
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 200; ++i)
+        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString error;
+    const QString db = SqliteFixture::create(
+        dir.path(), QStringLiteral("shrinking.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    m_sink.clear();
+    m_sink.setDefaultDelayMs(10);
+    const QString file = dir.filePath(QStringLiteral("shrunk.sluicerun"));
+    {
+        RunOptions options;
+        options.journalFile = file;
+        TransferRun run(makeSpec(db, 200), options);
+        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+            if (run.counts().delivered == 40)
+                run.cancel();
+        });
+        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
+    }
+    m_sink.setDefaultDelayMs(0);
+    auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QVERIFY(execOn(db, QStringLiteral("DELETE FROM t WHERE id > 20")));
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(state->spec, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::SourceError);
+    QVERIFY2(out.message.contains(QStringLiteral("the query now returns 20 row(s), fewer than "
+                                                 "the %1")
+                                      .arg(state->rowsRead)),
+             qPrintable(out.message));
+}
+
+QTEST_GUILESS_MAIN(TestRunJournal)
+#include "tst_runjournal.moc"
