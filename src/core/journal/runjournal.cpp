@@ -199,6 +199,8 @@ void RunJournal::recordStart()
     op.kind = Op::Kind::Start;
     op.at = QDateTime::currentDateTime();
     append(std::move(op));
+    // Written before anything is sent, so that every start shows, however soon it dies.
+    flush();
 }
 
 void RunJournal::recordQueued(const QList<Item> &items)

@@ -64,7 +64,7 @@ public:
 
     QString fileName() const { return m_fileName; }
 
-    /// A new segment (a start or a resume) begins now.
+    /// A new segment (a start or a resume) begins now; written before this returns.
     void recordStart();
     /// Items read from the source (invalid ones too), in id order.
     void recordQueued(const QList<Item> &items);
