@@ -23,6 +23,9 @@
 #   MODES ["elasticsearch-bulk couchdb-bulk json-array ndjson"]  bulk rows ("": none)
 #   BULK_ROWS [1000000] BULK_BATCH [1000] BULK_CONNS [16]
 #   ROWS ["100000 1000000"]          peak-RSS rows of Sluice (item mode, http, delay 0)
+#   JOURNALS ["on off"]              each Sluice row with its run journal (the default: a
+#                                    journal file in $OUT's logs) and/or without (--no-journal,
+#                                    labelled "(no journal)"); ×no-journal compares the two
 #   RSS_CONNS [16]
 #   ITEMS_0 [30000]                  items per sluice/bare/aiohttp run at delay 0
 #   ITEMS_PER_CONN [400]             at a delay > 0: items = this x connections (aiohttp: x 100)
@@ -55,6 +58,7 @@ BULK_ROWS=${BULK_ROWS:-1000000}
 BULK_BATCH=${BULK_BATCH:-1000}
 BULK_CONNS=${BULK_CONNS:-16}
 ROWS=${ROWS-100000 1000000}
+JOURNALS=${JOURNALS-on off}
 RSS_CONNS=${RSS_CONNS:-16}
 ITEMS_0=${ITEMS_0:-30000}
 ITEMS_PER_CONN=${ITEMS_PER_CONN:-400}
@@ -368,11 +372,19 @@ run_bare() {  # protocol delay conns threads items
 # run_sluice GROUP LABEL PROTOCOL DELAY CONNS ITEMS MODE DB URL
 run_sluice() {
   local group=$1 label=$2 p=$3 d=$4 c=$5 n=$6 mode=$7 db=$8 url=$9
-  local name=sluice-$mode-$p-$d-c$c-$n
-  local log=$LOGS/$name.log transfer=$LOGS/$name.json limit=$n
+  local name=sluice-$mode-$p-$d-c$c-$n-journal-${JOURNAL_MODE:-on}
+  local log=$LOGS/$name.log transfer=$LOGS/$name.json limit=$n journal=()
   [[ $n == "$(sqlite_rows "$db")" ]] && limit=0
   transfer_file "$transfer" "$db" "$url" "$c" "$limit" "$p" "$mode"
-  run_client "$log" "$SLUICE" run "$transfer" --quiet
+  if [[ ${JOURNAL_MODE:-on} == off ]]; then
+    journal=(--no-journal)
+    label="$label (no journal)"
+  else
+    rm -f "$LOGS/$name.sluicerun"*
+    journal=(--journal "$LOGS/$name.sluicerun")
+  fi
+  run_client "$log" "$SLUICE" run "$transfer" --quiet "${journal[@]}"
+  [[ ${JOURNAL_MODE:-on} == on ]] && rm -f "$LOGS/$name.sluicerun"*
   local delivered failed check=ok expected=$n bad=""
   delivered=$(sed -n 's/^delivered \([0-9]*\),.*/\1/p' "$log")
   failed=$(sed -n 's/^delivered [0-9]*, failed \([0-9]*\),.*/\1/p' "$log")
@@ -391,6 +403,8 @@ run_sluice() {
   fi
   row "$group" "$label" "$p" "$d" "$c" "$delivered" "$check"
 }
+# Each Sluice row once per JOURNALS value.
+measure_sluice() { local j; for j in $JOURNALS; do JOURNAL_MODE=$j measure run_sluice "$@"; done; }
 sqlite_rows() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from sensors").fetchone()[0])' "$1"; }
 
 # --- the run --------------------------------------------------------------------------------
@@ -422,7 +436,7 @@ for d in $DELAYS; do
         for t in $BARE_THREADS; do measure run_bare "$p" "$d" "$c" "$t" "$(items_for "$c")"; done
       fi
       if have_client sluice; then
-        measure run_sluice item sluice "$p" "$d" "$c" "$(items_for "$c")" item "$ITEM_DB" \
+        measure_sluice item sluice "$p" "$d" "$c" "$(items_for "$c")" item "$ITEM_DB" \
           "$(scheme_of "$p")://127.0.0.1:$PORT/sensors/_doc"
       fi
     done
@@ -435,11 +449,11 @@ if [[ -n "$MODES$ROWS" ]]; then
   start_sink nginx http 0
   for mode in $MODES; do
     [[ $mode == elasticsearch-bulk || $mode == couchdb-bulk ]] && continue
-    measure run_sluice bulk "sluice $mode" http 0 "$BULK_CONNS" "$BULK_ROWS" "$mode" \
+    measure_sluice bulk "sluice $mode" http 0 "$BULK_CONNS" "$BULK_ROWS" "$mode" \
       "$(db_for "$BULK_ROWS")" "http://127.0.0.1:$PORT/sensors/_doc"
   done
   for rows in $ROWS; do
-    measure run_sluice rss "sluice" http 0 "$RSS_CONNS" "$rows" item "$(db_for "$rows")" \
+    measure_sluice rss "sluice" http 0 "$RSS_CONNS" "$rows" item "$(db_for "$rows")" \
       "http://127.0.0.1:$PORT/sensors/_doc"
   done
   stop_sink
@@ -451,7 +465,7 @@ if [[ -n "$MODES$ROWS" ]]; then
     esac
     echo "== bulk-sink.py for $mode" >&2
     start_sink bulk http 0
-    measure run_sluice bulk "sluice $mode" http 0 "$BULK_CONNS" "$BULK_ROWS" "$mode" \
+    measure_sluice bulk "sluice $mode" http 0 "$BULK_CONNS" "$BULK_ROWS" "$mode" \
       "$(db_for "$BULK_ROWS")" "http://127.0.0.1:$BULK_PORT/$path"
     stop_sink
   done
@@ -471,13 +485,16 @@ def find(pred):
 def ratio(a, b, digits=2):
     return f"{a / b:.{digits}f}" if a and b else "-"
 out = ["| group | client | protocol | delay ms | conns | items | seconds | items/s | CPU µs/item | peak RSS MB "
-       "| ×recipe | ×wrk | ×sequential | CPU ×bare | client% | sink% | other% | check |",
-       "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+       "| ×recipe | ×wrk | ×sequential | CPU ×bare | ×no-journal | client% | sink% | other% | check |",
+       "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
 for r in rows:
     p, d, c = r["protocol"], r["delay_ms"], r["conns"]
     fam = base.get(p, p)
     rate, cpu = num(r, "items_per_s"), num(r, "cpu_us_per_item")
-    rec = seq = ceil = bare = None
+    rec = seq = ceil = bare = plain = None
+    if r["client"].startswith("sluice") and not r["client"].endswith("(no journal)"):
+        plain = find(lambda x: x["client"] == r["client"] + " (no journal)" and x["group"] == r["group"]
+                     and x["protocol"] == p and x["delay_ms"] == d and x["conns"] == c and x["items"] == r["items"])
     if r["group"] in ("item", "bulk", "rss"):
         rec = find(lambda x: x["client"] == "aiohttp" and x["protocol"] == fam and x["delay_ms"] == d)
         seq = find(lambda x: x["client"] == "sequential" and x["protocol"] == fam and x["delay_ms"] == d)
@@ -489,7 +506,7 @@ for r in rows:
         r["cpu_us_per_item"], r["peak_rss_mb"],
         ratio(rate, rec and num(rec, "items_per_s")), ratio(rate, ceil and num(ceil, "items_per_s"), 3),
         ratio(rate, seq and num(seq, "items_per_s"), 1), ratio(cpu, bare and num(bare, "cpu_us_per_item")),
-        r["client_pct"], r["sink_pct"], r["other_pct"], r["check"]]) + " |")
+        ratio(rate, plain and num(plain, "items_per_s")), r["client_pct"], r["sink_pct"], r["other_pct"], r["check"]]) + " |")
 text = "\n".join(out) + "\n"
 open(sys.argv[2], "w").write(text)
 print(text)
@@ -500,7 +517,8 @@ cat <<EOF
  (h2 vs https, h2c vs http; the recipe always uses 100 connections); ×wrk: over wrk's (h2load
  -c1 -mN for h2/h2c) at the same connections; CPU ×bare: CPU per item over $([[ -n ${BARE_THREADS%% *} ]] && echo "bare-qnam -t${BARE_THREADS%% *}")'s
  at the same protocol, delay and connections (bulk: per item vs per request); client%/sink%:
- CPU in % of one core over the run; other%: CPU of everything else on the machine.)
+ CPU in % of one core over the run; other%: CPU of everything else on the machine;
+ ×no-journal: items/s with the run journal over items/s of the same run with --no-journal.)
 results: $RESULTS, $OUT/results.md; logs: $LOGS
 EOF
 exit "$FAILED"
