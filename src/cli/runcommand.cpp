@@ -262,6 +262,9 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
             return std::nullopt;
         }
     } else if (!parser.isSet(NoJournalOption)) {
+        // The default folder keeps completed runs for a month (File > Open Run... in the
+        // app); unfinished ones stay until resumed or deleted.
+        JournalFile::pruneCompleted(JournalFile::defaultFolder());
         run.journalFile = JournalFile::newFileName(JournalFile::defaultFolder(), positional.first(),
                                                    QDateTime::currentDateTime());
     }

@@ -99,6 +99,7 @@ private Q_SLOTS:
     void refusesAJournalOfANewerSluice();
     void refusesFilesThatAreNotJournals_data();
     void refusesFilesThatAreNotJournals();
+    void oldCompletedJournalsArePruned();
     void aRunWritesItsJournal();
     void aCancelledRunGoesOnWhereItStopped();
     void aResumeOfAFullyReadSourceOnlySendsWhatIsOwed();
@@ -335,6 +336,56 @@ void TestRunJournal::refusesFilesThatAreNotJournals()
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.startsWith(QStringLiteral("journal ") + file), qPrintable(error));
     QVERIFY(!JournalFile::readSummary(file, &error));
+}
+
+void TestRunJournal::oldCompletedJournalsArePruned()
+{
+    QTemporaryDir folder;
+    const auto make = [&](const QString &name, JournalEnd end, int daysAgo) {
+        const QString file = folder.filePath(name + QStringLiteral(".sluicerun"));
+        QString error;
+        auto journal = RunJournal::create(file, {makeSpec(m_db, 1).toJson(), {}, {}}, &error);
+        if (!journal)
+            return QString();
+        journal->recordStart();
+        if (end != JournalEnd::None)
+            journal->recordEnd(end, {}, 1, 0, 0);
+        journal.reset();
+        const QDateTime then = QDateTime::currentDateTime().addDays(-daysAgo);
+        execOn(file,
+               QStringLiteral("UPDATE segment SET ended_at = '%1' WHERE ended_at IS NOT NULL")
+                   .arg(then.toString(Qt::ISODateWithMs)));
+        QFile f(file);
+        f.open(QIODevice::ReadWrite);
+        f.setFileTime(then, QFileDevice::FileModificationTime);
+        return file;
+    };
+    const QString oldCompleted = make(QStringLiteral("old-completed"), JournalEnd::Completed, 40);
+    const QString newCompleted = make(QStringLiteral("new-completed"), JournalEnd::Completed, 2);
+    const QString oldKilled = make(QStringLiteral("old-killed"), JournalEnd::None, 40);
+    const QString oldCancelled = make(QStringLiteral("old-cancelled"), JournalEnd::Cancelled, 40);
+    QVERIFY(!oldCompleted.isEmpty() && !newCompleted.isEmpty() && !oldKilled.isEmpty());
+    QFile note(folder.filePath(QStringLiteral("notes.txt")));
+    QVERIFY(note.open(QIODevice::WriteOnly));
+    note.close();
+
+    QCOMPARE(JournalFile::pruneCompleted(folder.path(), 30), 1);
+    QVERIFY(!QFileInfo::exists(oldCompleted));
+    QVERIFY(!QFileInfo::exists(oldCompleted + QStringLiteral("-wal")));
+    QVERIFY(QFileInfo::exists(newCompleted));
+    QVERIFY(QFileInfo::exists(oldKilled)); // can still be resumed
+    QVERIFY(QFileInfo::exists(oldCancelled));
+    QVERIFY(note.exists());
+    QCOMPARE(JournalFile::listRuns(folder.path()).size(), 3);
+
+    // Deleting one by hand, and not one a run is writing.
+    QString error;
+    QVERIFY2(JournalFile::remove(newCompleted, &error), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(newCompleted));
+    auto busy = RunJournal::reopen(oldKilled, &error);
+    QVERIFY2(busy, qPrintable(error));
+    QVERIFY(!JournalFile::remove(oldKilled, &error));
+    QVERIFY2(error.contains(QStringLiteral("in use")), qPrintable(error));
 }
 
 void TestRunJournal::aRunWritesItsJournal()

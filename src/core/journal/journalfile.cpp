@@ -4,6 +4,7 @@
 #include "journal/sqlitedb.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLockFile>
 #include <QStandardPaths>
@@ -413,6 +414,56 @@ QString JournalFile::newFileName(const QString &folder, const QString &transferF
 QString JournalFile::lockFileName(const QString &fileName)
 {
     return fileName + QStringLiteral(".lock");
+}
+
+bool JournalFile::remove(const QString &fileName, QString *error)
+{
+    QLockFile lock(lockFileName(fileName));
+    if (!lock.tryLock(0)) {
+        *error = QStringLiteral("journal %1: in use by a running Sluice")
+                     .arg(QDir::toNativeSeparators(fileName));
+        return false;
+    }
+    for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(fileName + suffix);
+    if (QFileInfo::exists(fileName) && !QFile::remove(fileName)) {
+        *error = QStringLiteral("journal %1: cannot delete it")
+                     .arg(QDir::toNativeSeparators(fileName));
+        return false;
+    }
+    return true; // the lock file goes with `lock`
+}
+
+int JournalFile::pruneCompleted(const QString &folder, int maxAgeDays)
+{
+    const QDir dir(folder);
+    const QDateTime before = QDateTime::currentDateTime().addDays(-maxAgeDays);
+    int removed = 0;
+    const QStringList names
+        = dir.entryList({QStringLiteral("*.") + QLatin1String(journal::Suffix)}, QDir::Files);
+    for (const QString &name : names) {
+        const QString file = dir.filePath(name);
+        if (QFileInfo(file).lastModified() > before)
+            continue;
+        bool completed = false;
+        {
+            SqliteDb db;
+            QString error;
+            if (!openJournal(db, file, &error))
+                continue;
+            SqliteStatement last;
+            if (!last.prepare(db, "SELECT ended_at, outcome FROM segment ORDER BY n DESC LIMIT 1")
+                || !last.step())
+                continue;
+            const QDateTime ended = timeFrom(last.textValue(0));
+            completed = journalEndFromName(last.textValue(1)) == JournalEnd::Completed
+                && ended.isValid() && ended < before;
+        }
+        QString error;
+        if (completed && remove(file, &error))
+            ++removed;
+    }
+    return removed;
 }
 
 } // namespace sluice

@@ -133,6 +133,13 @@ public:
                                const QDateTime &at);
     /// The lock file a running journal holds (see RunJournal).
     static QString lockFileName(const QString &fileName);
+    /// Deletes a journal with its WAL, shared-memory and lock files. False with *error when
+    /// it is in use by a running Sluice or cannot be deleted.
+    static bool remove(const QString &fileName, QString *error);
+    /// Deletes the journals in folder of runs that completed more than maxAgeDays ago (runs
+    /// that did not complete stay: they can be resumed). Returns how many went.
+    static int pruneCompleted(const QString &folder, int maxAgeDays = DefaultKeepDays);
+    static constexpr int DefaultKeepDays = 30;
 };
 
 } // namespace sluice
