@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
 #   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers
-#   scripts/install-deps.sh test    build + PostgreSQL server, clang-format, fonts
+#   scripts/install-deps.sh test    build + PostgreSQL server, clang-format, fonts, clang and
+#                                   libclang-rt-14-dev (libFuzzer: tests/scripts/fuzz.sh)
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
 # Several sets may be given. Uses apt-get as root, sudo otherwise.
@@ -12,7 +13,8 @@ build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev)
-test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm)
+test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm
+            clang libclang-rt-14-dev)
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3)
 bench_extra=(postgresql nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
              sqlite3 time)
