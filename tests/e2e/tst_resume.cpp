@@ -160,8 +160,8 @@ Result TestResume::runSluice(const QStringList &arguments, const std::function<b
 
 void TestResume::killedThreeTimesAndResumedDeliversEveryRowOnce()
 {
-    // A fifth of the requests fail with 503 (at once: Retry-After 0), the same way each time
-    // the test runs.
+    // A fifth of the requests fail: 503 (to be retried at once: Retry-After 0) or a closed
+    // connection, from a seeded generator.
     QRandomGenerator random(20261205);
     QList<Seen> seen;
     int segment = 0;
@@ -174,12 +174,15 @@ void TestResume::killedThreeTimesAndResumedDeliversEveryRowOnce()
         s.id = request.path.section(u'/', -1).toLongLong() - 1;
         s.segment = segment;
         s.atMs = clock.elapsed();
-        if (random.bounded(100) < 20) {
+        const quint32 roll = random.bounded(100);
+        if (roll < 15) {
             reply.status = 503;
             reply.body = "{\"error\":\"busy\"}";
             reply.headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("0")});
+        } else if (roll < 20) {
+            reply.dropConnection = true; // the connection closes without an answer
         }
-        s.ok = reply.status < 300;
+        s.ok = reply.status < 300 && !reply.dropConnection;
         seen.append(s);
         return reply;
     });
