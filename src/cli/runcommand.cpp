@@ -80,7 +80,8 @@ void addRunOptions(QCommandLineParser *parser)
     parser->setApplicationDescription(QStringLiteral(
         "Runs a saved transfer without the desktop app: reads the rows its query returns,\n"
         "turns each into JSON and sends it to the target API.\n\n"
-        "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
+        "Exit codes: 0 every item was delivered; 1 some items failed or were invalid\n"
+        "(also when run.stopAfterFailures stopped the run);\n"
         "2 the transfer could not run (configuration, connection or usage error);\n"
         "130 interrupted (undelivered items are written to --failed)."));
     parser->addHelpOption();
@@ -199,6 +200,8 @@ int exitCodeFor(TransferRun::Outcome outcome, const RunCounts &counts, bool inte
     case TransferRun::Outcome::ConfigError:
     case TransferRun::Outcome::SourceError:
         return ExitConfigError;
+    case TransferRun::Outcome::Stopped:
+        return interrupted ? ExitInterrupted : ExitNotAllDelivered;
     case TransferRun::Outcome::Cancelled:
     case TransferRun::Outcome::Completed:
         break;
@@ -212,8 +215,9 @@ int exitCodeFor(TransferRun::Outcome outcome, const RunCounts &counts, bool inte
 
 /// Runs run to its end in the event loop: writes what is not delivered to failedWriter
 /// (when open), stops at SIGINT/SIGTERM (quits at once at the second) and returns the exit
-/// code.
-int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedWriter)
+/// code; *ended: how the run ended.
+int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedWriter,
+             std::optional<TransferRun::Outcome> *ended)
 {
     int exitCode = ExitAllDelivered;
     bool interrupted = false;
@@ -232,7 +236,9 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
     QObject::connect(&run, &TransferRun::finished, &run,
                      [&](TransferRun::Outcome outcome, const QString &message) {
                          reporter.stop();
-                         if (!message.isEmpty()) {
+                         *ended = outcome;
+                         // A stop has its own summary line (printSummary).
+                         if (!message.isEmpty() && outcome != TransferRun::Outcome::Stopped) {
                              for (const QString &line : message.split(u'\n'))
                                  printError(line);
                          }
@@ -258,13 +264,16 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
     return exitCode;
 }
 
-/// The summary line on stdout, and where the failed items went.
+/// The summary line on stdout, and where the failed items went. A run that
+/// run.stopAfterFailures stopped says so first.
 void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
-                  const QString &failedFile)
+                  const QString &failedFile, bool stopped)
 {
     const RunCounts c = run.counts();
     const double seconds = run.elapsedSeconds();
     const double rate = seconds > 0 ? double(c.finished()) / seconds : 0.0;
+    if (stopped)
+        std::printf("stopped after %d failed items: ", run.spec().run.stopAfterFailures);
     std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
                 static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
                 static_cast<long long>(c.invalid), seconds, rate);
@@ -300,10 +309,16 @@ int runTransferCommand(const QStringList &arguments)
     if (args.quiet)
         QLoggingCategory::setFilterRules(QStringLiteral("sluice.*.info=false"));
     TransferRun run(args.spec, args.options);
+    std::optional<TransferRun::Outcome> outcome;
     ProgressReporter reporter(
         &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
         args.progressIntervalMs);
-    exitCode = runToEnd(run, reporter, failedWriter);
+    // Said once, before anything is sent; --quiet leaves it out: a scripted run's steward
+    // has seen it when setting the transfer up, and the json-array and ndjson modes have no
+    // way to avoid it.
+    if (const QString risk = duplicateRisk(args.spec); !risk.isEmpty() && !args.quiet)
+        printError(QStringLiteral("warning: ") + risk);
+    exitCode = runToEnd(run, reporter, failedWriter, &outcome);
 
     QString closeError;
     if (!failedWriter.close(&closeError)) {
@@ -312,7 +327,8 @@ int runTransferCommand(const QStringList &arguments)
             exitCode = ExitNotAllDelivered;
     }
     if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
-        printSummary(run, failedWriter, args.failedFile.value_or(QString()));
+        printSummary(run, failedWriter, args.failedFile.value_or(QString()),
+                     outcome == TransferRun::Outcome::Stopped);
     return exitCode;
 }
 
