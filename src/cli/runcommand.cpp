@@ -103,7 +103,8 @@ void addRunOptions(QCommandLineParser *parser)
     parser->setApplicationDescription(QStringLiteral(
         "Runs a saved transfer without the desktop app: reads the rows its query returns,\n"
         "turns each into JSON and sends it to the target API.\n\n"
-        "Exit codes: 0 every item was delivered; 1 some items failed or were invalid;\n"
+        "Exit codes: 0 every item was delivered; 1 some items failed or were invalid\n"
+        "(also when run.stopAfterFailures stopped the run);\n"
         "2 the transfer could not run (configuration, connection or usage error);\n"
         "130 interrupted (undelivered items are written to --failed).\n\n"
         "Every run keeps a journal (a SQLite file) of every item's fate, in the app's data\n"
@@ -325,6 +326,8 @@ int exitCodeFor(TransferRun::Outcome outcome, const RunCounts &counts, bool inte
     case TransferRun::Outcome::ConfigError:
     case TransferRun::Outcome::SourceError:
         return ExitConfigError;
+    case TransferRun::Outcome::Stopped:
+        return interrupted ? ExitInterrupted : ExitNotAllDelivered;
     case TransferRun::Outcome::Cancelled:
     case TransferRun::Outcome::Completed:
         break;
@@ -338,8 +341,9 @@ int exitCodeFor(TransferRun::Outcome outcome, const RunCounts &counts, bool inte
 
 /// Runs run to its end in the event loop: writes what is not delivered to failedWriter
 /// (when open), stops at SIGINT/SIGTERM (quits at once at the second) and returns the exit
-/// code.
-int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedWriter)
+/// code; *ended: how the run ended.
+int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedWriter,
+             std::optional<TransferRun::Outcome> *ended)
 {
     int exitCode = ExitAllDelivered;
     bool interrupted = false;
@@ -358,7 +362,9 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
     QObject::connect(&run, &TransferRun::finished, &run,
                      [&](TransferRun::Outcome outcome, const QString &message) {
                          reporter.stop();
-                         if (!message.isEmpty()) {
+                         *ended = outcome;
+                         // A stop has its own summary line (printSummary).
+                         if (!message.isEmpty() && outcome != TransferRun::Outcome::Stopped) {
                              for (const QString &line : message.split(u'\n'))
                                  printError(line);
                          }
@@ -384,14 +390,17 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
     return exitCode;
 }
 
-/// The summary line on stdout, and where the failed items went.
+/// The summary line on stdout, and where the failed items went. A run that
+/// run.stopAfterFailures stopped says so first.
 void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
-                  const QString &failedFile)
+                  const QString &failedFile, bool stopped)
 {
     const RunCounts c = run.counts();
     const double seconds = run.elapsedSeconds();
     // A resumed run's rate is this process's: what it finished in the time it ran.
     const double rate = seconds > 0 ? double(c.finished() - run.resumedFinished()) / seconds : 0.0;
+    if (stopped)
+        std::printf("stopped after %d failed items: ", run.spec().run.stopAfterFailures);
     std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
                 static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
                 static_cast<long long>(c.invalid), seconds, rate);
@@ -447,6 +456,15 @@ int execute(RunArguments &args)
     if (args.quiet)
         QLoggingCategory::setFilterRules(QStringLiteral("sluice.*.info=false"));
     TransferRun run(args.spec, args.options);
+    std::optional<TransferRun::Outcome> outcome;
+    ProgressReporter reporter(
+        &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
+        args.progressIntervalMs);
+    // Said once, before anything is sent; --quiet leaves it out: a scripted run's steward
+    // has seen it when setting the transfer up, and the json-array and ndjson modes have no
+    // way to avoid it.
+    if (const QString risk = duplicateRisk(args.spec); !risk.isEmpty() && !args.quiet)
+        printError(QStringLiteral("warning: ") + risk);
     if (!args.quiet && !args.journalFile.isEmpty()) {
         std::fprintf(stderr, "sluice %s: journal %s\n", g_command,
                      QDir::toNativeSeparators(args.journalFile).toUtf8().constData());
@@ -462,10 +480,7 @@ int execute(RunArguments &args)
                                                  .constData());
         }
     }
-    ProgressReporter reporter(
-        &run, args.quiet ? ProgressReporter::Style::Quiet : ProgressReporter::Style::Live,
-        args.progressIntervalMs);
-    exitCode = runToEnd(run, reporter, failedWriter);
+    exitCode = runToEnd(run, reporter, failedWriter, &outcome);
 
     QString closeError;
     if (!failedWriter.close(&closeError)) {
@@ -474,9 +489,13 @@ int execute(RunArguments &args)
             exitCode = ExitNotAllDelivered;
     }
     if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
-        printSummary(run, failedWriter, args.failedFile.value_or(QString()));
-    if (!run.journalFile().isEmpty() && exitCode != ExitAllDelivered
-        && exitCode != ExitNotAllDelivered) {
+        printSummary(run, failedWriter, args.failedFile.value_or(QString()),
+                     outcome == TransferRun::Outcome::Stopped);
+    // Interrupted, stopped, or it could not go on (the database went away): it can be resumed.
+    const bool resumable = outcome == TransferRun::Outcome::Stopped
+        || outcome == TransferRun::Outcome::Cancelled
+        || outcome == TransferRun::Outcome::SourceError;
+    if (!run.journalFile().isEmpty() && resumable) {
         std::fprintf(stderr, "sluice %s: to go on with this run: sluice resume %s\n", g_command,
                      QDir::toNativeSeparators(run.journalFile()).toUtf8().constData());
     }

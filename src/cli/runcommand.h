@@ -8,7 +8,8 @@ namespace sluice {
 /// Exit codes of `sluice run`.
 enum RunExitCode : int {
     ExitAllDelivered = 0, ///< every item was delivered (also: the query returned no rows)
-    ExitNotAllDelivered = 1, ///< some items failed or were invalid (see --failed)
+    ExitNotAllDelivered = 1, ///< some items failed or were invalid (see --failed), or
+                             ///< run.stopAfterFailures stopped the run
     ExitConfigError = 2, ///< the transfer could not run: configuration, connection or usage error
     ExitInterrupted = 130, ///< stopped by SIGINT/SIGTERM; undelivered items are in --failed
 };

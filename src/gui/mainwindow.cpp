@@ -32,6 +32,12 @@ namespace sluice {
 
 namespace {
 
+/// The key template a run would use (transform.key counts only with a transform).
+QString itemKeyOf(const TransformSpec &transform)
+{
+    return transform.present ? transform.key : QString();
+}
+
 constexpr int MaxRecentFiles = 8;
 const QString RecentFilesKey = QStringLiteral("files/recent");
 const QString GeometryKey = QStringLiteral("window/geometry");
@@ -148,7 +154,10 @@ void MainWindow::wirePanels()
     });
     connect(query, &QueryPanel::changed, this, &MainWindow::markModified);
     connect(query, &QueryPanel::previewReady, transform, &TransformPanel::setPreview);
-    connect(transform, &TransformPanel::changed, this, &MainWindow::markModified);
+    connect(transform, &TransformPanel::changed, this, [this, transform, target] {
+        target->setItemKey(itemKeyOf(transform->transform()));
+        markModified();
+    });
     connect(target, &TargetPanel::changed, this, [this, target, transform] {
         transform->setUrlTemplate(target->target().url);
         markModified();
@@ -302,6 +311,7 @@ void MainWindow::setSpec(const TransferSpec &spec)
     m_ui->transformPanel->setUrlTemplate(spec.target.url);
     m_ui->transformPanel->setTransform(spec.transform);
     m_ui->targetPanel->setBaseDir(spec.source.baseDir);
+    m_ui->targetPanel->setItemKey(itemKeyOf(spec.transform));
     m_ui->targetPanel->setTarget(spec.target, spec.run);
     m_loading = false;
     setWindowModified(false);

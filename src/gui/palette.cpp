@@ -21,6 +21,11 @@ QColor errorColor(const QPalette &palette)
     return themedColor(palette, 0xc62828, 0xef9a9a);
 }
 
+QColor warningColor(const QPalette &palette)
+{
+    return themedColor(palette, 0x8a5a00, 0xffcc80);
+}
+
 void setTextColor(QWidget *widget, const QColor &color)
 {
     QPalette palette = widget->palette();

@@ -22,6 +22,10 @@ QColor themedColor(const QPalette &palette, QRgb onLight, QRgb onDark);
 /// The colour of errors: error messages, marks on the line at fault, Failed items.
 QColor errorColor(const QPalette &palette);
 
+/// The colour of warnings: a risk to know about, not a mistake (an amber, readable on
+/// either kind of Base).
+QColor warningColor(const QPalette &palette);
+
 /// Gives widget (a label) text of this colour, keeping the rest of its palette.
 void setTextColor(QWidget *widget, const QColor &color);
 

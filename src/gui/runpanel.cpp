@@ -445,6 +445,9 @@ QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
             return c.failed + c.invalid > 0 ? tr("Finished with failures") : tr("Completed");
         case TransferRun::Outcome::Cancelled:
             return tr("Cancelled");
+        case TransferRun::Outcome::Stopped:
+            return tr("Stopped after %1 failures")
+                .arg(QLocale().toString(run->spec().run.stopAfterFailures));
         case TransferRun::Outcome::ConfigError:
         case TransferRun::Outcome::SourceError:
             return tr("Stopped by an error");

@@ -228,6 +228,14 @@ void RunSession::onFinished(TransferRun::Outcome outcome, const QString &message
                           .arg(took, locale.toString(counts.delivered),
                                locale.toString(counts.failed + counts.invalid)));
         break;
+    case TransferRun::Outcome::Stopped:
+        m_log->append(EventLog::Severity::Warning,
+                      tr("Stopped after %1 failed or invalid items (the transfer's limit), in "
+                         "%2: %3 delivered, %4 failed, %5 invalid. Nothing more was read.")
+                          .arg(locale.toString(m_run->spec().run.stopAfterFailures), took,
+                               locale.toString(counts.delivered), locale.toString(counts.failed),
+                               locale.toString(counts.invalid)));
+        break;
     case TransferRun::Outcome::ConfigError:
     case TransferRun::Outcome::SourceError:
         m_log->append(EventLog::Severity::Error, tr("Stopped: %1").arg(message));

@@ -117,7 +117,9 @@ TargetPanel::TargetPanel(QWidget *parent)
     connect(&m_debounce, &QTimer::timeout, this, &TargetPanel::showProblems);
 
     connect(m_ui->urlEdit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);
-    connect(m_ui->caFileEdit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);
+    for (QLineEdit *edit : {m_ui->caFileEdit, m_ui->idempotencyKeyEdit, m_ui->successStatusesEdit,
+                            m_ui->retryStatusesEdit})
+        connect(edit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);
     connect(m_ui->caFileBrowseButton, &QPushButton::clicked, this, &TargetPanel::browseCaFile);
     for (QComboBox *combo :
          {m_ui->methodCombo, m_ui->modeCombo, m_ui->bulkActionCombo, m_ui->http2Combo}) {
@@ -126,7 +128,8 @@ TargetPanel::TargetPanel(QWidget *parent)
     }
     for (QSpinBox *spin :
          {m_ui->timeoutSpin, m_ui->concurrencySpin, m_ui->chunkSizeSpin, m_ui->maxRetriesSpin,
-          m_ui->batchSizeSpin, static_cast<QSpinBox *>(m_ui->batchBytesSpin)}) {
+          m_ui->batchSizeSpin, static_cast<QSpinBox *>(m_ui->batchBytesSpin),
+          m_ui->stopAfterFailuresSpin}) {
         connect(spin, &QSpinBox::valueChanged, this, [this] {
             if (!m_updating)
                 userEdited();
@@ -175,6 +178,12 @@ void TargetPanel::setTarget(const TargetSpec &target, const RunSpec &run)
     for (const auto &[name, variable] : target.headersEnv)
         appendHeaderRow(name, variable, true);
     m_ui->timeoutSpin->setValue(target.timeoutSeconds);
+    m_ui->idempotencyKeyEdit->setText(target.idempotencyKey);
+    m_ui->successStatusesEdit->setText(
+        target.successStatuses ? statusListText(*target.successStatuses) : QString());
+    m_ui->retryStatusesEdit->setText(target.retryStatuses ? statusListText(*target.retryStatuses)
+                                                          : QString());
+    m_ui->stopAfterFailuresSpin->setValue(run.stopAfterFailures);
     m_ui->concurrencySpin->setValue(run.concurrency);
     m_ui->chunkSizeSpin->setValue(run.chunkSize);
     m_ui->maxRetriesSpin->setValue(run.maxRetries);
@@ -199,6 +208,11 @@ TargetSpec TargetPanel::target() const
     target.http2 = Http2Mode(m_ui->http2Combo->currentData().toInt());
     target.caFile = m_ui->caFileEdit->text().trimmed();
     target.timeoutSeconds = m_ui->timeoutSpin->value();
+    // Disabled in a _bulk mode, where the file refuses it: kept in the field, left out here.
+    if (!isBulk(target.mode))
+        target.idempotencyKey = m_ui->idempotencyKeyEdit->text().trimmed();
+    target.successStatuses = statusList(m_ui->successStatusesEdit);
+    target.retryStatuses = statusList(m_ui->retryStatusesEdit);
     const QTableWidget *table = m_ui->headersTable;
     for (int row = 0; row < table->rowCount(); ++row) {
         const QString name = cellText(table, row, NameColumn).trimmed();
@@ -220,7 +234,42 @@ RunSpec TargetPanel::run() const
     run.chunkSize = m_ui->chunkSizeSpin->value();
     run.maxRetries = m_ui->maxRetriesSpin->value();
     run.maxRequestsPerSecond = m_exactRate.value_or(m_ui->maxRateSpin->value());
+    run.stopAfterFailures = m_ui->stopAfterFailuresSpin->value();
     return run;
+}
+
+std::optional<StatusList> TargetPanel::statusList(const QLineEdit *edit, QString *error)
+{
+    if (edit->text().trimmed().isEmpty())
+        return std::nullopt;
+    return statusListFromText(edit->text(), error);
+}
+
+void TargetPanel::setItemKey(const QString &keyTemplate)
+{
+    if (m_itemKey == keyTemplate)
+        return;
+    m_itemKey = keyTemplate;
+    updateDuplicateWarning();
+}
+
+QString TargetPanel::duplicateWarning() const
+{
+    return m_ui->duplicateWarningLabel->isHidden() ? QString()
+                                                   : m_ui->duplicateWarningLabel->text();
+}
+
+void TargetPanel::updateDuplicateWarning()
+{
+    TransferSpec spec;
+    spec.transform.present = !m_itemKey.isEmpty();
+    spec.transform.key = m_itemKey;
+    spec.target = target();
+    QLabel *label = m_ui->duplicateWarningLabel;
+    const QString risk = duplicateRisk(spec);
+    setTextColor(label, warningColor(label->palette()));
+    label->setText(risk.isEmpty() ? QString() : tr("Duplicates possible: %1").arg(risk));
+    label->setVisible(!risk.isEmpty());
 }
 
 void TargetPanel::setBaseDir(const QString &baseDir)
@@ -244,6 +293,8 @@ void TargetPanel::updateChoices()
     const bool elasticsearch = mode() == TargetMode::ElasticsearchBulk;
     m_ui->bulkActionLabel->setEnabled(elasticsearch);
     m_ui->bulkActionCombo->setEnabled(elasticsearch);
+    m_ui->idempotencyKeyLabel->setEnabled(!bulk);
+    m_ui->idempotencyKeyEdit->setEnabled(!bulk);
     // A closed combo box explains its current choice too.
     for (QComboBox *combo : {m_ui->modeCombo, m_ui->bulkActionCombo, m_ui->http2Combo})
         combo->setToolTip(combo->currentData(Qt::ToolTipRole).toString());
@@ -291,6 +342,15 @@ QList<SpecError> TargetPanel::problems() const
     scratch.target = target();
     scratch.run = run();
     QList<SpecError> mine;
+    // A status field that cannot be read has no list to validate: it says why itself.
+    const std::pair<const QLineEdit *, QString> statusFields[] {
+        {m_ui->successStatusesEdit, u"target.successStatuses"_s},
+        {m_ui->retryStatusesEdit, u"target.retryStatuses"_s}};
+    for (const auto &[edit, path] : statusFields) {
+        QString error;
+        if (!statusList(edit, &error) && !error.isEmpty())
+            mine.append({path, error});
+    }
     const QList<SpecError> all = scratch.validate();
     for (const SpecError &error : all) {
         if (error.section() == SpecSection::Target || error.section() == SpecSection::Run)
@@ -302,11 +362,13 @@ QList<SpecError> TargetPanel::problems() const
 void TargetPanel::showProblems()
 {
     // Each problem under the group of its field; the URL's and the headers' right under them.
-    static const QStringList sendingFields {u"target.mode"_s, u"target.batchSize"_s,
-                                            u"target.batchBytes"_s, u"target.bulkAction"_s};
+    static const QStringList sendingFields {
+        u"target.mode"_s,       u"target.batchSize"_s,       u"target.batchBytes"_s,
+        u"target.bulkAction"_s, u"target.successStatuses"_s, u"target.retryStatuses"_s};
     static const QStringList connectionFields {u"target.http2"_s, u"target.caFile"_s,
                                                u"target.timeoutSeconds"_s};
     QStringList url;
+    QStringList idempotencyKey;
     QStringList headers;
     QStringList request;
     QStringList sending;
@@ -317,6 +379,8 @@ void TargetPanel::showProblems()
         const QString &path = error.path;
         if (path == u"target.url"_s) {
             url.append(error.message);
+        } else if (path == u"target.idempotencyKey"_s) {
+            idempotencyKey.append(error.message);
         } else if (path.startsWith(u"target.headers"_s)) {
             // "target.headers.NAME" or "target.headersEnv.NAME": the name says which row.
             const QString name = path.section(u'.', 2);
@@ -324,7 +388,7 @@ void TargetPanel::showProblems()
                                             error.message));
         } else if (error.section() == SpecSection::Run) {
             runSettings.append(error.toString());
-        } else if (sendingFields.contains(path)) {
+        } else if (sendingFields.contains(path.section(u'[', 0, 0))) {
             sending.append(error.toString());
         } else if (connectionFields.contains(path)) {
             connection.append(error.toString());
@@ -334,10 +398,12 @@ void TargetPanel::showProblems()
     }
     setError(m_ui->urlErrorLabel, url);
     setError(m_ui->headersErrorLabel, headers);
+    setError(m_ui->idempotencyKeyErrorLabel, idempotencyKey);
     setError(m_ui->requestErrorLabel, request);
     setError(m_ui->sendingErrorLabel, sending);
     setError(m_ui->connectionErrorLabel, connection);
     setError(m_ui->runErrorLabel, runSettings);
+    updateDuplicateWarning();
 }
 
 void TargetPanel::setError(QLabel *label, const QStringList &messages)

@@ -15,6 +15,7 @@ class TargetPanel;
 }
 
 class QLabel;
+class QLineEdit;
 class QTableWidgetItem;
 
 namespace sluice {
@@ -23,8 +24,9 @@ namespace sluice {
 /// value, or the name of an environment variable holding it, so tokens stay out of the
 /// transfer file); how items are sent (one per request, or in batches in a bulk format, with
 /// the batch limits and Elasticsearch's action); the connection (HTTP/2, a CA file to trust,
-/// the request timeout); and the run's pacing (concurrency, chunk size, retries, a cap on
-/// requests per second).
+/// the request timeout); which answers count as delivered or are retried; an idempotency key;
+/// and the run's pacing (concurrency, chunk size, retries, a cap on requests per second, when
+/// to give up). When a re-send could store an item twice (duplicateRisk()), a warning says so.
 ///
 /// The batch controls are enabled only in a bulk mode and the bulk action only for
 /// elasticsearch-bulk, but they keep their values in every mode: target() returns what
@@ -56,6 +58,11 @@ public:
     /// The transfer file's folder (source.baseDir): where Browse… starts, and what a chosen
     /// CA file is made relative to when it lies inside. Empty: not saved yet.
     void setBaseDir(const QString &baseDir);
+    /// The transform's key template (transform.key; empty: none), which decides whether a
+    /// _bulk mode can duplicate items (see duplicateRisk()).
+    void setItemKey(const QString &keyTemplate);
+    /// The duplicate warning shown now; empty when none.
+    QString duplicateWarning() const;
 
 signals:
     /// The user edited something (never emitted by setTarget()).
@@ -72,6 +79,9 @@ private:
     void updateValueToolTip(int row);
     void updateRemoveButton();
     void setError(QLabel *label, const QStringList &messages);
+    void updateDuplicateWarning();
+    /// A status field's list: nullopt when empty (the default) or not readable (*error).
+    static std::optional<StatusList> statusList(const QLineEdit *edit, QString *error = nullptr);
     TargetMode mode() const;
     void updateChoices();
     void browseCaFile();
@@ -81,6 +91,7 @@ private:
     QTimer m_debounce;
     bool m_updating = false;
     QString m_baseDir;
+    QString m_itemKey;
     /// The rate setTarget() was given, while the box shows it (rounded to its decimals):
     /// a file's 0.125 stays 0.125 unless the steward changes it.
     std::optional<double> m_exactRate;

@@ -18,6 +18,7 @@
 
 #include "net/dispatcher.h"
 #include "net/networkerror.h"
+#include "spec/statusclasses.h"
 #include "testsink.h"
 
 using namespace sluice;
@@ -217,6 +218,15 @@ private Q_SLOTS:
     void destroyMidRun();
     void backlogLowAndIdle();
     void producerPulledByBacklogLow();
+    void conflictAfterLostAnswer_data();
+    void conflictAfterLostAnswer();
+    void conflictWithoutLostAnswerFails();
+    void conflictForItemThatMayHaveArrived();
+    void statusClassesDecide_data();
+    void statusClassesDecide();
+    void idempotencyKeyOnEveryAttempt();
+    void stopLetsRequestsInFlightFinish();
+    void stopCancelsWhatWouldBeRetried();
 };
 
 void TestDispatcher::deliversEveryItemExactlyOnce()
@@ -969,6 +979,7 @@ void TestDispatcher::cancelReportsEveryItemOnce()
     for (const ItemResult &result : std::as_const(recorder.finished)) {
         QCOMPARE(result.status, ItemStatus::Failed);
         QCOMPARE(result.payload, payloadFor(result.id));
+        QVERIFY(result.cancelled); // the server decided nothing about any of them
         if (result.error == whileSending) {
             ++sending;
             QCOMPARE(result.attempts, 1);
@@ -1144,6 +1155,261 @@ void TestDispatcher::producerPulledByBacklogLow()
     QTRY_COMPARE(recorder.idle, 1);
     QVERIFY2(maxBacklog <= Chunk + dispatcher.lowWaterMark(),
              qPrintable(QString::number(maxBacklog)));
+}
+
+void TestDispatcher::conflictAfterLostAnswer_data()
+{
+    QTest::addColumn<QString>("success"); // empty: not set
+    QTest::addColumn<QString>("retry");
+    QTest::addColumn<ItemStatus>("status");
+    QTest::addColumn<int>("attempts");
+    QTest::addColumn<bool>("noted");
+    // The first attempt of each item times out (its answer is lost), every later one is 409.
+    QTest::newRow("default: delivered by the lost attempt")
+        << QString() << QString() << ItemStatus::Delivered << 2 << true;
+    QTest::newRow("409 in successStatuses: delivered, the steward's rule")
+        << QStringLiteral("2xx, 409") << QString() << ItemStatus::Delivered << 2 << false;
+    QTest::newRow("409 in retryStatuses: retried, then failed")
+        << QString() << QStringLiteral("409, 5xx") << ItemStatus::Failed << 3 << false;
+}
+
+void TestDispatcher::conflictAfterLostAnswer()
+{
+    QFETCH(QString, success);
+    QFETCH(QString, retry);
+    QFETCH(ItemStatus, status);
+    QFETCH(int, attempts);
+    QFETCH(bool, noted);
+    TestSink sink;
+    auto seen = std::make_shared<QSet<QString>>();
+    sink.setHandler([seen](const TestSink::Request &request) {
+        TestSink::Reply reply;
+        if (!seen->contains(request.jsonId)) {
+            // The request arrives and is stored, but the answer comes too late.
+            seen->insert(request.jsonId);
+            reply.delayMs = 5000;
+            return reply;
+        }
+        reply.status = 409;
+        reply.body = QByteArrayLiteral("{\"error\":\"conflict\"}");
+        return reply;
+    });
+    DispatchConfig config = configFor(sink, 2);
+    config.timeoutMs = 300;
+    config.retry.maxRetries = 2;
+    if (!success.isEmpty())
+        config.statuses.success = statusListFromText(success, nullptr);
+    if (!retry.isEmpty())
+        config.statuses.retry = statusListFromText(retry, nullptr);
+    Dispatcher dispatcher(config);
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(2));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 2, LongWaitMs);
+    for (const ItemResult &result : std::as_const(recorder.finished)) {
+        QCOMPARE(result.status, status);
+        QCOMPARE(result.attempts, attempts);
+        QCOMPARE(result.httpStatus, 409);
+        QVERIFY(!result.cancelled);
+        if (noted) {
+            QVERIFY2(result.note.startsWith(
+                         QStringLiteral("delivered by an earlier attempt whose answer was lost "
+                                        "(the server answered HTTP 409")),
+                     qPrintable(result.note));
+            QVERIFY(result.error.isEmpty());
+        } else {
+            QCOMPARE(result.note, QString());
+        }
+    }
+}
+
+void TestDispatcher::conflictWithoutLostAnswerFails()
+{
+    // A 409 to a first attempt is someone else's item: a failure, as before.
+    TestSink sink;
+    sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 409;
+        return reply;
+    });
+    Dispatcher dispatcher(configFor(sink, 2));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(2));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 2, LongWaitMs);
+    for (const ItemResult &result : std::as_const(recorder.finished)) {
+        QCOMPARE(result.status, ItemStatus::Failed);
+        QCOMPARE(result.attempts, 1);
+        QVERIFY(result.error.startsWith(QStringLiteral("HTTP 409")));
+        QCOMPARE(result.note, QString());
+    }
+}
+
+void TestDispatcher::conflictForItemThatMayHaveArrived()
+{
+    // An item an earlier run or retry sent unanswered (submit()'s mayHaveArrived).
+    TestSink sink;
+    sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 409;
+        return reply;
+    });
+    Dispatcher dispatcher(configFor(sink, 2));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(2), {1});
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 2, LongWaitMs);
+    QCOMPARE(recorder.resultFor(0).status, ItemStatus::Failed);
+    const ItemResult arrived = recorder.resultFor(1);
+    QCOMPARE(arrived.status, ItemStatus::Delivered);
+    QCOMPARE(arrived.attempts, 1);
+    QVERIFY(arrived.note.startsWith(QStringLiteral("delivered by an earlier attempt")));
+}
+
+void TestDispatcher::statusClassesDecide_data()
+{
+    QTest::addColumn<QString>("success");
+    QTest::addColumn<QString>("retry");
+    QTest::addColumn<int>("answer"); // the status of every first attempt; later ones 201
+    QTest::addColumn<ItemStatus>("status");
+    QTest::addColumn<int>("attempts");
+    QTest::newRow("422 delivered")
+        << QStringLiteral("2xx, 422") << QString() << 422 << ItemStatus::Delivered << 1;
+    QTest::newRow("422 retried") << QString() << QStringLiteral("422") << 422
+                                 << ItemStatus::Delivered << 2;
+    QTest::newRow("503 not retried")
+        << QString() << QStringLiteral("429") << 503 << ItemStatus::Failed << 1;
+    QTest::newRow("202 not delivered")
+        << QStringLiteral("200, 201") << QString() << 202 << ItemStatus::Failed << 1;
+    QTest::newRow("default 422 fails") << QString() << QString() << 422 << ItemStatus::Failed << 1;
+}
+
+void TestDispatcher::statusClassesDecide()
+{
+    QFETCH(QString, success);
+    QFETCH(QString, retry);
+    QFETCH(int, answer);
+    QFETCH(ItemStatus, status);
+    QFETCH(int, attempts);
+    TestSink sink;
+    TestSink::Reply first;
+    first.status = answer;
+    sink.setHandler(failFirstAttempts(1, first));
+    DispatchConfig config = configFor(sink, 2);
+    if (!success.isEmpty())
+        config.statuses.success = statusListFromText(success, nullptr);
+    if (!retry.isEmpty())
+        config.statuses.retry = statusListFromText(retry, nullptr);
+    Dispatcher dispatcher(config);
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(3));
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 3, LongWaitMs);
+    for (const ItemResult &result : std::as_const(recorder.finished)) {
+        QCOMPARE(result.status, status);
+        QCOMPARE(result.attempts, attempts);
+        QCOMPARE(result.httpStatus, attempts == 1 ? answer : 201);
+    }
+}
+
+void TestDispatcher::idempotencyKeyOnEveryAttempt()
+{
+    TestSink sink;
+    TestSink::Reply unavailable;
+    unavailable.status = 503;
+    sink.setHandler(failFirstAttempts(1, unavailable));
+    Dispatcher dispatcher(configFor(sink, 2));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    QList<Item> items = makeItems(3);
+    items[0].idempotencyKey = "sensor-0";
+    items[1].idempotencyKey = "sensor-1"; // item 2 has none
+    dispatcher.submit(items);
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 3, LongWaitMs);
+    for (qint64 id = 0; id < 3; ++id) {
+        QCOMPARE(recorder.resultFor(id).status, ItemStatus::Delivered);
+        const QList<TestSink::Request> sent = requestsFor(sink, id);
+        QCOMPARE(requestIds(sent).size(), 2); // the first attempt and the retry
+        for (const TestSink::Request &request : sent) {
+            const bool hasHeader = std::any_of(
+                request.headers.cbegin(), request.headers.cend(), [](const TestSink::Header &h) {
+                    return h.first.compare("Idempotency-Key", Qt::CaseInsensitive) == 0;
+                });
+            QCOMPARE(hasHeader, id != 2);
+            QCOMPARE(request.header("Idempotency-Key"),
+                     id == 2 ? QByteArray() : QByteArray("sensor-") + QByteArray::number(id));
+        }
+    }
+}
+
+void TestDispatcher::stopLetsRequestsInFlightFinish()
+{
+    TestSink sink;
+    sink.setDefaultDelayMs(300);
+    constexpr int Concurrency = 2;
+    Dispatcher dispatcher(configFor(sink, Concurrency));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    constexpr int Count = 10;
+    dispatcher.submit(makeItems(Count));
+    QTRY_COMPARE(sink.inFlight(), Concurrency);
+
+    dispatcher.stop();
+    QVERIFY(dispatcher.isStopping());
+    QVERIFY(!dispatcher.isCancelled());
+    QCOMPARE(recorder.finished.size(), 0); // reported from the event loop
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.idle, 1, LongWaitMs);
+    QVERIFY(recorder.eachOnce(0, Count));
+    int delivered = 0;
+    for (const ItemResult &result : std::as_const(recorder.finished)) {
+        if (result.status == ItemStatus::Delivered) {
+            ++delivered;
+            QVERIFY(!result.cancelled);
+            continue;
+        }
+        QCOMPARE(result.status, ItemStatus::Failed);
+        QCOMPARE(result.error, QStringLiteral("cancelled"));
+        QVERIFY(result.cancelled);
+        QCOMPARE(result.attempts, 0);
+        QVERIFY(!result.mayHaveArrived);
+    }
+    // The requests in flight were answered, not aborted; nothing else went out.
+    QCOMPARE(delivered, Concurrency);
+    QCOMPARE(sink.requestCount(), Concurrency);
+    QCOMPARE(sink.deliveredCount(), Concurrency);
+
+    // Items submitted afterwards are not sent either.
+    dispatcher.submit(makeItems(2, 100));
+    QTRY_COMPARE(recorder.finished.size(), Count + 2);
+    QVERIFY(recorder.resultFor(101).cancelled);
+    QCOMPARE(sink.requestCount(), Concurrency);
+}
+
+void TestDispatcher::stopCancelsWhatWouldBeRetried()
+{
+    TestSink sink;
+    sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 503;
+        reply.delayMs = 300;
+        return reply;
+    });
+    Dispatcher dispatcher(configFor(sink, 1));
+    Recorder recorder;
+    recorder.attach(&dispatcher, this);
+    dispatcher.submit(makeItems(1));
+    QTRY_COMPARE(sink.inFlight(), 1);
+    dispatcher.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(recorder.finished.size(), 1, LongWaitMs);
+    const ItemResult result = recorder.finished.first();
+    QCOMPARE(result.status, ItemStatus::Failed);
+    QVERIFY(result.cancelled);
+    QCOMPARE(result.attempts, 1);
+    QVERIFY2(result.error.startsWith(
+                 QStringLiteral("cancelled: the run stopped before retrying (HTTP 503")),
+             qPrintable(result.error));
+    QTRY_COMPARE(recorder.idle, 1);
+    QCOMPARE(sink.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestDispatcher)

@@ -78,6 +78,8 @@ private Q_SLOTS:
     void retryAfterCancel();
     void retargetSendsRetriesToTheFixedTarget();
     void retargetRefusesWhatItCannotKeep();
+    void stopAfterFailures();
+    void idempotencyKeyFromTheRow();
 
 private:
     TransferSpec makeSpec(int rows, const QString &path = QStringLiteral("/items"));
@@ -617,6 +619,75 @@ void TestTransferRun::retargetRefusesWhatItCannotKeep()
     // Nothing changed.
     QCOMPARE(run.spec().target, spec.target);
     QCOMPARE(run.spec().run, spec.run);
+}
+
+void TestTransferRun::stopAfterFailures()
+{
+    m_sink.clear();
+    m_sink.setDefaultDelayMs(0);
+    m_sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 422;
+        reply.body = QByteArrayLiteral("{\"error\":\"rejected\"}");
+        return reply;
+    });
+    TransferSpec spec = makeSpec(1000);
+    spec.run.stopAfterFailures = 5;
+    spec.run.concurrency = 2;
+    TransferRun run(spec);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    m_sink.setHandler(nullptr);
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Stopped);
+    QCOMPARE(rec.message,
+             QStringLiteral("stopped after 5 failed or invalid items (run.stopAfterFailures)"));
+    QCOMPARE(rec.finishedCount, 1);
+    const RunCounts c = run.counts();
+    QCOMPARE(c.delivered, 0);
+    QVERIFY(c.failed >= 5);
+    QCOMPARE(c.failed + c.invalid, c.read); // every item read is reported, once
+    QCOMPARE(qint64(rec.finishedById.size()), c.read);
+    // Nothing after the stop: the 5 that failed and what was in flight (answers come in
+    // batches, and a batch frees its slots before the failures are told).
+    QVERIFY2(m_sink.requestCount() <= 5 + 2 * spec.run.concurrency,
+             qPrintable(QString::number(m_sink.requestCount())));
+    QVERIFY(c.read < 1000);
+    int decided = 0;
+    for (const ItemResult &result : std::as_const(rec.results)) {
+        QCOMPARE(result.status, ItemStatus::Failed);
+        if (result.cancelled) {
+            QCOMPARE(result.error, QStringLiteral("cancelled"));
+            QCOMPARE(result.attempts, 0);
+        } else {
+            ++decided;
+            QCOMPARE(result.httpStatus, 422);
+        }
+    }
+    QCOMPARE(decided, m_sink.requestCount());
+    QVERIFY(decided >= 5);
+}
+
+void TestTransferRun::idempotencyKeyFromTheRow()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(0);
+    TransferSpec spec = makeSpec(20);
+    spec.target.idempotencyKey = QStringLiteral("row-{{id}}");
+    TransferRun run(spec);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(run.counts().delivered, 20);
+    QSet<QByteArray> keys;
+    const QList<TestSink::Request> requests = m_sink.requests();
+    for (const TestSink::Request &request : requests) {
+        QCOMPARE(request.header("Idempotency-Key"), "row-" + request.jsonId.toUtf8());
+        keys.insert(request.header("Idempotency-Key"));
+    }
+    QCOMPARE(keys.size(), 20);
 }
 
 QTEST_GUILESS_MAIN(TestTransferRun)

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "spec/statusclasses.h"
 #include "spec/transferspec.h"
 
 using namespace Qt::StringLiterals;
@@ -225,6 +226,12 @@ private slots:
     void saveLoadDesignExample();
     void saveError();
     void validateBuiltInCode();
+    void statusesInBothLists();
+    void statusesAndStopAreRead();
+    void idempotencyKeyRefusedInBulkModes();
+    void withoutNewFieldsSavesByteIdentical();
+    void duplicateRisk_data();
+    void duplicateRisk();
 };
 
 void tst_TransferSpec::designExample()
@@ -852,6 +859,31 @@ void tst_TransferSpec::invalidDocuments_data()
     row("maxRetries object", u"run.maxRetries"_s, QJsonObject(),
         {rangeError(u"run.maxRetries"_s, 0, maxRetries, u"an object"_s)});
     row("unknown run key", u"run.rate"_s, 100, {u"run.rate: unknown key"_s});
+
+    // Status classes, the idempotency key, stopping after failures.
+    const QString shape = uR"( is not a status, a class like "5xx" or a range like "500-504")"_s;
+    row("retryStatuses bad class", u"target.retryStatuses"_s, QJsonArray {408, u"5xx"_s, u"5x"_s},
+        {u"target.retryStatuses[2]: \"5x\""_s + shape});
+    row("successStatuses two bad", u"target.successStatuses"_s, QJsonArray {u"2xx"_s, 600, true},
+        {u"target.successStatuses[1]: 600 is not an HTTP status (100 to 599)"_s,
+         uR"(target.successStatuses[2]: must be a status (404), a class ("4xx") or a range ("500-504"))"_s});
+    row("successStatuses backwards range", u"target.successStatuses"_s, QJsonArray {u"204-200"_s},
+        {uR"(target.successStatuses[0]: "204-200" is not a range: its first status is above its last)"_s});
+    row("successStatuses not an array", u"target.successStatuses"_s, u"2xx"_s,
+        {uR"(target.successStatuses: must be an array of statuses (404), classes ("4xx") or ranges ("500-504"))"_s});
+    row("successStatuses empty", u"target.successStatuses"_s, QJsonArray(),
+        {u"target.successStatuses: must list at least one status"_s});
+    row("idempotencyKey number", u"target.idempotencyKey"_s, 7,
+        {u"target.idempotencyKey: must be a string"_s});
+    row("idempotencyKey unclosed", u"target.idempotencyKey"_s, u"{{id"_s,
+        {u"target.idempotencyKey: unclosed placeholder \"{{id\""_s});
+    const int maxStop = RunSpec::MaxStopAfterFailures;
+    row("stopAfterFailures 0", u"run.stopAfterFailures"_s, 0,
+        {rangeError(u"run.stopAfterFailures"_s, 1, maxStop, u"0"_s)});
+    row("stopAfterFailures real", u"run.stopAfterFailures"_s, 2.5,
+        {rangeError(u"run.stopAfterFailures"_s, 1, maxStop, u"2.5"_s)});
+    row("stopAfterFailures string", u"run.stopAfterFailures"_s, u"10"_s,
+        {rangeError(u"run.stopAfterFailures"_s, 1, maxStop, u"\"10\""_s)});
 }
 
 void tst_TransferSpec::invalidDocuments()
@@ -1450,6 +1482,136 @@ void tst_TransferSpec::validateBuiltInCode()
             QCOMPARE(spec, before);
         QCOMPARE(spec.toJson(), before.toJson());
     }
+}
+
+void tst_TransferSpec::statusesInBothLists()
+{
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"target"_s, u"successStatuses"_s}, QJsonArray {u"2xx"_s, 409, u"500-503"_s});
+    setAt(json, {u"target"_s, u"retryStatuses"_s}, QJsonArray {429, u"5xx"_s});
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::fromJson(text(json), nullptr, &errors));
+    QCOMPARE(strings(errors),
+             QStringList {u"target.retryStatuses: 500 is also in target.successStatuses; a "
+                          u"status is either delivered or retried"_s});
+}
+
+void tst_TransferSpec::statusesAndStopAreRead()
+{
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"target"_s, u"successStatuses"_s}, QJsonArray {u"2xx"_s, 409});
+    setAt(json, {u"target"_s, u"retryStatuses"_s}, QJsonArray());
+    setAt(json, {u"target"_s, u"idempotencyKey"_s}, u"sensor-{{id}}"_s);
+    setAt(json, {u"run"_s, u"stopAfterFailures"_s}, 10);
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::fromJson(text(json), &spec, &errors));
+    QCOMPARE(strings(errors), QStringList());
+    QVERIFY(spec.target.successStatuses);
+    QCOMPARE(statusListText(*spec.target.successStatuses), u"2xx, 409"_s);
+    QVERIFY(spec.target.retryStatuses); // set, and empty: no status is retried
+    QVERIFY(spec.target.retryStatuses->isEmpty());
+    QCOMPARE(spec.target.statusClasses().classify(409), StatusClass::Delivered);
+    QCOMPARE(spec.target.statusClasses().classify(503), StatusClass::Fail);
+    QCOMPARE(spec.target.idempotencyKey, u"sensor-{{id}}"_s);
+    QCOMPARE(spec.run.stopAfterFailures, 10);
+
+    // Written back in their places, in the forms given.
+    const QByteArray out = spec.toJson();
+    QVERIFY2(out.contains(R"("headers":{"Content-Type":"application/json"},)"
+                          R"("idempotencyKey":"sensor-{{id}}","mode":"item")"),
+             out.constData());
+    QVERIFY2(out.contains(R"("timeoutSeconds":30,"successStatuses":["2xx",409],)"
+                          R"("retryStatuses":[]})"),
+             out.constData());
+    QVERIFY2(out.contains(R"("maxRequestsPerSecond":0,"stopAfterFailures":10})"), out.constData());
+    TransferSpec again;
+    QVERIFY(TransferSpec::fromJson(out, &again, nullptr));
+    QCOMPARE(again, spec);
+}
+
+void tst_TransferSpec::idempotencyKeyRefusedInBulkModes()
+{
+    for (const TargetMode mode : allTargetModes()) {
+        if (!isBulk(mode))
+            continue;
+        TransferSpec spec = bulkSpec(mode);
+        spec.target.idempotencyKey = u"{{id}}"_s;
+        QCOMPARE(strings(spec.validate()),
+                 QStringList {u"target.idempotencyKey: mode \""_s + targetModeName(mode)
+                              + u"\" sends many items in one request, and a request has one "
+                                u"Idempotency-Key; use it in item mode only"_s});
+    }
+    TransferSpec item = fullSpec();
+    item.target.idempotencyKey = u"{{id}}"_s;
+    QCOMPARE(strings(item.validate()), QStringList());
+}
+
+void tst_TransferSpec::withoutNewFieldsSavesByteIdentical()
+{
+    // A file saved before these keys existed reads and saves exactly as it was.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString first = dir.filePath(u"first.json"_s);
+    QVERIFY(fullSpec().save(first, nullptr));
+    QFile file(first);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray saved = file.readAll();
+    QVERIFY(!saved.contains("Statuses"));
+    QVERIFY(!saved.contains("idempotencyKey"));
+    QVERIFY(!saved.contains("stopAfterFailures"));
+    TransferSpec loaded;
+    QVERIFY(TransferSpec::load(first, &loaded, nullptr));
+    const QString second = dir.filePath(u"second.json"_s);
+    QVERIFY(loaded.save(second, nullptr));
+    QFile again(second);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QCOMPARE(again.readAll(), saved);
+}
+
+void tst_TransferSpec::duplicateRisk_data()
+{
+    QTest::addColumn<TransferSpec>("spec");
+    QTest::addColumn<QString>("startsWith"); // empty: no risk
+
+    TransferSpec put = fullSpec(); // PUT to .../_doc/{{id}}
+    QTest::newRow("PUT with placeholder") << put << QString();
+    TransferSpec post = put;
+    post.target.method = u"POST"_s;
+    QTest::newRow("POST with placeholder") << post << QString();
+    post.target.url = u"https://127.0.0.1:9200/sensors/_doc"_s;
+    QTest::newRow("POST without placeholder") << post << u"POST to a URL without"_s;
+    post.target.idempotencyKey = u"{{id}}"_s;
+    QTest::newRow("POST with idempotency key") << post << QString();
+    TransferSpec fixedPut = put;
+    fixedPut.target.url = u"https://127.0.0.1:9200/sensors/_doc"_s;
+    QTest::newRow("PUT without placeholder") << fixedPut << QString();
+    for (const TargetMode mode : {TargetMode::JsonArray, TargetMode::Ndjson})
+        QTest::newRow(qPrintable(targetModeName(mode)))
+            << bulkSpec(mode) << u"mode \""_s + targetModeName(mode) + u"\" carries no id"_s;
+    for (const TargetMode mode : {TargetMode::ElasticsearchBulk, TargetMode::CouchdbBulk}) {
+        QTest::newRow(qPrintable(targetModeName(mode) + u" keyed"_s))
+            << bulkSpec(mode) << QString();
+        TransferSpec unkeyed = bulkSpec(mode);
+        unkeyed.transform.key.clear();
+        QTest::newRow(qPrintable(targetModeName(mode) + u" without key"_s))
+            << unkeyed << u"mode \""_s + targetModeName(mode) + u"\" without transform.key"_s;
+        TransferSpec noTransform = bulkSpec(mode);
+        noTransform.transform.present = false;
+        QTest::newRow(qPrintable(targetModeName(mode) + u" without transform"_s))
+            << noTransform << u"mode \""_s + targetModeName(mode) + u"\" without transform.key"_s;
+    }
+}
+
+void tst_TransferSpec::duplicateRisk()
+{
+    QFETCH(TransferSpec, spec);
+    QFETCH(QString, startsWith);
+    const QString risk = sluice::duplicateRisk(spec);
+    if (startsWith.isEmpty())
+        QCOMPARE(risk, QString());
+    else
+        QVERIFY2(risk.startsWith(startsWith), qPrintable(risk));
 }
 
 QTEST_APPLESS_MAIN(tst_TransferSpec)

@@ -79,6 +79,7 @@ class TstTransform : public QObject
     Q_OBJECT
 
 private slots:
+    void idempotencyKey();
     void initTestCase();
 
     void formatDouble_data();
@@ -912,6 +913,41 @@ void TstTransform::benchmarkApply()
     }
     QVERIFY(bytes > 0);
     QVERIFY(transform->apply(rows.at(0), 0).isValid());
+}
+
+void TstTransform::idempotencyKey()
+{
+    const ColumnList columns = columnsNamed({u"id"_s, u"name"_s});
+    const auto transform = Transform::compile(templateSpec(R"({"id":"{{id}}"})"), {}, columns,
+                                              nullptr, u"row-{{id}}/{{name}}"_s);
+    QVERIFY(transform);
+    Item item = transform->apply({7, u"Zürich"_s}, 6);
+    QVERIFY2(item.isValid(), qPrintable(item.error));
+    QCOMPARE(item.idempotencyKey, u"row-7/Zürich"_s.toUtf8());
+    QCOMPARE(item.payload, QByteArray(R"({"id":7})"));
+
+    // What cannot be a header value makes the item invalid, naming the field.
+    item = transform->apply({8, QVariant()}, 7);
+    QCOMPARE(item.error, u"target.idempotencyKey: column \"name\" is NULL"_s);
+    QVERIFY(item.payload.isEmpty());
+    item = transform->apply({9, u"a\nb"_s}, 8);
+    QCOMPARE(item.error,
+             u"target.idempotencyKey: the value contains a control character such as a line "
+             u"break"_s);
+    const auto whole = Transform::compile(templateSpec(R"({"id":"{{id}}"})"), {}, columns, nullptr,
+                                          u"{{name}}"_s);
+    QVERIFY(whole);
+    QCOMPARE(whole->apply({1, u" "_s}, 0).error, u"target.idempotencyKey: the value is empty"_s);
+
+    // None configured: no key. An unknown column is a compile error at its path.
+    QCOMPARE(Transform::compile(templateSpec(R"({})"), {}, columns, nullptr)
+                 ->apply({1, u"x"_s}, 0)
+                 .idempotencyKey,
+             QByteArray());
+    QList<SpecError> errors;
+    QVERIFY(!Transform::compile(templateSpec(R"({})"), {}, columns, &errors, u"{{nope}}"_s));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().path, u"target.idempotencyKey"_s);
 }
 
 QTEST_APPLESS_MAIN(TstTransform)

@@ -48,6 +48,8 @@ private Q_SLOTS:
     void liveLineOnATerminal();
     void interruptWritesUndeliveredItems();
     void bundledExampleIntoDemoApi();
+    void duplicateWarning();
+    void stopAfterFailures();
 
 private:
     /// Runs sluice with arguments while this process's event loop keeps serving the sink.
@@ -440,6 +442,64 @@ void TestCli::bundledExampleIntoDemoApi()
     api.terminate();
     QVERIFY(api.waitForFinished(5000));
     QCOMPARE(api.exitCode(), 0);
+}
+
+void TestCli::duplicateWarning()
+{
+    // POST to a URL without a placeholder: a re-send can store an item twice.
+    const QString risky = writeTransfer(QStringLiteral("post.json"),
+                                        m_sink.url(QStringLiteral("/items")).toString());
+    Result r = runSluice({QStringLiteral("run"), risky});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString warning = QStringLiteral("sluice run: warning: POST to a URL without a "
+                                           "{{placeholder}} and without target.idempotencyKey");
+    QVERIFY2(r.err.startsWith(warning), qPrintable(r.err)); // before anything else
+    QCOMPARE(r.err.count(QStringLiteral("warning: POST")), 1);
+    QVERIFY2(!r.out.contains(QLatin1String("warning")), qPrintable(r.out));
+
+    // --quiet leaves it out.
+    r = runSluice({QStringLiteral("run"), risky, QStringLiteral("--quiet")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QLatin1String("warning:")), qPrintable(r.err));
+
+    // The item's id in the URL: nothing to warn about.
+    const QString keyed = writeTransfer(QStringLiteral("keyed.json"),
+                                        m_sink.url().toString() + QStringLiteral("items/{{id}}"));
+    r = runSluice({QStringLiteral("run"), keyed});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QLatin1String("warning:")), qPrintable(r.err));
+}
+
+void TestCli::stopAfterFailures()
+{
+    m_sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 422;
+        return reply;
+    });
+    const QString path = writeTransfer(QStringLiteral("stop.json"),
+                                       m_sink.url().toString() + QStringLiteral("items/{{id}}"), 2);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray text = file.readAll();
+    QVERIFY(text.contains("\"maxRetries\": 0 }"));
+    text.replace("\"maxRetries\": 0 }", "\"maxRetries\": 0, \"stopAfterFailures\": 10 }");
+    QVERIFY(file.resize(0));
+    QCOMPARE(file.write(text), text.size());
+    file.close();
+
+    const Result r = runSluice({QStringLiteral("run"), path});
+    QCOMPARE(r.exitCode, 1);
+    const QRegularExpression summary(
+        QStringLiteral("^stopped after 10 failed items: delivered 0, failed (\\d+), invalid 0 "
+                       "in \\d+\\.\\d\\d s \\(\\d+ items/s\\)\\n$"));
+    const QRegularExpressionMatch match = summary.match(r.out);
+    QVERIFY2(match.hasMatch(), qPrintable(r.out));
+    // Every item read is counted (failed, or cancelled: never sent); few were sent.
+    QVERIFY(match.captured(1).toInt() >= 10);
+    QVERIFY2(m_sink.requestCount() >= 10 && m_sink.requestCount() <= 14,
+             qPrintable(QString::number(m_sink.requestCount())));
+    QVERIFY2(!r.err.contains(QLatin1String("sluice run: stopped after")), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void pauseAndResumeAreLogged();
     void exportWritesTheFailedItems();
     void runTextWording();
+    void stopAfterFailuresIsLogged();
 
 private:
     TransferSpec makeSpec() const;
@@ -204,6 +205,31 @@ void TestRunSession::runTextWording()
     QCOMPARE(RunText::duration(2 * 3600 + 5 * 60 + 59), u"2 h 05 min"_s);
     QCOMPARE(RunText::itemCount(1), u"1 item"_s);
     QCOMPARE(RunText::itemCount(1234), u"%1 items"_s.arg(QLocale().toString(1234)));
+}
+
+void TestRunSession::stopAfterFailuresIsLogged()
+{
+    // Ids 10, 20, 30 and 40 are refused: the second failure stops the run.
+    RunSession session;
+    TransferSpec spec = makeSpec();
+    spec.run.stopAfterFailures = 2;
+    spec.run.concurrency = 1;
+    QSignalSpy finished(&session, &RunSession::finished);
+    session.start(spec, RunOptions());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
+    QCOMPARE(finished.at(0).at(0).value<TransferRun::Outcome>(), TransferRun::Outcome::Stopped);
+    QVERIFY(session.outcome() == TransferRun::Outcome::Stopped);
+    const RunCounts counts = session.run()->counts();
+    // The request after id 20 may have started before its failure was told: it is answered.
+    QVERIFY(counts.delivered == 18 || counts.delivered == 19);
+    QVERIFY(counts.failed >= 2);
+    const QStringList texts = logTexts(*session.eventLog());
+    const QString expected
+        = u"Stopped after 2 failed or invalid items (the transfer's limit), in %1: %2 "
+          u"delivered, %3 failed, 0 invalid. Nothing more was read."_s.arg(
+              RunText::duration(session.run()->elapsedSeconds()),
+              QLocale().toString(counts.delivered), QLocale().toString(counts.failed));
+    QVERIFY2(texts.contains(expected), qPrintable(texts.join(u'\n')));
 }
 
 QTEST_MAIN(TestRunSession)

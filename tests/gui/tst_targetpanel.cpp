@@ -19,7 +19,9 @@
 #include <QTest>
 
 #include "bytesizespinbox.h"
+#include "palette.h"
 #include "requirechild.h"
+#include "spec/statusclasses.h"
 #include "spec/transferspec.h"
 #include "targetpanel.h"
 
@@ -94,6 +96,11 @@ private slots:
     void http2AndCaFile();
     void browseCaFileKeepsPathsRelative();
     void changedOnEdits();
+    void statusesKeyAndStopRoundTrip();
+    void unreadableStatusesAreShown();
+    void statusInBothListsIsShown();
+    void idempotencyKeyOnlyInItemMode();
+    void duplicateWarningFollowsTheSettings();
 
 private:
     template<typename T>
@@ -733,6 +740,149 @@ void TstTargetPanel::changedOnEdits()
     // Set in code: no signal.
     m_panel->setTarget(m_panel->target(), m_panel->run());
     QCOMPARE(changed.count(), 8);
+}
+
+void TstTargetPanel::statusesKeyAndStopRoundTrip()
+{
+    TargetSpec target = withUrl(u"http://127.0.0.1/items"_s);
+    target.successStatuses = statusListFromText(u"2xx, 409"_s, nullptr);
+    target.retryStatuses = statusListFromText(u"429, 500-504"_s, nullptr);
+    target.idempotencyKey = u"row-{{id}}"_s;
+    RunSpec run;
+    run.stopAfterFailures = 25;
+    m_panel->setTarget(target, run);
+    QCOMPARE(child<QLineEdit>("successStatusesEdit")->text(), u"2xx, 409"_s);
+    QCOMPARE(child<QLineEdit>("retryStatusesEdit")->text(), u"429, 500-504"_s);
+    QCOMPARE(child<QLineEdit>("idempotencyKeyEdit")->text(), u"row-{{id}}"_s);
+    QCOMPARE(child<QSpinBox>("stopAfterFailuresSpin")->value(), 25);
+    QCOMPARE(m_panel->target(), target);
+    QCOMPARE(m_panel->run(), run);
+    QVERIFY(m_panel->isValid());
+
+    // Empty fields are the defaults (not set), and 0 failures is "Never".
+    m_panel->setTarget(withUrl(u"http://127.0.0.1/items"_s), {});
+    QCOMPARE(child<QLineEdit>("successStatusesEdit")->placeholderText(), u"2xx"_s);
+    QCOMPARE(child<QLineEdit>("retryStatusesEdit")->placeholderText(), u"408, 429, 5xx"_s);
+    QCOMPARE(child<QSpinBox>("stopAfterFailuresSpin")->text(), u"Never"_s);
+    QVERIFY(!m_panel->target().successStatuses);
+    QVERIFY(!m_panel->target().retryStatuses);
+    QCOMPARE(m_panel->run().stopAfterFailures, 0);
+
+    // Typed: what the steward types is what the target holds.
+    QSignalSpy changed(m_panel.get(), &TargetPanel::changed);
+    QTest::keyClicks(child<QLineEdit>("retryStatusesEdit"), u"503"_s);
+    QCOMPARE(changed.count(), 3);
+    QCOMPARE(m_panel->target().retryStatuses, statusListFromText(u"503"_s, nullptr));
+    auto *stop = child<QSpinBox>("stopAfterFailuresSpin");
+    stop->setFocus();
+    QTest::keyClick(stop, Qt::Key_Up);
+    QCOMPARE(changed.count(), 4);
+    QCOMPARE(m_panel->run().stopAfterFailures, 1);
+}
+
+void TstTargetPanel::unreadableStatusesAreShown()
+{
+    m_panel->setTarget(withUrl(u"http://127.0.0.1/items"_s), {});
+    QTest::keyClicks(child<QLineEdit>("successStatusesEdit"), u"2xx, 5x"_s);
+    auto *label = child<QLabel>("sendingErrorLabel");
+    QTRY_VERIFY(label->isVisible());
+    QCOMPARE(
+        label->text(),
+        uR"(target.successStatuses: "5x" is not a status, a class like "5xx" or a range like "500-504")"_s);
+    QVERIFY(!m_panel->isValid());
+    QVERIFY(!m_panel->target().successStatuses); // nothing readable to keep
+    // Errors are red, as everywhere.
+    QCOMPARE(label->palette().color(QPalette::WindowText), errorColor(label->palette()));
+
+    QTest::keyClick(child<QLineEdit>("successStatusesEdit"), Qt::Key_Backspace);
+    QTest::keyClicks(child<QLineEdit>("successStatusesEdit"), u"xx"_s);
+    QTRY_VERIFY(label->isHidden());
+    QVERIFY(m_panel->isValid());
+    QCOMPARE(statusListText(*m_panel->target().successStatuses), u"2xx, 5xx"_s);
+}
+
+void TstTargetPanel::statusInBothListsIsShown()
+{
+    TargetSpec target = withUrl(u"http://127.0.0.1/items"_s);
+    target.successStatuses = statusListFromText(u"2xx, 409"_s, nullptr);
+    target.retryStatuses = statusListFromText(u"4xx"_s, nullptr);
+    m_panel->setTarget(target, {});
+    QVERIFY(!m_panel->isValid());
+    const QStringList expected = fileErrors(target, {}, u"target.retryStatuses"_s);
+    QCOMPARE(expected.size(), 1);
+    QVERIFY(expected.first().startsWith(u"409 is also in target.successStatuses"_s));
+    QCOMPARE(child<QLabel>("sendingErrorLabel")->text(),
+             u"target.retryStatuses: "_s + expected.first());
+}
+
+void TstTargetPanel::idempotencyKeyOnlyInItemMode()
+{
+    TargetSpec target = withUrl(u"http://127.0.0.1/items"_s);
+    target.idempotencyKey = u"{{id"_s;
+    m_panel->setTarget(target, {});
+    auto *edit = child<QLineEdit>("idempotencyKeyEdit");
+    QVERIFY(edit->isEnabled());
+    const QStringList expected = fileErrors(target, {}, u"target.idempotencyKey"_s);
+    QCOMPARE(expected, QStringList {u"unclosed placeholder \"{{id\""_s});
+    QCOMPARE(child<QLabel>("idempotencyKeyErrorLabel")->text(), expected.first());
+
+    // A bulk mode: disabled, kept in the field for a switch back, left out of the target.
+    target.idempotencyKey = u"{{id}}"_s;
+    target.mode = TargetMode::ElasticsearchBulk;
+    m_panel->setTarget(target, {});
+    QVERIFY(!edit->isEnabled());
+    QVERIFY(!child<QLabel>("idempotencyKeyLabel")->isEnabled());
+    QCOMPARE(edit->text(), u"{{id}}"_s);
+    QCOMPARE(m_panel->target().idempotencyKey, QString());
+    QVERIFY(m_panel->isValid());
+    auto *mode = child<QComboBox>("modeCombo");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Home);
+    QVERIFY(edit->isEnabled());
+    QCOMPARE(m_panel->target().idempotencyKey, u"{{id}}"_s);
+}
+
+void TstTargetPanel::duplicateWarningFollowsTheSettings()
+{
+    auto *label = child<QLabel>("duplicateWarningLabel");
+    TargetSpec target = withUrl(u"http://127.0.0.1/items"_s); // POST, no placeholder
+    m_panel->setTarget(target, {});
+    QVERIFY(label->isVisible());
+    TransferSpec spec;
+    spec.target = target;
+    QCOMPARE(label->text(), u"Duplicates possible: "_s + duplicateRisk(spec));
+    QCOMPARE(m_panel->duplicateWarning(), label->text());
+    // A warning, not an error: not the error red.
+    const QColor color = label->palette().color(QPalette::WindowText);
+    QCOMPARE(color, warningColor(label->palette()));
+    QVERIFY(color != errorColor(label->palette()));
+    QVERIFY(m_panel->isValid()); // a warning does not stop the run
+
+    // An idempotency key makes a re-send safe.
+    QTest::keyClicks(child<QLineEdit>("idempotencyKeyEdit"), u"{{id}}"_s);
+    QTRY_VERIFY(label->isHidden());
+    QCOMPARE(m_panel->duplicateWarning(), QString());
+
+    // json-array: always.
+    target.mode = TargetMode::JsonArray;
+    m_panel->setTarget(target, {});
+    QVERIFY(label->isVisible());
+    QVERIFY(label->text().contains(u"\"json-array\""_s));
+
+    // elasticsearch-bulk: only without an item key.
+    target.mode = TargetMode::ElasticsearchBulk;
+    m_panel->setTarget(target, {});
+    QVERIFY(label->isVisible());
+    m_panel->setItemKey(u"{{id}}"_s);
+    QVERIFY(label->isHidden());
+    m_panel->setItemKey({});
+    QVERIFY(label->isVisible());
+
+    // PUT to the item's own URL.
+    TargetSpec put = withUrl(u"http://127.0.0.1/items/{{id}}"_s);
+    put.method = u"PUT"_s;
+    m_panel->setTarget(put, {});
+    QVERIFY(label->isHidden());
 }
 
 QTEST_MAIN(TstTargetPanel)

@@ -77,6 +77,7 @@ CREATE TABLE item (
   payload BLOB,
   response BLOB,
   request_id TEXT,
+  idempotency_key TEXT,
   digest INTEGER
 );
 )sql";
@@ -317,6 +318,7 @@ std::optional<ResumeState> JournalFile::readResumeState(const QString &fileName,
         item.key = items.isNull(1) ? QString::number(id + 1) : items.textValue(1);
         item.url = items.textValue(6);
         item.payload = items.blobValue(7);
+        item.idempotencyKey = items.textValue(9).toUtf8();
         // Sent and not answered for (or answered "try again" after one that was not): the
         // server may hold it. Conservative: any attempt counts.
         if (attempts > 0 || items.intValue(4) != 0)
@@ -360,6 +362,7 @@ bool JournalFile::forEachItem(const QString &fileName,
         j.item.payload = items.blobValue(10);
         j.response = items.blobValue(11);
         j.requestId = items.textValue(12).toLatin1();
+        j.item.idempotencyKey = items.textValue(13).toUtf8();
         visit(j);
     }
     if (!ok) {

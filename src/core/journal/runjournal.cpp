@@ -57,6 +57,7 @@ struct Row
     QByteArray payload; // null: none
     QByteArray response;
     QByteArray requestId;
+    QByteArray idempotencyKey; // insert only
     std::optional<quint64> digest;
 };
 
@@ -358,6 +359,7 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
                 if (item.key != QString::number(item.id + 1))
                     row.key = item.key.isNull() ? QStringLiteral("") : item.key;
                 row.url = item.url;
+                row.idempotencyKey = item.idempotencyKey;
                 row.error = item.error;
                 row.payload = item.payload;
                 if (row.payload.isNull() && item.isValid())
@@ -430,7 +432,8 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
         if (!insert.prepare(db,
                             "INSERT INTO item (id, key, status, http_status, attempts, error, "
                             "note, may_have_arrived, cancelled, url, payload, response, "
-                            "request_id, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                            "request_id, idempotency_key, digest) "
+                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
             || !result.prepare(db,
                                "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
                                "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
@@ -455,8 +458,12 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
                 insert.bindBlob(12, row.response.isEmpty() ? QByteArray() : row.response);
                 insert.bindText(
                     13, row.requestId.isEmpty() ? QString() : QString::fromLatin1(row.requestId));
+                insert.bindText(14,
+                                row.idempotencyKey.isEmpty()
+                                    ? QString()
+                                    : QString::fromUtf8(row.idempotencyKey));
                 if (row.digest)
-                    insert.bindInt(14, qint64(*row.digest));
+                    insert.bindInt(15, qint64(*row.digest));
                 if (!insert.run())
                     return false;
                 insert.reset();

@@ -23,6 +23,8 @@ namespace {
 constexpr qsizetype MaxFirstLine = 200;
 constexpr qsizetype MaxLoggedResponse = 1000;
 
+/// The request went through and was answered 2xx (in a bulk mode: its answer holds the
+/// items' own statuses); what counts as delivered for an item is StatusClasses' call.
 bool isDelivered(const HttpLane::Response &response)
 {
     return response.error == QNetworkReply::NoError && response.httpStatus >= 200
@@ -221,6 +223,26 @@ qsizetype Dispatcher::itemsInFlight() const
     return m_itemsInFlight;
 }
 
+void Dispatcher::stop()
+{
+    if (m_cancelled || m_stopping)
+        return;
+    m_stopping = true;
+    m_paused = false;
+    m_retryTimer.stop();
+    m_rateTimer.stop();
+    const QString cancelled = tr("cancelled");
+    for (auto &[due, entry] : m_waiting)
+        m_outFinished.push_back(cancelledResult(std::move(entry), cancelled));
+    m_waiting.clear();
+    schedulePump(); // reports the queue, then idle() once the requests in flight are answered
+}
+
+bool Dispatcher::isStopping() const
+{
+    return m_stopping;
+}
+
 void Dispatcher::pause()
 {
     m_paused = true;
@@ -363,8 +385,8 @@ void Dispatcher::pump()
 
 void Dispatcher::startRequests()
 {
-    if (m_cancelled) {
-        // Items submitted after cancel(): nothing will ever send them.
+    if (m_cancelled || m_stopping) {
+        // Items submitted after cancel() or stop(), or queued at stop(): nothing sends them.
         const QString cancelled = tr("cancelled");
         for (Entry &entry : m_queue) {
             m_outFinished.push_back(entry.item.isValid()
@@ -407,6 +429,7 @@ void Dispatcher::startRequests()
         } else {
             request.payload = slot.entries.front().item.payload;
             request.url = slot.entries.front().item.url;
+            request.idempotencyKey = slot.entries.front().item.idempotencyKey;
         }
         for (Entry &entry : slot.entries) {
             ++entry.attempts;
@@ -501,7 +524,7 @@ void Dispatcher::emitPending()
     if (m_outSending.empty())
         m_outSending.swap(sending);
 
-    if (!m_cancelled && m_lowArmed && backlog() <= m_lowWater) {
+    if (!m_cancelled && !m_stopping && m_lowArmed && backlog() <= m_lowWater) {
         m_lowArmed = false;
         Q_EMIT backlogLow();
     }
@@ -633,15 +656,37 @@ void Dispatcher::adaptWindow(const HttpLane::Response &response, qint64 startedM
 void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
                         const HttpLane::Response &response, int *retryDelayMs)
 {
-    if (isDelivered(response)) {
-        deliver(std::move(entry), requestId, response, response.httpStatus);
-        return;
-    }
-    if (response.httpStatus <= 0 && mayHaveArrived(response.error))
-        entry.unanswered = true;
     const RetryPolicy &policy = m_config.retry;
-    if (RetryPolicy::isRetryable(response.httpStatus, response.error)
-        && entry.attempts <= policy.maxRetries) {
+    const int status = response.httpStatus;
+    bool retry = false;
+    if (status > 0 && !isConnectionLevelError(response.error)) {
+        StatusClass verdict = m_config.statuses.classify(status);
+        // A _bulk request is delivered only item by item, from a 2xx answer.
+        if (verdict == StatusClass::Delivered
+            && (m_config.mode == TargetMode::ElasticsearchBulk
+                || m_config.mode == TargetMode::CouchdbBulk))
+            verdict = StatusClass::Fail;
+        if (verdict == StatusClass::Delivered) {
+            deliver(std::move(entry), requestId, response, status);
+            return;
+        }
+        if (verdict == StatusClass::Fail && status == 409 && entry.unanswered
+            && m_config.mode == TargetMode::Item && !m_config.statuses.isExplicit(409)) {
+            // The item exists because an earlier attempt of it arrived and its answer was
+            // lost: delivered, not a conflict with someone else's.
+            deliver(std::move(entry), requestId, response, status,
+                    tr("delivered by an earlier attempt whose answer was lost (the server "
+                       "answered %1 to the re-sent item)")
+                        .arg(failureText(response)));
+            return;
+        }
+        retry = verdict == StatusClass::Retry;
+    } else {
+        if (status <= 0 && mayHaveArrived(response.error))
+            entry.unanswered = true;
+        retry = RetryPolicy::isRetryable(status, response.error);
+    }
+    if (retry && entry.attempts <= policy.maxRetries) {
         if (*retryDelayMs < 0) {
             const QDateTime now
                 = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
@@ -650,18 +695,20 @@ void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
         scheduleRetry(std::move(entry), *retryDelayMs, failureText(response));
         return;
     }
-    failForGood(std::move(entry), requestId, response, response.httpStatus, failureText(response));
+    failForGood(std::move(entry), requestId, response, status, failureText(response));
 }
 
 void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
                                 const HttpLane::Response &response, const BulkItemOutcome &outcome,
                                 int *retryDelayMs)
 {
-    if (outcome.status >= 200 && outcome.status <= 299) {
+    const StatusClass verdict = m_config.statuses.classify(outcome.status);
+    if (verdict == StatusClass::Delivered) {
         deliver(std::move(entry), requestId, response, outcome.status);
         return;
     }
-    if (outcome.conflict && entry.unanswered && m_config.mode == TargetMode::CouchdbBulk) {
+    if (verdict == StatusClass::Fail && outcome.conflict && entry.unanswered
+        && m_config.mode == TargetMode::CouchdbBulk && !m_config.statuses.isExplicit(409)) {
         // The document exists because an earlier attempt of this very item arrived and
         // its answer was lost: delivered, not a conflict with someone else's document.
         deliver(std::move(entry), requestId, response, outcome.status,
@@ -671,8 +718,7 @@ void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
         return;
     }
     const QString error = QStringLiteral("HTTP %1: %2").arg(outcome.status).arg(outcome.error);
-    if (RetryPolicy::isRetryable(outcome.status, QNetworkReply::NoError)
-        && entry.attempts <= m_config.retry.maxRetries) {
+    if (verdict == StatusClass::Retry && entry.attempts <= m_config.retry.maxRetries) {
         if (*retryDelayMs < 0)
             *retryDelayMs = m_config.retry.delayMs(entry.attempts, {}, {});
         scheduleRetry(std::move(entry), *retryDelayMs, error);
@@ -698,6 +744,12 @@ void Dispatcher::deliver(Entry &&entry, const QByteArray &requestId,
 
 void Dispatcher::scheduleRetry(Entry &&entry, int delayMs, const QString &why)
 {
+    if (m_stopping) {
+        // stop(): nothing more is sent, and the server has not decided about this item.
+        m_outFinished.push_back(cancelledResult(
+            std::move(entry), tr("cancelled: the run stopped before retrying (%1)").arg(why)));
+        return;
+    }
     qCDebug(lcNet).noquote() << "item" << entry.item.key << "retry" << entry.attempts << "in"
                              << delayMs << "ms:" << why;
     m_outRetrying.emplace_back(entry.item.id, entry.attempts);
@@ -777,6 +829,7 @@ ItemResult Dispatcher::resultFor(Entry &&entry, ItemStatus status) const
     result.attempts = entry.attempts;
     result.mayHaveArrived = entry.unanswered;
     result.url = std::move(entry.item.url);
+    result.idempotencyKey = std::move(entry.item.idempotencyKey);
     if (status == ItemStatus::Invalid) {
         result.error = std::move(entry.item.error);
         result.payload = std::move(entry.item.payload);

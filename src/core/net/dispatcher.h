@@ -41,6 +41,12 @@ struct DispatchConfig
     int batchSize = TargetSpec::DefaultBatchSize; ///< bulk modes: items per request at most
     qint64 batchBytes = TargetSpec::DefaultBatchBytes; ///< bulk modes: body bytes at most
     double maxRequestsPerSecond = 0; ///< requests started per second at most; 0: no cap
+    /// Which answered statuses deliver, retry or fail an item (target.successStatuses,
+    /// retryStatuses): applied to the request's status in item, json-array and ndjson modes
+    /// and to each item's own status in elasticsearch-bulk and couchdb-bulk answers (a whole
+    /// _bulk request that is not answered 2xx is retried or failed, never delivered). Without
+    /// an HTTP status (a network error), RetryPolicy::isRetryable() decides.
+    StatusClasses statuses;
 };
 
 /// Sends items as HTTP requests, at most `concurrency` at once as the server sees it, retries
@@ -72,6 +78,10 @@ struct DispatchConfig
 ///
 /// Redirects are not followed: a 3xx answer is a failure (not retried) whose error names the
 /// Location. Qt's default policy would follow a 302 to a POST with a GET and report its 2xx.
+///
+/// A 409 Conflict answered to an item an earlier attempt of which went out unanswered (in
+/// item mode, and a couchdb-bulk item's conflict) means that attempt arrived: the item is
+/// Delivered with ItemResult::note saying so, unless 409 is in a status list of the config.
 class Dispatcher final : public QObject
 {
     Q_OBJECT
@@ -97,6 +107,13 @@ public:
     int inFlight() const;
     /// Items in the requests in flight.
     qsizetype itemsInFlight() const;
+    /// Stops cleanly: nothing new starts; the items not in flight (queued, waiting to retry,
+    /// submitted later) finish Failed "cancelled" with ItemResult::cancelled; the requests in
+    /// flight are answered and settled as usual, except that an item whose answer asks for a
+    /// retry finishes cancelled too; then idle(). Unlike cancel(), nothing is aborted, so no
+    /// item is left not knowing whether it arrived. Signals come from the event loop.
+    void stop();
+    bool isStopping() const;
     /// Pause: nothing new starts, what is in flight completes (and may be scheduled to retry).
     void pause();
     void resume();
@@ -228,6 +245,7 @@ private:
     QTimer m_retryTimer; // one timer for the earliest due retry
     bool m_paused = false;
     bool m_cancelled = false;
+    bool m_stopping = false;
     bool m_lowArmed = false; // backlogLow() owed since the last submit()
     bool m_busy = false; // idle() owed since the last submit()
 

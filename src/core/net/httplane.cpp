@@ -149,6 +149,9 @@ void HttpLane::send(QList<Request> requests)
         if (!request.url.isEmpty())
             networkRequest.setUrl(QUrl(request.url));
         networkRequest.setRawHeader(QByteArrayLiteral("X-Request-ID"), request.requestId);
+        if (!request.idempotencyKey.isEmpty())
+            networkRequest.setRawHeader(QByteArrayLiteral("Idempotency-Key"),
+                                        request.idempotencyKey);
 
         active.clock.start();
         QNetworkReply *reply = post(manager.nam, networkRequest, request.payload);

@@ -93,6 +93,7 @@ public:
         qint64 partBytes = 0;
         QString url; ///< empty: Config::url
         QByteArray requestId; ///< sent as X-Request-ID
+        QByteArray idempotencyKey = {}; ///< sent as Idempotency-Key when not empty (item mode)
     };
 
     /// The outcome of one attempt.

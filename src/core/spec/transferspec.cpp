@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QVariant>
 
+#include "spec/placeholders.h"
 #include "spec/transferspecparser.h"
 #include "types/numbertypes.h"
 #include "json/jsonobjectwriter.h"
@@ -292,6 +293,8 @@ QByteArray TransferSpec::toJson() const
                     writeHeaders(headers, target.headersEnv);
                 });
             }
+            if (!target.idempotencyKey.isEmpty())
+                json.string(u"idempotencyKey"_s, target.idempotencyKey);
             json.string(u"mode"_s, targetModeName(target.mode));
             json.integer(u"batchSize"_s, target.batchSize);
             json.integer(u"batchBytes"_s, target.batchBytes);
@@ -300,15 +303,52 @@ QByteArray TransferSpec::toJson() const
             if (!target.caFile.isEmpty())
                 json.string(u"caFile"_s, target.caFile);
             json.integer(u"timeoutSeconds"_s, target.timeoutSeconds);
+            // Written only when set: a file without them reads and saves unchanged.
+            if (target.successStatuses)
+                json.raw(u"successStatuses"_s, statusListJson(*target.successStatuses));
+            if (target.retryStatuses)
+                json.raw(u"retryStatuses"_s, statusListJson(*target.retryStatuses));
         });
         file.object(u"run"_s, [this](JsonObjectWriter &json) {
             json.integer(u"chunkSize"_s, run.chunkSize);
             json.integer(u"concurrency"_s, run.concurrency);
             json.integer(u"maxRetries"_s, run.maxRetries);
             writeRate(json, u"maxRequestsPerSecond"_s, run.maxRequestsPerSecond);
+            if (run.stopAfterFailures != 0)
+                json.integer(u"stopAfterFailures"_s, run.stopAfterFailures);
         });
     }
     return out;
+}
+
+QString duplicateRisk(const TransferSpec &spec)
+{
+    const TargetSpec &target = spec.target;
+    const bool keyed = spec.transform.present && !spec.transform.key.isEmpty();
+    switch (target.mode) {
+    case TargetMode::Item:
+        if (target.method != u"POST"_s || hasPlaceholders(target.url)
+            || !target.idempotencyKey.isEmpty())
+            return {};
+        return u"POST to a URL without a {{placeholder}} and without target.idempotencyKey: a "
+               u"request sent again after a lost answer (a timeout or a dropped connection) "
+               u"can store the item twice. Put the item's key in the URL and use PUT, or set "
+               u"an idempotency key the API honours."_s;
+    case TargetMode::JsonArray:
+    case TargetMode::Ndjson:
+        return u"mode \""_s + targetModeName(target.mode)
+            + u"\" carries no id for the items: a batch sent again after a lost answer (a "
+              u"timeout or a dropped connection) can store its items twice."_s;
+    case TargetMode::ElasticsearchBulk:
+    case TargetMode::CouchdbBulk:
+        if (keyed)
+            return {};
+        return u"mode \""_s + targetModeName(target.mode)
+            + u"\" without transform.key lets the server assign the ids: a batch sent again "
+              u"after a lost answer (a timeout or a dropped connection) can store its items "
+              u"twice. Set an item key so each item has an id of its own."_s;
+    }
+    return {};
 }
 
 bool TransferSpec::save(const QString &fileName, QString *error) const

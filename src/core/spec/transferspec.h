@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "spec/statusclasses.h"
 #include "types/connectionsettings.h"
 
 #include <QByteArray>
@@ -108,6 +109,9 @@ struct TargetSpec
     QList<QPair<QString, QString>> headers;
     /// Header name -> environment variable holding the value (tokens, API keys).
     QList<QPair<QString, QString>> headersEnv;
+    /// Item mode only: a template (placeholders as transform.key) whose value is sent as an
+    /// Idempotency-Key header on every attempt of the item. Empty: no such header.
+    QString idempotencyKey;
     TargetMode mode = TargetMode::Item;
     /// Bulk modes: at most this many items per request (1..MaxBatchSize) ...
     int batchSize = DefaultBatchSize;
@@ -122,6 +126,12 @@ struct TargetSpec
     /// Empty: the system's CAs only.
     QString caFile;
     int timeoutSeconds = 30; ///< per request, without progress (setTransferTimeout)
+    /// The statuses that count as delivered ("target.successStatuses"); nullopt: 2xx.
+    std::optional<StatusList> successStatuses;
+    /// The statuses that are retried ("target.retryStatuses"); nullopt: 408, 429, 5xx.
+    std::optional<StatusList> retryStatuses;
+
+    StatusClasses statusClasses() const { return {successStatuses, retryStatuses}; }
     friend bool operator==(const TargetSpec &, const TargetSpec &) = default;
 };
 
@@ -134,6 +144,7 @@ struct RunSpec
     static constexpr int DefaultMaxRetries = 5;
     static constexpr int MaxMaxRetries = 100;
     static constexpr int MaxMaxRequestsPerSecond = 1000000;
+    static constexpr int MaxStopAfterFailures = 100000000;
 
     int chunkSize = DefaultChunkSize;
     int concurrency = DefaultConcurrency;
@@ -141,6 +152,9 @@ struct RunSpec
     /// Requests started per second at most, over the whole run; 0: no cap. Fractions are
     /// allowed (0.5: one request every two seconds); at most MaxMaxRequestsPerSecond.
     double maxRequestsPerSecond = 0;
+    /// The run stops once this many items have ended Failed or Invalid (both count); 0: never
+    /// (the file's key is then absent; in the file it is at least 1).
+    int stopAfterFailures = 0;
     friend bool operator==(const RunSpec &, const RunSpec &) = default;
 };
 
@@ -179,5 +193,13 @@ struct TransferSpec
 
     friend bool operator==(const TransferSpec &, const TransferSpec &) = default;
 };
+
+/// When a re-sent request can store an item twice, in words for the steward; empty when a
+/// re-send cannot duplicate (docs/design.md, "Duplicates"). A request is re-sent after a
+/// timeout or a lost connection, and by Qt itself when a kept-alive connection closes before
+/// the answer. Risky: POST in item mode with neither a {{placeholder}} in the URL nor
+/// target.idempotencyKey; json-array and ndjson always (nothing identifies an item); the
+/// elasticsearch-bulk and couchdb-bulk modes without transform.key (the server assigns ids).
+QString duplicateRisk(const TransferSpec &spec);
 
 } // namespace sluice

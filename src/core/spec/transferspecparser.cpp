@@ -5,11 +5,13 @@
 #include <initializer_list>
 #include <optional>
 
+#include <QJsonArray>
 #include <QLocale>
 #include <QSet>
 #include <QUrl>
 
 #include "spec/placeholders.h"
+#include "spec/statusclasses.h"
 #include "util/text.h"
 #include "json/jsonreader.h"
 
@@ -427,8 +429,9 @@ public:
         if (!object)
             return;
         checkKeys(*object, path,
-                  {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "mode"_L1, "batchSize"_L1,
-                   "batchBytes"_L1, "bulkAction"_L1, "http2"_L1, "caFile"_L1, "timeoutSeconds"_L1});
+                  {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "idempotencyKey"_L1,
+                   "mode"_L1, "batchSize"_L1, "batchBytes"_L1, "bulkAction"_L1, "http2"_L1,
+                   "caFile"_L1, "timeoutSeconds"_L1, "successStatuses"_L1, "retryStatuses"_L1});
         if (const auto url = string(*object, path, u"url"_s, true)) {
             target->url = *url;
             checkUrl(*url, joinPath(path, u"url"_s));
@@ -444,6 +447,10 @@ public:
         target->headers = headerObject(*object, u"headers"_s, false);
         target->headersEnv = headerObject(*object, u"headersEnv"_s, true);
         checkDuplicateHeaders(*target);
+        if (const auto key = string(*object, path, u"idempotencyKey"_s, false)) {
+            target->idempotencyKey = *key;
+            placeholders(*key, joinPath(path, u"idempotencyKey"_s));
+        }
         const auto mode
             = choice(*object, path, u"mode"_s, u"modes"_s, allTargetModes(), targetModeName);
         if (mode)
@@ -464,8 +471,51 @@ public:
             target->caFile = *caFile;
         if (const auto timeout = integer(*object, path, u"timeoutSeconds"_s, 1, 3600))
             target->timeoutSeconds = *timeout;
+        target->successStatuses = statusList(*object, u"successStatuses"_s, false);
+        target->retryStatuses = statusList(*object, u"retryStatuses"_s, true);
+        if (target->successStatuses && target->retryStatuses) {
+            if (const int both
+                = firstCommonStatus(*target->successStatuses, *target->retryStatuses))
+                error(u"target.retryStatuses"_s,
+                      u"%1 is also in target.successStatuses; a status is either delivered or "
+                      u"retried"_s.arg(both));
+        }
         if (mode && isBulk(*mode))
             checkBulk(*target);
+    }
+
+    /// An optional array of statuses, classes ("4xx") and ranges ("500-504"), each element
+    /// named by its index when it is wrong.
+    std::optional<StatusList> statusList(const QJsonObject &target, const QString &key,
+                                         bool mayBeEmpty)
+    {
+        const QString path = joinPath(u"target"_s, key);
+        const QJsonValue value = target.value(key);
+        if (value.isUndefined())
+            return std::nullopt;
+        if (!value.isArray()) {
+            error(
+                path,
+                uR"(must be an array of statuses (404), classes ("4xx") or ranges ("500-504"))"_s);
+            return std::nullopt;
+        }
+        const QJsonArray array = value.toArray();
+        if (array.isEmpty() && !mayBeEmpty) {
+            error(path, u"must list at least one status"_s);
+            return std::nullopt;
+        }
+        StatusList list;
+        bool ok = true;
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            QString problem;
+            if (const auto span = statusSpanFromJson(array.at(i), &problem)) {
+                list.append(*span);
+            } else {
+                error(path + u'[' + QString::number(i) + u']', problem);
+                ok = false;
+            }
+        }
+        return ok ? std::optional(list) : std::nullopt;
     }
 
     /// What a bulk mode needs of the rest of the target. A URL whose placeholders are
@@ -482,6 +532,11 @@ public:
         if (target.method != u"POST"_s)
             error(u"target.method"_s,
                   u"mode "_s + mode + u" sends its batches with POST, not "_s + target.method);
+        if (!target.idempotencyKey.isEmpty())
+            error(u"target.idempotencyKey"_s,
+                  u"mode "_s + mode
+                      + u" sends many items in one request, and a request has one "
+                        u"Idempotency-Key; use it in item mode only"_s);
     }
 
     void parseRun(const QJsonObject &json, RunSpec *run)
@@ -491,7 +546,8 @@ public:
         if (!object)
             return;
         checkKeys(*object, path,
-                  {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1, "maxRequestsPerSecond"_L1});
+                  {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1, "maxRequestsPerSecond"_L1,
+                   "stopAfterFailures"_L1});
         if (const auto chunkSize = integer(*object, path, u"chunkSize"_s, 1, RunSpec::MaxChunkSize))
             run->chunkSize = *chunkSize;
         if (const auto concurrency
@@ -502,6 +558,9 @@ public:
         if (const auto rate
             = real(*object, path, u"maxRequestsPerSecond"_s, 0, RunSpec::MaxMaxRequestsPerSecond))
             run->maxRequestsPerSecond = *rate;
+        if (const auto stop
+            = integer(*object, path, u"stopAfterFailures"_s, 1, RunSpec::MaxStopAfterFailures))
+            run->stopAfterFailures = *stop;
     }
 
     /// False for a version this code must not guess at: the rest of the

@@ -27,6 +27,8 @@ JournalEnd journalEndFor(TransferRun::Outcome outcome)
         return JournalEnd::Completed;
     case TransferRun::Outcome::Cancelled:
         return JournalEnd::Cancelled;
+    case TransferRun::Outcome::Stopped:
+        return JournalEnd::Stopped;
     case TransferRun::Outcome::ConfigError:
         return JournalEnd::ConfigError;
     case TransferRun::Outcome::SourceError:
@@ -344,7 +346,8 @@ void TransferRun::onOpened(const ColumnList &columns)
         return;
     m_columns = columns;
     QList<SpecError> errors;
-    auto transform = Transform::compile(m_spec.transform, m_spec.target.url, columns, &errors);
+    auto transform = Transform::compile(m_spec.transform, m_spec.target.url, columns, &errors,
+                                        m_spec.target.idempotencyKey);
     if (!transform) {
         QStringList lines;
         for (const SpecError &e : errors)
@@ -391,6 +394,7 @@ void TransferRun::createDispatcher()
     config.batchSize = m_spec.target.batchSize;
     config.batchBytes = m_spec.target.batchBytes;
     config.maxRequestsPerSecond = m_spec.run.maxRequestsPerSecond;
+    config.statuses = m_spec.target.statusClasses();
     m_dispatcher = std::make_unique<Dispatcher>(config);
     m_dispatcher->setHoldPartialBatches(!m_sourceDone);
     connect(m_dispatcher.get(), &Dispatcher::protocolChanged, this, &TransferRun::protocolChanged);
@@ -424,13 +428,15 @@ int TransferRun::retry(const QList<Item> &items)
             mayHaveArrived.insert(item.id);
         Item copy = item;
         copy.error.clear();
+        if (copy.idempotencyKey.isEmpty())
+            copy.idempotencyKey = m_idempotencyKeys.value(item.id);
         if (!perItemUrl)
             copy.url.clear();
         accepted.append(std::move(copy));
     }
     if (accepted.isEmpty())
         return 0;
-    if (!m_dispatcher || m_dispatcher->isCancelled())
+    if (!m_dispatcher || m_dispatcher->isCancelled() || m_dispatcher->isStopping())
         createDispatcher();
     if (m_state == State::Finished) {
         m_wasCancelled = m_wasCancelled || m_cancelling;
@@ -452,7 +458,7 @@ int TransferRun::retry(const QList<Item> &items)
 
 void TransferRun::onChunk(const RowChunk &chunk)
 {
-    if (m_state == State::Finished || m_cancelling)
+    if (m_state == State::Finished || m_cancelling || m_stopping)
         return;
     QList<Item> items = chunk.items;
     if (!chunk.rows.isEmpty()) {
@@ -498,6 +504,9 @@ void TransferRun::onChunk(const RowChunk &chunk)
     }
     if (!valid.isEmpty())
         m_dispatcher->submit(std::move(valid));
+    checkStopAfterFailures();
+    if (m_stopping)
+        return;
 
     if (m_sourceDone) {
         // Nothing else is read: give the connection back to the database now.
@@ -554,7 +563,10 @@ void TransferRun::onItemFinished(const ItemResult &result)
     if (result.status == ItemStatus::Delivered) {
         ++m_delivered;
         m_mayHaveArrived.remove(result.id);
+        m_idempotencyKeys.remove(result.id);
     } else {
+        if (!result.idempotencyKey.isEmpty())
+            m_idempotencyKeys.insert(result.id, result.idempotencyKey);
         ++m_failed;
         m_notDelivered.insert(result.id, {result.status, result.attempts + prior});
         // Remembered for a retry: a CouchDB conflict then means that attempt arrived.
@@ -572,7 +584,24 @@ void TransferRun::onItemFinished(const ItemResult &result)
             m_journal->recordFinished(counted);
         Q_EMIT itemFinished(counted);
     }
+    checkStopAfterFailures();
     maybeRequestChunk();
+}
+
+void TransferRun::checkStopAfterFailures()
+{
+    const int limit = m_spec.run.stopAfterFailures;
+    if (limit <= 0 || m_stopping || m_cancelling || m_state == State::Finished || !m_dispatcher
+        || m_failed + m_invalid < limit)
+        return;
+    // The requests in flight are answered rather than aborted: an aborted request leaves its
+    // item not knowing whether it arrived, and a stop is about failing items, not haste.
+    qCWarning(lcRun, "stopping: %d items failed or were invalid (run.stopAfterFailures)", limit);
+    m_stopping = true;
+    m_sourceDone = true;
+    releaseSource();
+    m_dispatcher->stop();
+    maybeFinish();
 }
 
 void TransferRun::maybeFinish()
@@ -583,8 +612,14 @@ void TransferRun::maybeFinish()
         return;
     if (m_pendingOutcome)
         finish(*m_pendingOutcome, m_pendingMessage);
+    else if (m_cancelling || m_wasCancelled)
+        finish(Outcome::Cancelled, {});
+    else if (m_stopping)
+        finish(Outcome::Stopped,
+               QStringLiteral("stopped after %1 failed or invalid items (run.stopAfterFailures)")
+                   .arg(m_spec.run.stopAfterFailures));
     else
-        finish(m_cancelling || m_wasCancelled ? Outcome::Cancelled : Outcome::Completed, {});
+        finish(Outcome::Completed, {});
 }
 
 void TransferRun::pause()

@@ -88,6 +88,10 @@ public:
         Cancelled, ///< cancel(): unfinished items were reported Failed "cancelled"
         ConfigError, ///< the transfer cannot run as configured (nothing was sent)
         SourceError, ///< the database failed (connecting, or while reading)
+        /// run.stopAfterFailures items ended Failed or Invalid: nothing more was read or sent,
+        /// the requests in flight were answered, the items not sent were reported Failed
+        /// "cancelled" (ItemResult::cancelled)
+        Stopped,
     };
     Q_ENUM(Outcome)
 
@@ -105,8 +109,10 @@ public:
     /// same settings; a payload may have been edited (an Invalid item needs one). Items with
     /// other ids, or without a payload, are skipped. Allowed once the run has started, also
     /// after it finished: it then runs again until these items are done and finishes with
-    /// the same kind of outcome (Completed, or Cancelled if it had been cancelled). Attempts
-    /// count on from the earlier ones. Returns how many items were accepted.
+    /// the same kind of outcome (Completed, or Cancelled if it had been cancelled, or Stopped
+    /// if run.stopAfterFailures had stopped it, which does not stop it again). Attempts
+    /// count on from the earlier ones, and an item keeps the Idempotency-Key it was sent with.
+    /// Returns how many items were accepted.
     int retry(const QList<sluice::Item> &items);
     /// Changes where later retry() calls send: the target (URL, method, headers, timeout) and
     /// the run's concurrency and retries, for a fixed target or credentials. Only for a
@@ -152,7 +158,8 @@ Q_SIGNALS:
     /// The window of requests in flight changed: window of at most limit (run.concurrency).
     void windowChanged(int window, int limit);
     /// The run is over. message explains ConfigError/SourceError (every problem, one per
-    /// line, each naming the field, column or parameter) and is empty otherwise.
+    /// line, each naming the field, column or parameter) and Stopped ("stopped after N
+    /// failed or invalid items (run.stopAfterFailures)"), and is empty otherwise.
     void finished(sluice::TransferRun::Outcome outcome, const QString &message);
 
 private:
@@ -165,6 +172,8 @@ private:
     void releaseSource();
     void createDispatcher();
     void maybeFinish();
+    /// Stops the run when run.stopAfterFailures items have failed (see Outcome::Stopped).
+    void checkStopAfterFailures();
     void setState(State state);
     void finish(Outcome outcome, const QString &message);
     bool resolveSecrets(QStringList *errors);
@@ -196,6 +205,8 @@ private:
     /// Items not delivered whose attempt went out unanswered at some point (see
     /// ItemResult::mayHaveArrived).
     QSet<qint64> m_mayHaveArrived;
+    /// target.idempotencyKey of items not delivered, so that a retry() sends the same key.
+    QHash<qint64, QByteArray> m_idempotencyKeys;
     /// Attempts made before a retry, added to what the dispatcher counts.
     QHash<qint64, int> m_priorAttempts;
     qint64 m_read = 0;
@@ -204,6 +215,7 @@ private:
     qint64 m_invalid = 0;
     bool m_sourceDone = false;
     bool m_cancelling = false;
+    bool m_stopping = false; ///< stopped by run.stopAfterFailures (final for the run)
     std::optional<Outcome> m_pendingOutcome; ///< a failure waiting for the dispatcher to drain
     QString m_pendingMessage;
     QElapsedTimer m_clock;

@@ -320,7 +320,8 @@ Transform::Transform()
 }
 
 std::optional<Transform> Transform::compile(const TransformSpec &spec, const QString &urlTemplate,
-                                            const ColumnList &columns, QList<SpecError> *errors)
+                                            const ColumnList &columns, QList<SpecError> *errors,
+                                            const QString &idempotencyKey)
 {
     Transform transform;
     transform.m_ops.clear();
@@ -338,6 +339,9 @@ std::optional<Transform> Transform::compile(const TransformSpec &spec, const QSt
     QList<TextPiece> url = compiler.text(urlTemplate, u"target.url"_s, &hasColumns);
     if (hasColumns)
         transform.m_url = std::move(url);
+    if (!idempotencyKey.isEmpty())
+        transform.m_idempotencyKey
+            = compiler.text(idempotencyKey, u"target.idempotencyKey"_s, &hasColumns);
     if (compiler.failed())
         return std::nullopt;
 
@@ -392,6 +396,15 @@ Item Transform::apply(const QVariantList &row, qint64 id) const
         item.url.clear();
         item.error = u"target.url: "_s + error;
         return item;
+    }
+    if (!m_idempotencyKey.isEmpty()) {
+        QString key;
+        if (!buildText(m_idempotencyKey, row, TextUse::Header, &key, &error)) {
+            item.url.clear();
+            item.error = u"target.idempotencyKey: "_s + error;
+            return item;
+        }
+        item.idempotencyKey = key.toUtf8();
     }
     item.payload = std::move(payload);
     return item;
@@ -448,7 +461,7 @@ bool Transform::buildText(const QList<TextPiece> &pieces, const QVariantList &ro
             *error = s.owned;
             return false;
         case Scalar::Kind::Null:
-            if (url) {
+            if (url || use == TextUse::Header) {
                 // An empty path segment or query value would address something else.
                 *error = u"column "_s + quoted(column.name) + u" is NULL"_s;
                 return false;
@@ -471,6 +484,19 @@ bool Transform::buildText(const QList<TextPiece> &pieces, const QVariantList &ro
             else
                 out->append(s.text);
             break;
+        }
+    }
+    if (use == TextUse::Header) {
+        // A header's value: a line break would end it, and an empty key identifies nothing.
+        if (out->trimmed().isEmpty()) {
+            *error = u"the value is empty"_s;
+            return false;
+        }
+        for (const QChar ch : std::as_const(*out)) {
+            if ((ch.unicode() < 0x20 && ch != u'\t') || ch.unicode() == 0x7f) {
+                *error = u"the value contains a control character such as a line break"_s;
+                return false;
+            }
         }
     }
     return true;

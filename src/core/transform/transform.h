@@ -35,6 +35,8 @@ namespace sluice {
 /// - Key: the key template interpolated; an empty key template gives the 1-based row number.
 /// - URL: the target URL interpolated with each value percent-encoded; a NULL there makes
 ///   the item Invalid.
+/// - Idempotency key (target.idempotencyKey): interpolated as the key, sent as a header; a
+///   NULL, an empty result or a control character (a line break) makes the item Invalid.
 ///
 /// compile() does the lookups and the parsing once; apply() walks a flat list of operations
 /// and writes bytes, with no JSON DOM. A Transform is an immutable value: copies are cheap
@@ -52,8 +54,10 @@ public:
     /// placeholder. Names match exactly first, then case-insensitively if that match is
     /// unique (PostgreSQL folds unquoted names to lower case). Returns std::nullopt on
     /// failure, with every problem appended to *errors (which may be null).
+    /// idempotencyKey: target.idempotencyKey ("target.idempotencyKey" in errors); empty: none.
     static std::optional<Transform> compile(const TransformSpec &spec, const QString &urlTemplate,
-                                            const ColumnList &columns, QList<SpecError> *errors);
+                                            const ColumnList &columns, QList<SpecError> *errors,
+                                            const QString &idempotencyKey = {});
 
     /// Column names the key, the template (when spec.present) and the URL refer to, in that
     /// order and first-use order within each, each name once, without compiling (for the
@@ -94,7 +98,7 @@ private:
         QString literal;
     };
 
-    enum class TextUse : quint8 { Key, Url };
+    enum class TextUse : quint8 { Key, Url, Header };
 
     bool writePayload(const QVariantList &row, QByteArray *out, QString *error) const;
     bool buildText(const QList<TextPiece> &pieces, const QVariantList &row, TextUse use,
@@ -105,6 +109,7 @@ private:
     QByteArray m_literals;
     QList<TextPiece> m_key; ///< empty: the row number
     QList<TextPiece> m_url; ///< empty: the URL has no placeholders
+    QList<TextPiece> m_idempotencyKey; ///< empty: no Idempotency-Key header
     qsizetype m_payloadReserve = 0;
 };
 

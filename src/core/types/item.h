@@ -38,6 +38,10 @@ struct Item
     QByteArray payload; ///< compact UTF-8 JSON body; empty when the item is invalid
     QString url; ///< resolved target URL when the URL has placeholders, else empty
     QString error; ///< why the transform could not build the item; empty when valid
+    /// target.idempotencyKey filled from the row, sent as the Idempotency-Key header on every
+    /// attempt; empty when the transfer has none. (Initialised here so that the many
+    /// Item {id, key, payload, url, error} in the code need not name it.)
+    QByteArray idempotencyKey = {};
 
     bool isValid() const { return error.isEmpty(); }
 };
@@ -59,11 +63,13 @@ struct ItemResult
     QByteArray payload; ///< the item's JSON as sent (Delivered, Failed) or to fix (Invalid)
     QString url; ///< resolved URL, when the target URL has placeholders
     QByteArray requestId; ///< X-Request-ID of the last attempt
+    QByteArray idempotencyKey; ///< the Idempotency-Key sent (target.idempotencyKey), if any
     /// Not delivered, but an attempt went out and no answer came back (connection lost,
     /// timeout, cancelled while sending): the server may have it.
     bool mayHaveArrived = false;
-    /// Failed only because the run was cancelled or stopped before the server decided it:
-    /// owed, and sent again when the run is resumed.
+    /// Failed "cancelled": the server never decided about the item because the run was
+    /// cancelled or stopped (run.stopAfterFailures) first, not because of an answer. Owed: a
+    /// resumed run sends it again.
     bool cancelled = false;
 };
 
