@@ -487,11 +487,6 @@ void TestFaults::conflictAfterALostAnswerIsDelivered()
 {
     // CouchDB-like: a PUT of a key that exists is a 409. After a lost answer, the re-send meets
     // the document its own earlier attempt stored: the item is Delivered, with a note.
-    // Needs issue 10's "409 after a lost answer means delivered" in item mode, made by another
-    // branch: until that is merged, this runs only when asked.
-    if (!qEnvironmentVariableIsSet("SLUICE_TEST_CONFLICT_AFTER_LOST_ANSWER"))
-        QSKIP("needs 409-after-a-lost-answer = delivered in item mode (issue 10); set "
-              "SLUICE_TEST_CONFLICT_AFTER_LOST_ANSWER=1 to run it");
     FaultSink sink(Seed + 3);
     configure(sink);
     sink.setConflictOnExisting(true);

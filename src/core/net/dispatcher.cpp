@@ -565,6 +565,11 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     // One backoff for every item of the request that goes again, so a failed batch comes
     // due as one and goes again as one batch, not item by item with jitter of its own.
     int retryDelayMs = -1;
+    if (response.resent) {
+        // Qt sent this request twice on its own: the first copy may have arrived.
+        for (Entry &entry : done)
+            entry.unanswered = true;
+    }
     const bool wholeRequest = !m_codec || !isDelivered(response);
     if (wholeRequest) {
         for (Entry &entry : done)

@@ -124,6 +124,7 @@ void HttpLane::send(QList<Request> requests)
         active.generation = request.generation;
         active.manager = managerIndex;
         active.parts = request.parts.size();
+        active.sends = 0;
         active.aborted = false;
 
         if (m_config.codec) {
@@ -157,6 +158,13 @@ void HttpLane::send(QList<Request> requests)
         QNetworkReply *reply = post(manager.nam, networkRequest, request.payload);
         ++manager.inFlight;
         m_byReply.insert(reply, index);
+        // Qt re-sends a request by itself when a kept-alive connection closes before the
+        // answer, and says so only by emitting requestSent() again.
+        connect(reply, &QNetworkReply::requestSent, this, [this, reply] {
+            const auto it = m_byReply.constFind(reply);
+            if (it != m_byReply.cend())
+                ++m_active[static_cast<size_t>(*it)].sends;
+        });
     }
 }
 
@@ -184,6 +192,7 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
     response.latencyMs = active.clock.elapsed();
     response.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     response.http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
+    response.resent = active.sends > 1;
     response.error = reply->error();
     // Qt 6.4 reports an expired transfer timeout as OperationCanceledError, the same as abort():
     // only our own abort is a cancellation.

@@ -105,6 +105,9 @@ public:
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         qint64 latencyMs = 0;
         bool http2 = false; ///< the answer came over HTTP/2
+        /// Qt wrote the request more than once: a kept-alive connection closed before the
+        /// answer and Qt sent it again by itself, so the first copy may have arrived.
+        bool resent = false;
         QByteArray reasonPhrase; ///< only when not delivered
         /// At most maxResponseBytes, or DeliveredResponseBytes when delivered.
         QByteArray body;
@@ -139,6 +142,7 @@ private:
         int manager = -1;
         qsizetype parts = 0;
         QStringList documentIds; ///< couchdb-bulk: each doc's _id as sent
+        int sends = 0; ///< times Qt wrote the request (more than one: it re-sent it)
         bool aborted = false;
         QElapsedTimer clock;
     };
