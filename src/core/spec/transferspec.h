@@ -108,6 +108,8 @@ struct TargetSpec
     QList<QPair<QString, QString>> headers;
     /// Header name -> environment variable holding the value (tokens, API keys).
     QList<QPair<QString, QString>> headersEnv;
+    /// Header name -> OS keychain entry holding the value (service SecretStore::Service).
+    QList<QPair<QString, QString>> headersKeychain;
     TargetMode mode = TargetMode::Item;
     /// Bulk modes: at most this many items per request (1..MaxBatchSize) ...
     int batchSize = DefaultBatchSize;
