@@ -2,11 +2,54 @@
 // The QtKeychain implementation of SecretStore (see secretstore.h).
 #include "secretstore.h"
 
+#include <QAbstractEventDispatcher>
+#include <QTimer>
+
 #include <qt6keychain/keychain.h>
+
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+#include <dlfcn.h>
+#endif
 
 namespace sluice {
 
 namespace {
+
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+/// g_main_context_iteration from the GLib Qt already loaded; null without GLib.
+using GlibIteration = int (*)(void *context, int mayBlock);
+GlibIteration glibIteration()
+{
+    static const GlibIteration iteration = []() -> GlibIteration {
+        void *glib = dlopen("libglib-2.0.so.0", RTLD_LAZY | RTLD_NOLOAD);
+        return glib ? reinterpret_cast<GlibIteration>(dlsym(glib, "g_main_context_iteration"))
+                    : nullptr;
+    }();
+    return iteration;
+}
+#endif
+
+/// On Linux QtKeychain talks to the Secret Service through libsecret, whose answers arrive
+/// on GLib's default main context. A thread that runs Qt's own event dispatcher (`sluice
+/// run` sets QT_NO_GLIB for speed) never iterates that context, and the job would wait for
+/// ever: while it runs, a timer owned by the job iterates it.
+void pumpGlibWhileRunning(QKeychain::Job *job)
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+    const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    const GlibIteration iteration = glibIteration();
+    if (!iteration || (dispatcher && dispatcher->inherits("QEventDispatcherGlib")))
+        return;
+    auto *timer = new QTimer(job);
+    timer->setInterval(5);
+    QObject::connect(timer, &QTimer::timeout, job, [iteration] {
+        for (int i = 0; i < 100 && iteration(nullptr, 0) != 0; ++i) { }
+    });
+    timer->start();
+#else
+    Q_UNUSED(job);
+#endif
+}
 
 class KeychainStore final : public SecretStore
 {
@@ -72,6 +115,7 @@ private:
         job->setAutoDelete(true);
         QObject::connect(job, &QKeychain::Job::finished, context,
                          [finished = std::move(finished)](QKeychain::Job *) { finished(); });
+        pumpGlibWhileRunning(job);
         job->start();
     }
 };
