@@ -34,6 +34,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void noSecretInAnythingSluiceWrites();
+    void literalCredentialRunsWithAWarning();
 
 private:
     Result runSluice(const QStringList &arguments);
@@ -216,6 +217,39 @@ void TestSecrets::noSecretInAnythingSluiceWrites()
     canary.close();
     QCOMPARE(filesHolding(m_dir.path(), secrets).size(), 1);
     QVERIFY(canary.remove());
+}
+
+void TestSecrets::literalCredentialRunsWithAWarning()
+{
+    // A hand-written file with the token as it is still runs, warned, and the warning does
+    // not repeat the token.
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    const QString transfer = m_dir.filePath(QStringLiteral("literal.json"));
+    {
+        QFile file(transfer);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({
+  "version": 1,
+  "source": { "driver": "QPSQL", "host": "%1", "port": %2, "database": "%3", "user": "%4",
+              "passwordEnv": "SLUICE_TEST_DB_PASSWORD" },
+  "query": { "sql": "SELECT id, name FROM secret_rows WHERE id <= 3 ORDER BY id" },
+  "target": { "url": "%5", "headers": { "authorization": "Bearer %6" } }
+})")
+                       .arg(m_pg.host, QString::number(m_pg.port), m_pg.database,
+                            QLatin1String(PgTestServer::PasswordRole),
+                            m_sink.url(QStringLiteral("/items")).toString(),
+                            QString::fromLatin1(m_token))
+                       .toUtf8());
+    }
+    const Result r = runSluice({QStringLiteral("run"), transfer});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(m_sink.requestCount(), 3);
+    QVERIFY2(r.err.contains("target.headers.authorization: a credential written in the transfer "
+                            "file; keep it in the keychain (headersKeychain) or an environment "
+                            "variable (headersEnv) instead"),
+             r.err.constData());
+    QVERIFY(!r.err.contains(m_token) && !r.out.contains(m_token));
 }
 
 QTEST_MAIN(TestSecrets)
