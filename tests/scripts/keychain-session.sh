@@ -23,7 +23,10 @@ if ! command -v dbus-run-session >/dev/null 2>&1 \
 fi
 
 home=$(mktemp -d /tmp/sluice-keychain.XXXXXX)
-trap 'rm -rf -- "$home"' EXIT
+cleanup() { rm -rf -- "$home"; }
+trap cleanup EXIT
+trap 'cleanup; exit 143' TERM
+trap 'cleanup; exit 130' INT
 mkdir -m 700 "$home/runtime"
 
 # Inside the session: start the keyring, then the program. The daemon forks and exits when
