@@ -12,10 +12,13 @@ set -euo pipefail
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc
-       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev)
+       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev)
+# gnome-keyring and dbus-daemon: the keychain test (tests/scripts/keychain-session.sh);
+# clang and its runtime: the libFuzzer targets (tests/scripts/fuzz.sh).
 test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm
-            clang libclang-rt-14-dev)
-run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3)
+            gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev)
+# The keychain needs a Secret Service (gnome-keyring or KWallet) at run time.
+run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3 gnome-keyring libsecret-1-0)
 bench_extra=(postgresql nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
              sqlite3 time)
 

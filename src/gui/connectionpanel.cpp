@@ -32,6 +32,7 @@ constexpr int NotInstalledRole = Qt::UserRole + 1; ///< entry for a file's missi
 constexpr int NoPassword = 0;
 constexpr int FromEnvironment = 1;
 constexpr int AskWhenRun = 2;
+constexpr int FromKeychain = 3;
 
 const QString Sqlite = u"QSQLITE"_s;
 const QString Postgres = u"QPSQL"_s;
@@ -77,8 +78,9 @@ ConnectionPanel::ConnectionPanel(QWidget *parent)
     connect(m_ui->driverCombo, &QComboBox::currentIndexChanged, this, &ConnectionPanel::onEdited);
     connect(m_ui->passwordSourceCombo, &QComboBox::currentIndexChanged, this,
             &ConnectionPanel::onEdited);
-    for (QLineEdit *edit : {m_ui->fileEdit, m_ui->hostEdit, m_ui->databaseEdit, m_ui->userEdit,
-                            m_ui->passwordEnvEdit, m_ui->passwordEdit, m_ui->optionsEdit})
+    for (QLineEdit *edit :
+         {m_ui->fileEdit, m_ui->hostEdit, m_ui->databaseEdit, m_ui->userEdit, m_ui->passwordEnvEdit,
+          m_ui->passwordKeychainEdit, m_ui->passwordEdit, m_ui->optionsEdit})
         connect(edit, &QLineEdit::textChanged, this, &ConnectionPanel::onEdited);
     connect(m_ui->portSpin, &QSpinBox::valueChanged, this, &ConnectionPanel::onEdited);
     connect(m_ui->browseButton, &QPushButton::clicked, this, &ConnectionPanel::browse);
@@ -167,9 +169,12 @@ void ConnectionPanel::setSettings(const ConnectionSettings &settings)
     m_ui->portSpin->setValue(settings.port > 0 ? settings.port : 0);
     m_ui->userEdit->setText(settings.user);
     m_ui->passwordEnvEdit->setText(settings.passwordEnv);
+    m_ui->passwordKeychainEdit->setText(settings.passwordKeychain);
     m_ui->passwordSourceCombo->setCurrentIndex(!settings.passwordEnv.isEmpty() ? FromEnvironment
-                                                   : settings.askPassword      ? AskWhenRun
-                                                                               : NoPassword);
+                                                   : !settings.passwordKeychain.isEmpty()
+                                                   ? FromKeychain
+                                                   : settings.askPassword ? AskWhenRun
+                                                                          : NoPassword);
     m_ui->optionsEdit->setText(settings.options);
     // A password typed for one database is not offered to another.
     if (before.driver != settings.driver || before.host != settings.host
@@ -200,15 +205,33 @@ ConnectionSettings ConnectionPanel::settings() const
     settings.user = m_ui->userEdit->text().trimmed();
     if (passwordSource() == FromEnvironment)
         settings.passwordEnv = m_ui->passwordEnvEdit->text().trimmed();
+    if (passwordSource() == FromKeychain)
+        settings.passwordKeychain = m_ui->passwordKeychainEdit->text().trimmed();
     settings.askPassword = passwordSource() == AskWhenRun;
     return settings;
 }
 
 QString ConnectionPanel::password() const
 {
-    if (currentDriver() == Sqlite || passwordSource() != AskWhenRun)
+    if (currentDriver() == Sqlite
+        || (passwordSource() != AskWhenRun && passwordSource() != FromKeychain))
         return {};
     return m_ui->passwordEdit->text();
+}
+
+std::optional<std::pair<QString, QString>> ConnectionPanel::secretToStore() const
+{
+    const QString entry = m_ui->passwordKeychainEdit->text().trimmed();
+    if (currentDriver() == Sqlite || passwordSource() != FromKeychain || entry.isEmpty()
+        || m_ui->passwordEdit->text().isEmpty())
+        return std::nullopt;
+    return std::pair {entry, m_ui->passwordEdit->text()};
+}
+
+void ConnectionPanel::secretStored()
+{
+    if (passwordSource() == FromKeychain)
+        m_ui->passwordEdit->clear();
 }
 
 bool ConnectionPanel::isTesting() const
@@ -244,7 +267,14 @@ void ConnectionPanel::updateRows()
     form->setRowVisible(m_ui->userEdit, server);
     form->setRowVisible(m_ui->passwordSourceCombo, server);
     form->setRowVisible(m_ui->passwordEnvField, server && source == FromEnvironment);
-    form->setRowVisible(m_ui->passwordEdit, server && source == AskWhenRun);
+    form->setRowVisible(m_ui->passwordKeychainEdit, server && source == FromKeychain);
+    form->setRowVisible(m_ui->passwordEdit,
+                        server && (source == AskWhenRun || source == FromKeychain));
+    // With the keychain, what is typed here is stored there when the transfer is saved.
+    m_ui->passwordEdit->setPlaceholderText(
+        source == FromKeychain ? tr("Stored in the keychain when you save; empty keeps what "
+                                    "is stored")
+                               : tr("For this session only; never saved"));
 
     // ODBC names a data source (DSN) or a whole connection string instead of a database.
     m_ui->databaseLabel->setText(odbc ? tr("&Data source:") : tr("&Database:"));

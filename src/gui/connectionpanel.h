@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <QString>
 #include <QWidget>
@@ -25,8 +27,9 @@ class ConnectionTester;
 /// so. The rows below fit the driver: SQLite has a file (with Browse…); the others have
 /// host, port, database, user, where the password comes from, and connect options.
 ///
-/// Passwords never enter settings(): it names an environment variable or says "ask when
-/// run"; a password typed for "ask when run" is only in password(), for this session.
+/// Passwords never enter settings(): it names an environment variable or a keychain entry,
+/// or says "ask when run"; a password typed for "ask when run" is only in password(), for
+/// this session, and one typed for the keychain goes there when the transfer is saved.
 /// Test Connection runs a ConnectionTester (off the GUI thread) and shows its answer
 /// inline; editing anything drops an answer that no longer fits the form.
 class ConnectionPanel final : public QWidget
@@ -45,9 +48,15 @@ public:
     /// What the form says now, with the baseDir given to setSettings(). Only the fields
     /// that fit the driver are filled in (no host for SQLite, no file for PostgreSQL).
     sluice::ConnectionSettings settings() const;
-    /// The password typed for "ask when run" (empty for any other password source).
-    /// Never saved; used by Test Connection and handed to the run.
+    /// The password typed for "ask when run" or "stored in the keychain" (empty for any
+    /// other password source). Used by Test Connection and handed to the run; never saved
+    /// in the transfer.
     QString password() const;
+    /// With "stored in the keychain" and a password typed: the entry and the password to
+    /// write to the keychain when the transfer is saved.
+    std::optional<std::pair<QString, QString>> secretToStore() const;
+    /// The password of secretToStore() is in the keychain now: the field is cleared.
+    void secretStored();
 
     /// A connection test is running.
     bool isTesting() const;

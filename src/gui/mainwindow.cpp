@@ -10,6 +10,9 @@
 #include "targetpanel.h"
 #include "transformpanel.h"
 
+#include "spec/secretheaders.h"
+#include "util/secretstore.h"
+
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -229,6 +232,7 @@ void MainWindow::wireRun()
     });
     run->setRunOptionsProvider([this] {
         RunOptions options;
+        options.secrets = m_secrets;
         const ConnectionSettings source = m_ui->connectionPanel->settings();
         if (source.askPassword) {
             QString password = m_ui->connectionPanel->password();
@@ -454,6 +458,23 @@ bool MainWindow::save()
 {
     if (m_fileName.isEmpty())
         return saveAs();
+    if (!literalSecretHeaders(m_ui->targetPanel->target()).isEmpty()) {
+        QStringList names;
+        for (const SpecError &e : literalSecretHeaders(m_ui->targetPanel->target()))
+            names.append(e.path.section(u'.', 2).toHtmlEscaped());
+        m_ui->tabs->setCurrentWidget(m_ui->targetPanel);
+        if (QMessageBox::question(
+                this, tr("Keep the credentials in the keychain?"),
+                tr("<p>The header %1 holds a credential. Sluice does not write credentials "
+                   "into transfer files.</p><p>Move it to the system keychain? The transfer "
+                   "then names only the keychain entry.</p>")
+                    .arg(names.join(tr(", "))))
+            != QMessageBox::Yes)
+            return false;
+        m_ui->targetPanel->moveLiteralSecretsToKeychain();
+    }
+    if (!storeSecrets())
+        return false;
     const TransferSpec spec = currentSpec();
     const QList<SpecError> errors = specErrors(spec);
     if (!errors.isEmpty()) {
@@ -476,6 +497,42 @@ bool MainWindow::save()
     setWindowModified(false);
     addRecentFile(m_fileName);
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_fileName)), 5000);
+    return true;
+}
+
+bool MainWindow::storeSecrets()
+{
+    QList<QPair<QString, QString>> secrets = m_ui->targetPanel->secretsToStore();
+    if (const auto password = m_ui->connectionPanel->secretToStore())
+        secrets.prepend({password->first, password->second});
+    if (secrets.isEmpty())
+        return true;
+    if (!m_secrets)
+        m_secrets = makeKeychainStore();
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    QString failure;
+    for (const auto &[entry, value] : std::as_const(secrets)) {
+        // The keychain may ask the user to unlock it: the save waits for its answer.
+        const SecretStore::Answer answer
+            = SecretStore::wait([&](QObject *context, SecretStore::Callback done) {
+                  m_secrets->write(entry, value, context, std::move(done));
+              });
+        if (answer.status != SecretStore::Status::Ok) {
+            failure = tr("Cannot store the keychain entry “%1” in %2: %3")
+                          .arg(entry, m_secrets->location(), answer.error);
+            break;
+        }
+    }
+    QApplication::restoreOverrideCursor();
+    if (!failure.isEmpty()) {
+        QMessageBox::warning(this, tr("Cannot save"),
+                             failure + QStringLiteral("\n\n")
+                                 + tr("The transfer was not saved, so it names no entry that "
+                                      "does not hold what you typed."));
+        return false;
+    }
+    m_ui->connectionPanel->secretStored();
+    m_ui->targetPanel->secretsStored();
     return true;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "spec/transferspec.h"
+#include "util/secretstore.h"
 
 #include <QMainWindow>
 
@@ -42,8 +43,15 @@ public:
     /// could not start (the example, or any file, may send to it).
     void startWhenReady();
 
+    /// Saves to the current file (asks for one when there is none). Secrets typed for the
+    /// keychain (a password, header values moved there) are written to the keychain first;
+    /// when that fails, nothing is saved. A credential written as a literal header value is
+    /// not saved so: the steward is offered to move it to the keychain.
     bool save();
     bool saveAs(const QString &fileName = {});
+    /// Where keychain entries are written and read (the OS keychain by default; tests give
+    /// a fake).
+    void setSecretStore(std::shared_ptr<SecretStore> store) { m_secrets = std::move(store); }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -71,6 +79,9 @@ private:
     /// What keeps spec (currentSpec()) from running: the values the forms could not read
     /// (a parameter that is not an integer), then spec's own errors.
     QList<SpecError> specErrors(const TransferSpec &spec) const;
+    /// Writes the secrets the forms hold for the keychain; false (after telling the steward
+    /// why) when one could not be written.
+    bool storeSecrets();
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     BuiltInDemoApi *m_demoApi = nullptr;
@@ -78,6 +89,7 @@ private:
     bool m_isExample = false;
     bool m_loading = false;
     bool m_demoApiFailed = false;
+    std::shared_ptr<SecretStore> m_secrets;
 };
 
 } // namespace sluice

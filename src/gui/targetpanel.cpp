@@ -10,9 +10,11 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QUrl>
 
 #include "net/cafile.h"
 #include "palette.h"
+#include "spec/secretheaders.h"
 #include "util/paths.h"
 
 using namespace Qt::StringLiterals;
@@ -60,10 +62,23 @@ std::pair<QString, QString> modeTexts(TargetMode mode)
     return {};
 }
 
+/// A value moved to the keychain and not saved there yet, on the row's value cell.
+constexpr int PendingSecretRole = Qt::UserRole + 1;
+
+bool isChecked(const QTableWidget *table, int row, int column)
+{
+    const QTableWidgetItem *item = table->item(row, column);
+    return item && item->checkState() == Qt::Checked;
+}
+
 bool isFromEnvironment(const QTableWidget *table, int row)
 {
-    const QTableWidgetItem *item = table->item(row, TargetPanel::FromEnvironmentColumn);
-    return item && item->checkState() == Qt::Checked;
+    return isChecked(table, row, TargetPanel::FromEnvironmentColumn);
+}
+
+bool isInKeychain(const QTableWidget *table, int row)
+{
+    return isChecked(table, row, TargetPanel::KeychainColumn);
 }
 
 } // namespace
@@ -106,11 +121,16 @@ TargetPanel::TargetPanel(QWidget *parent)
     header->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(ValueColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(FromEnvironmentColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(KeychainColumn, QHeaderView::ResizeToContents);
     header->resizeSection(NameColumn, 180);
     m_ui->headersTable->horizontalHeaderItem(FromEnvironmentColumn)
         ->setToolTip(tr("Checked: the value is the name of an environment variable that holds "
                         "it when the transfer runs (for tokens and API keys), so the secret "
                         "never goes into the transfer file."));
+    m_ui->headersTable->horizontalHeaderItem(KeychainColumn)
+        ->setToolTip(tr("Checked: the value is kept in the system keychain and the transfer "
+                        "file holds only the entry's name. A value typed before checking moves "
+                        "to the keychain when the transfer is saved."));
 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
@@ -174,9 +194,11 @@ void TargetPanel::setTarget(const TargetSpec &target, const RunSpec &run)
     m_ui->caFileEdit->setText(target.caFile);
     m_ui->headersTable->setRowCount(0);
     for (const auto &[name, value] : target.headers)
-        appendHeaderRow(name, value, false);
+        appendHeaderRow(name, value, ValueSource::Literal);
     for (const auto &[name, variable] : target.headersEnv)
-        appendHeaderRow(name, variable, true);
+        appendHeaderRow(name, variable, ValueSource::Environment);
+    for (const auto &[name, entry] : target.headersKeychain)
+        appendHeaderRow(name, entry, ValueSource::Keychain);
     m_ui->timeoutSpin->setValue(target.timeoutSeconds);
     m_ui->idempotencyKeyEdit->setText(target.idempotencyKey);
     m_ui->successStatusesEdit->setText(
@@ -221,10 +243,80 @@ TargetSpec TargetPanel::target() const
             continue;
         if (isFromEnvironment(table, row))
             target.headersEnv.append({name, value.trimmed()});
+        else if (isInKeychain(table, row))
+            target.headersKeychain.append({name, value.trimmed()});
         else
             target.headers.append({name, value});
     }
     return target;
+}
+
+QList<QPair<QString, QString>> TargetPanel::secretsToStore() const
+{
+    QList<QPair<QString, QString>> secrets;
+    const QTableWidget *table = m_ui->headersTable;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        const QTableWidgetItem *value = table->item(row, ValueColumn);
+        if (isInKeychain(table, row) && value && value->data(PendingSecretRole).isValid())
+            secrets.append({value->text().trimmed(), value->data(PendingSecretRole).toString()});
+    }
+    return secrets;
+}
+
+void TargetPanel::secretsStored()
+{
+    const bool wasUpdating = std::exchange(m_updating, true);
+    for (int row = 0; row < m_ui->headersTable->rowCount(); ++row) {
+        if (QTableWidgetItem *value = m_ui->headersTable->item(row, ValueColumn))
+            value->setData(PendingSecretRole, QVariant());
+    }
+    m_updating = wasUpdating;
+}
+
+int TargetPanel::moveLiteralSecretsToKeychain()
+{
+    int moved = 0;
+    const QTableWidget *table = m_ui->headersTable;
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (isFromEnvironment(table, row) || isInKeychain(table, row)
+            || !isSensitiveHeaderName(cellText(table, row, NameColumn).trimmed())
+            || cellText(table, row, ValueColumn).isEmpty())
+            continue;
+        setValueSource(row, ValueSource::Keychain);
+        ++moved;
+    }
+    if (moved > 0)
+        userEdited();
+    return moved;
+}
+
+void TargetPanel::setValueSource(int row, ValueSource source)
+{
+    QTableWidget *table = m_ui->headersTable;
+    QTableWidgetItem *value = table->item(row, ValueColumn);
+    if (!value)
+        return;
+    const bool wasUpdating = std::exchange(m_updating, true);
+    const bool wasLiteral = !isFromEnvironment(table, row) && !isInKeychain(table, row);
+    table->item(row, FromEnvironmentColumn)
+        ->setCheckState(source == ValueSource::Environment ? Qt::Checked : Qt::Unchecked);
+    table->item(row, KeychainColumn)
+        ->setCheckState(source == ValueSource::Keychain ? Qt::Checked : Qt::Unchecked);
+    if (source == ValueSource::Keychain && wasLiteral && !value->text().isEmpty()) {
+        // The typed value moves to the keychain (when saved); the cell names its entry:
+        // the target's host and the header, which the steward may rename.
+        value->setData(PendingSecretRole, value->text());
+        const QString host = QUrl(m_ui->urlEdit->text()).host();
+        const QString name = cellText(table, row, NameColumn).trimmed();
+        value->setText(host.isEmpty() ? name : host + u' ' + name);
+    } else if (source != ValueSource::Keychain && value->data(PendingSecretRole).isValid()) {
+        // Not stored yet: it comes back as the literal value it was.
+        if (source == ValueSource::Literal)
+            value->setText(value->data(PendingSecretRole).toString());
+        value->setData(PendingSecretRole, QVariant());
+    }
+    m_updating = wasUpdating;
+    updateValueToolTip(row);
 }
 
 RunSpec TargetPanel::run() const
@@ -396,6 +488,11 @@ void TargetPanel::showProblems()
             request.append(error.toString());
         }
     }
+    // A credential written as it is may run (a hand-written file does), but is not saved so.
+    for (const SpecError &error : literalSecretHeaders(target()))
+        headers.append(tr("%1: a credential is not saved in the transfer file; check “In the "
+                          "keychain” to keep it there, or give it from an environment variable")
+                           .arg(error.path.section(u'.', 2)));
     setError(m_ui->urlErrorLabel, url);
     setError(m_ui->headersErrorLabel, headers);
     setError(m_ui->idempotencyKeyErrorLabel, idempotencyKey);
@@ -419,7 +516,7 @@ void TargetPanel::userEdited()
     m_debounce.start();
 }
 
-void TargetPanel::appendHeaderRow(const QString &name, const QString &value, bool fromEnvironment)
+void TargetPanel::appendHeaderRow(const QString &name, const QString &value, ValueSource source)
 {
     QTableWidget *table = m_ui->headersTable;
     const bool wasUpdating = std::exchange(m_updating, true);
@@ -429,15 +526,19 @@ void TargetPanel::appendHeaderRow(const QString &name, const QString &value, boo
     table->setItem(row, ValueColumn, new QTableWidgetItem(value));
     auto *environment = new QTableWidgetItem;
     environment->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
-    environment->setCheckState(fromEnvironment ? Qt::Checked : Qt::Unchecked);
+    environment->setCheckState(source == ValueSource::Environment ? Qt::Checked : Qt::Unchecked);
     table->setItem(row, FromEnvironmentColumn, environment);
+    auto *keychain = new QTableWidgetItem;
+    keychain->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+    keychain->setCheckState(source == ValueSource::Keychain ? Qt::Checked : Qt::Unchecked);
+    table->setItem(row, KeychainColumn, keychain);
     updateValueToolTip(row);
     m_updating = wasUpdating;
 }
 
 void TargetPanel::addHeader()
 {
-    appendHeaderRow({}, {}, false);
+    appendHeaderRow({}, {}, ValueSource::Literal);
     QTableWidget *table = m_ui->headersTable;
     const int row = table->rowCount() - 1;
     table->setFocus();
@@ -464,8 +565,14 @@ void TargetPanel::headerItemChanged(QTableWidgetItem *item)
 {
     if (m_updating)
         return;
-    if (item->column() == FromEnvironmentColumn)
-        updateValueToolTip(item->row());
+    // The two check boxes exclude each other: the one just checked wins.
+    if (item->column() == FromEnvironmentColumn || item->column() == KeychainColumn) {
+        const bool checked = item->checkState() == Qt::Checked;
+        const ValueSource source = !checked    ? ValueSource::Literal
+            : item->column() == KeychainColumn ? ValueSource::Keychain
+                                               : ValueSource::Environment;
+        setValueSource(item->row(), source);
+    }
     userEdited();
 }
 
@@ -479,6 +586,9 @@ void TargetPanel::updateValueToolTip(int row)
     value->setToolTip(isFromEnvironment(m_ui->headersTable, row)
                           ? tr("The name of the environment variable that holds the value "
                                "when the transfer runs")
+                          : isInKeychain(m_ui->headersTable, row)
+                          ? tr("The name of the keychain entry (service \"Sluice\") that holds "
+                               "the value")
                           : tr("The header's value, sent as it is"));
     m_updating = wasUpdating;
 }

@@ -42,7 +42,15 @@ class TargetPanel final : public QWidget
     Q_DISABLE_COPY_MOVE(TargetPanel)
 
 public:
-    enum HeaderColumn { NameColumn, ValueColumn, FromEnvironmentColumn, HeaderColumnCount };
+    enum HeaderColumn {
+        NameColumn,
+        ValueColumn,
+        FromEnvironmentColumn,
+        KeychainColumn,
+        HeaderColumnCount
+    };
+    /// How a header row's value is given.
+    enum class ValueSource : quint8 { Literal, Environment, Keychain };
 
     explicit TargetPanel(QWidget *parent = nullptr);
     ~TargetPanel() override;
@@ -50,8 +58,17 @@ public:
     /// Shows target and run. Does not emit changed().
     void setTarget(const TargetSpec &target, const RunSpec &run);
     /// Rows with neither name nor value are left out; names are trimmed. Rows marked
-    /// "From environment variable" go to headersEnv, their value being the variable's name.
+    /// "From environment variable" go to headersEnv, their value being the variable's name;
+    /// rows marked "In the keychain" to headersKeychain, their value being the entry's name.
     TargetSpec target() const;
+    /// Values to write to the keychain when the transfer is saved: entry -> secret, from rows
+    /// whose literal value was moved to the keychain ("In the keychain" checked).
+    QList<QPair<QString, QString>> secretsToStore() const;
+    /// The secretsToStore() are in the keychain now: forgets them.
+    void secretsStored();
+    /// Moves every credential written literally (literalSecretHeaders()) to the keychain, as
+    /// checking "In the keychain" on its row does. Returns how many rows it moved.
+    int moveLiteralSecretsToKeychain();
     RunSpec run() const;
     /// True when validate() finds no problem under "target." or "run.".
     bool isValid() const;
@@ -74,7 +91,8 @@ private:
     void userEdited();
     void addHeader();
     void removeHeader();
-    void appendHeaderRow(const QString &name, const QString &value, bool fromEnvironment);
+    void appendHeaderRow(const QString &name, const QString &value, ValueSource source);
+    void setValueSource(int row, ValueSource source);
     void headerItemChanged(QTableWidgetItem *item);
     void updateValueToolTip(int row);
     void updateRemoveButton();

@@ -2,6 +2,7 @@
 // TransferRun end to end in one process: a real SQLite file, the real transform and
 // dispatcher, and TestSink (Qt HttpServer on 127.0.0.1) as the API.
 
+#include "memorysecretstore.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -69,6 +70,10 @@ private Q_SLOTS:
     void databaseErrorIsASourceError();
     void secretsComeFromTheEnvironment();
     void missingSecretIsAConfigError();
+    void secretsComeFromTheKeychain();
+    void missingKeychainEntryIsAConfigError();
+    void unreachableKeychainIsAConfigError();
+    void cancelWhileTheKeychainIsAsked();
     void parameterOverridesAreBound();
     void emptyResultCompletes();
     void cancelReportsEveryUnfinishedItem();
@@ -321,6 +326,109 @@ void TestTransferRun::missingSecretIsAConfigError()
              qPrintable(rec.message));
     QVERIFY2(rec.message.contains(QLatin1String("target.headersEnv.X-Api-Key")),
              qPrintable(rec.message));
+    QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestTransferRun::secretsComeFromTheKeychain()
+{
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    TransferSpec spec = makeSpec(5);
+    // SQLite ignores a password; the run must still read it before it connects.
+    spec.source.passwordKeychain = QStringLiteral("db password");
+    spec.target.headersKeychain = {{QStringLiteral("Authorization"), QStringLiteral("api")},
+                                   {QStringLiteral("X-Api-Key"), QStringLiteral("api")}};
+    auto store = std::make_shared<MemorySecretStore>();
+    store->entries.insert(QStringLiteral("db password"), QStringLiteral("pw"));
+    store->entries.insert(QStringLiteral("api"), QStringLiteral("Bearer k3ychain"));
+    RunOptions options;
+    options.secrets = store;
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY(rec.outcome.has_value());
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(m_sink.requestCount(), 5);
+    for (const auto &r : m_sink.requests()) {
+        QCOMPARE(r.header("Authorization"), QByteArray("Bearer k3ychain"));
+        QCOMPARE(r.header("X-Api-Key"), QByteArray("Bearer k3ychain"));
+    }
+    // Each entry once, however many headers name it.
+    QCOMPARE(store->reads, (QStringList {QStringLiteral("db password"), QStringLiteral("api")}));
+}
+
+void TestTransferRun::missingKeychainEntryIsAConfigError()
+{
+    m_sink.clear();
+    TransferSpec spec = makeSpec(5);
+    spec.source.passwordKeychain = QStringLiteral("db");
+    spec.target.headersKeychain = {{QStringLiteral("X-Api-Key"), QStringLiteral("api key")},
+                                   {QStringLiteral("X-Found"), QStringLiteral("found")}};
+    spec.target.headersEnv.append({QStringLiteral("X-Env"), QStringLiteral("SLUICE_NO_VAR")});
+    auto store = std::make_shared<MemorySecretStore>();
+    store->entries.insert(QStringLiteral("found"), QStringLiteral("v"));
+    RunOptions options;
+    options.secrets = store;
+    options.environment = [](const QString &) -> std::optional<QString> {
+        return std::nullopt;
+    };
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY(rec.outcome.has_value());
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::ConfigError);
+    // Every problem at once, each naming its field and entry.
+    QCOMPARE(rec.message.split(u'\n'),
+             (QStringList {
+                 QStringLiteral("source.passwordKeychain: no entry \"db\" in the test store"),
+                 QStringLiteral("target.headersEnv.X-Env: the environment variable "
+                                "SLUICE_NO_VAR is not set"),
+                 QStringLiteral("target.headersKeychain.X-Api-Key: no entry \"api key\" in the "
+                                "test store"),
+             }));
+    QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestTransferRun::unreachableKeychainIsAConfigError()
+{
+    m_sink.clear();
+    TransferSpec spec = makeSpec(5);
+    spec.target.headersKeychain = {{QStringLiteral("Authorization"), QStringLiteral("api")}};
+    auto store = std::make_shared<MemorySecretStore>();
+    store->entries.insert(QStringLiteral("api"), QStringLiteral("Bearer x"));
+    store->setUnavailable(QStringLiteral("Cannot autolaunch D-Bus without X11 $DISPLAY"));
+    RunOptions options;
+    options.secrets = store;
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    run.start();
+    QTRY_VERIFY(rec.outcome.has_value());
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::ConfigError);
+    QCOMPARE(rec.message,
+             QStringLiteral("target.headersKeychain.Authorization: cannot read the entry \"api\" "
+                            "from the test store: Cannot autolaunch D-Bus without X11 $DISPLAY"));
+    QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestTransferRun::cancelWhileTheKeychainIsAsked()
+{
+    m_sink.clear();
+    TransferSpec spec = makeSpec(5);
+    spec.target.headersKeychain = {{QStringLiteral("Authorization"), QStringLiteral("api")}};
+    auto store = std::make_shared<MemorySecretStore>();
+    store->entries.insert(QStringLiteral("api"), QStringLiteral("Bearer x"));
+    RunOptions options;
+    options.secrets = store;
+    TransferRun run(spec, options);
+    RunRecorder rec(&run);
+    run.start();
+    QCOMPARE(run.state(), TransferRun::State::Starting);
+    run.cancel(); // before the store answers
+    QTRY_VERIFY(rec.outcome.has_value());
+    QCOMPARE(*rec.outcome, TransferRun::Outcome::Cancelled);
+    QTest::qWait(50); // the store's answer arrives and must be ignored
+    QCOMPARE(rec.finishedCount, 1);
+    QCOMPARE(run.state(), TransferRun::State::Finished);
     QCOMPARE(m_sink.requestCount(), 0);
 }
 

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "spec/secretheaders.h"
 #include "spec/statusclasses.h"
 #include "spec/transferspec.h"
 
@@ -232,6 +233,8 @@ private slots:
     void withoutNewFieldsSavesByteIdentical();
     void duplicateRisk_data();
     void duplicateRisk();
+    void keychainReferences();
+    void secretHeaders();
 };
 
 void tst_TransferSpec::designExample()
@@ -337,6 +340,8 @@ void tst_TransferSpec::validVariants_data()
                      {u"askPassword"_s, false},
                      {u"options"_s, u"MYSQL_OPT_RECONNECT=1"_s}});
     row("askPassword alone", u"source.askPassword"_s, true);
+    row("passwordKeychain", u"source.passwordKeychain"_s, u"sensors db / steward"_s);
+    row("passwordKeychain of 200", u"source.passwordKeychain"_s, QString(200, u'k'));
     row("port 1", u"source.port"_s, 1);
     row("integral real port", u"source.port"_s, 5432.0);
     row("empty optional string", u"source.host"_s, u""_s);
@@ -359,6 +364,8 @@ void tst_TransferSpec::validVariants_data()
     row("header token characters", u"target.headers.X-A!#$%&'*+^_`|~9"_s, u"v\tw"_s);
     row("headersEnv", u"target.headersEnv"_s,
         QJsonObject {{u"Authorization"_s, u"TOKEN"_s}, {u"X-Api-Key"_s, u"API_KEY"_s}});
+    row("headersKeychain", u"target.headersKeychain"_s,
+        QJsonObject {{u"Authorization"_s, u"sensors api"_s}, {u"X-Api-Key"_s, u"sensors api"_s}});
     row("mode item", u"target.mode"_s, u"item"_s);
     row("mode elasticsearch-bulk", u"target.mode"_s, u"elasticsearch-bulk"_s);
     row("mode couchdb-bulk", u"target.mode"_s, u"couchdb-bulk"_s);
@@ -619,8 +626,28 @@ void tst_TransferSpec::invalidDocuments_data()
         {u"source: use either passwordEnv or askPassword, not both"_s});
     row("password", u"source.password"_s, u"secret"_s,
         {u"source.password: passwords are never stored in a transfer file; use passwordEnv "
-         u"(an environment variable) or askPassword"_s});
+         u"(an environment variable), passwordKeychain (an entry in the OS keychain) or "
+         u"askPassword"_s});
     row("unknown source key", u"source.pass"_s, u"secret"_s, {u"source.pass: unknown key"_s});
+    const QString entryRule = u"(1 to 200 characters, no control characters)"_s;
+    row("passwordKeychain empty", u"source.passwordKeychain"_s, u""_s,
+        {u"source.passwordKeychain: \"\" is not a valid keychain entry name "_s + entryRule});
+    row("passwordKeychain line break", u"source.passwordKeychain"_s, u"a\nb"_s,
+        {u"source.passwordKeychain: \"a\nb\" is not a valid keychain entry name "_s + entryRule});
+    row("passwordKeychain of 201", u"source.passwordKeychain"_s, QString(201, u'k'),
+        {u"source.passwordKeychain: \""_s + QString(201, u'k')
+         + u"\" is not a valid keychain entry name "_s + entryRule});
+    row("passwordKeychain bool", u"source.passwordKeychain"_s, true,
+        {u"source.passwordKeychain: must be a string"_s});
+    row("passwordKeychain and askPassword", u"source"_s,
+        QJsonObject {
+            {u"driver"_s, u"QPSQL"_s}, {u"passwordKeychain"_s, u"db"_s}, {u"askPassword"_s, true}},
+        {u"source: use either passwordKeychain or askPassword, not both"_s});
+    row("passwordKeychain and passwordEnv", u"source"_s,
+        QJsonObject {{u"driver"_s, u"QPSQL"_s},
+                     {u"passwordKeychain"_s, u"db"_s},
+                     {u"passwordEnv"_s, u"PW"_s}},
+        {u"source: use either passwordEnv or passwordKeychain, not both"_s});
 
     // query
     row("query missing", u"query"_s, removed, {u"query: is required"_s});
@@ -742,6 +769,17 @@ void tst_TransferSpec::invalidDocuments_data()
         {u"target.headersEnv.a b: not a valid HTTP header name"_s});
     row("headersEnv also in headers", u"target.headersEnv.content-TYPE"_s, u"CT"_s,
         {u"target.headersEnv.content-TYPE: also set in target.headers"_s});
+    row("headersKeychain string", u"target.headersKeychain"_s, u"token"_s,
+        {u"target.headersKeychain: must be an object"_s});
+    row("headersKeychain number", u"target.headersKeychain.Authorization"_s, 5,
+        {u"target.headersKeychain.Authorization: must be a string"_s});
+    row("headersKeychain empty entry", u"target.headersKeychain.Authorization"_s, u""_s,
+        {u"target.headersKeychain.Authorization: \"\" is not a valid keychain entry name "_s
+         + entryRule});
+    row("headersKeychain bad name", u"target.headersKeychain.a b"_s, u"token"_s,
+        {u"target.headersKeychain.a b: not a valid HTTP header name"_s});
+    row("headersKeychain also in headers", u"target.headersKeychain.content-type"_s, u"ct"_s,
+        {u"target.headersKeychain.content-type: also set in target.headers"_s});
     row("mode bulk", u"target.mode"_s, u"bulk"_s, {modeError(u"bulk"_s)});
     row("mode upper case", u"target.mode"_s, u"Item"_s, {modeError(u"Item"_s)});
     row("mode empty", u"target.mode"_s, u""_s, {modeError({})});
@@ -924,7 +962,8 @@ void tst_TransferSpec::multipleErrors()
         u"version: must be an integer"_s,
         u"extra: unknown key"_s,
         u"source.password: passwords are never stored in a transfer file; use passwordEnv "
-        u"(an environment variable) or askPassword"_s,
+        u"(an environment variable), passwordKeychain (an entry in the OS keychain) or "
+        u"askPassword"_s,
         rangeError(u"source.port"_s, 1, 65535, u"0"_s),
         u"query.sql: is required"_s,
         u"transform.key: unclosed placeholder \"{{id\""_s,
@@ -1612,6 +1651,86 @@ void tst_TransferSpec::duplicateRisk()
         QCOMPARE(risk, QString());
     else
         QVERIFY2(risk.startsWith(startsWith), qPrintable(risk));
+}
+
+void tst_TransferSpec::keychainReferences()
+{
+    TransferSpec spec = fullSpec();
+    spec.source.passwordEnv.clear();
+    spec.source.passwordKeychain = u"sensors db"_s;
+    spec.target.headersKeychain = {{u"X-Secret"_s, u"sensors/api ü"_s}, {u"Cookie"_s, u"c"_s}};
+    QCOMPARE(strings(spec.validate()), QStringList());
+
+    // Saved after their Env siblings, in the order given.
+    const QByteArray text = spec.toJson();
+    QVERIFY2(text.contains(R"("user":"steward","passwordKeychain":"sensors db","options")"),
+             text.constData());
+    QVERIFY2(text.contains(R"("Authorization":"SENSORS_TOKEN"},"headersKeychain":)"
+                           R"({"X-Secret":"sensors/api ü","Cookie":"c"},"mode":"item")"),
+             text.constData());
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fileName = dir.filePath(u"keychain.json"_s);
+    QString error;
+    QVERIFY2(spec.save(fileName, &error), qPrintable(error));
+    TransferSpec loaded;
+    QList<SpecError> errors;
+    QVERIFY2(TransferSpec::load(fileName, &loaded, &errors),
+             qPrintable(strings(errors).join(u'\n')));
+    spec.source.baseDir = dir.path();
+    QCOMPARE(loaded, spec);
+    QCOMPARE(loaded.toJson(), text);
+
+    // A file without them is written without them (fullSpec() saves byte for byte as before).
+    QVERIFY(!fullSpec().toJson().contains("Keychain"));
+
+    // A spec built in code is held to the file's rules.
+    TransferSpec twice = fullSpec();
+    twice.target.headersKeychain = {{u"X-Secret"_s, u"a"_s}, {u"X-Secret"_s, u"b"_s}};
+    QCOMPARE(strings(twice.validate()),
+             QStringList {u"target.headersKeychain.X-Secret: header given more than once "
+                          u"(header names are case-insensitive)"_s});
+    TransferSpec also = fullSpec();
+    also.target.headersKeychain = {{u"x-api-key"_s, u"a"_s}};
+    QCOMPARE(strings(also.validate()),
+             QStringList {u"target.headersKeychain.x-api-key: also set in target.headersEnv"_s});
+}
+
+void tst_TransferSpec::secretHeaders()
+{
+    TargetSpec target;
+    target.headers = {{u"authorization"_s, u"Bearer literal"_s},
+                      {u"Accept"_s, u"application/json"_s},
+                      {u"Cookie"_s, u""_s}};
+    target.headersEnv = {{u"X-Api-Key"_s, u"API_KEY"_s}};
+    target.headersKeychain = {{u"X-Secret"_s, u"entry"_s}};
+    QVERIFY(isSensitiveHeaderName(u"Proxy-Authorization"));
+    QVERIFY(isSensitiveHeaderName(u"COOKIE"));
+    QVERIFY(!isSensitiveHeaderName(u"Accept"));
+    QVERIFY(isSecretHeader(target, u"x-api-key"));
+    QVERIFY(isSecretHeader(target, u"X-SECRET"));
+    QVERIFY(!isSecretHeader(target, u"Accept"));
+
+    const QList<QPair<QByteArray, QByteArray>> shown
+        = redactedHeaders(target,
+                          {{"Authorization", "Bearer literal"},
+                           {"Accept", "application/json"},
+                           {"X-Api-Key", "k-123"},
+                           {"x-secret", "s-456"}});
+    QCOMPARE(shown,
+             (QList<QPair<QByteArray, QByteArray>> {{"Authorization", "(redacted)"},
+                                                    {"Accept", "application/json"},
+                                                    {"X-Api-Key", "(redacted)"},
+                                                    {"x-secret", "(redacted)"}}));
+
+    // Only a credential with a value written in the file is a literal secret.
+    const QList<SpecError> literal = literalSecretHeaders(target);
+    QCOMPARE(literal.size(), 1);
+    QCOMPARE(literal.constFirst().path, u"target.headers.authorization"_s);
+    QCOMPARE(literal.constFirst().message,
+             u"a credential written in the transfer file; keep it in the keychain "
+             u"(headersKeychain) or an environment variable (headersEnv) instead"_s);
 }
 
 QTEST_APPLESS_MAIN(tst_TransferSpec)

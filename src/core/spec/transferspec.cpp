@@ -240,6 +240,7 @@ QList<SpecError> TransferSpec::validate() const
           };
     exactDuplicates(target.headers, u"target.headers."_s);
     exactDuplicates(target.headersEnv, u"target.headersEnv."_s);
+    exactDuplicates(target.headersKeychain, u"target.headersKeychain."_s);
     return errors;
 }
 
@@ -261,6 +262,7 @@ QByteArray TransferSpec::toJson() const
                 json.integer(u"port"_s, source.port);
             optional(u"user"_s, source.user);
             optional(u"passwordEnv"_s, source.passwordEnv);
+            optional(u"passwordKeychain"_s, source.passwordKeychain);
             if (source.askPassword)
                 json.boolean(u"askPassword"_s, true);
             optional(u"options"_s, source.options);
@@ -291,6 +293,11 @@ QByteArray TransferSpec::toJson() const
             if (!target.headersEnv.isEmpty()) {
                 json.object(u"headersEnv"_s, [this](JsonObjectWriter &headers) {
                     writeHeaders(headers, target.headersEnv);
+                });
+            }
+            if (!target.headersKeychain.isEmpty()) {
+                json.object(u"headersKeychain"_s, [this](JsonObjectWriter &headers) {
+                    writeHeaders(headers, target.headersKeychain);
                 });
             }
             if (!target.idempotencyKey.isEmpty())

@@ -109,6 +109,8 @@ struct TargetSpec
     QList<QPair<QString, QString>> headers;
     /// Header name -> environment variable holding the value (tokens, API keys).
     QList<QPair<QString, QString>> headersEnv;
+    /// Header name -> OS keychain entry holding the value (service SecretStore::Service).
+    QList<QPair<QString, QString>> headersKeychain;
     /// Item mode only: a template (placeholders as transform.key) whose value is sent as an
     /// Idempotency-Key header on every attempt of the item. Empty: no such header.
     QString idempotencyKey;

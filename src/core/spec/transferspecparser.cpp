@@ -12,6 +12,7 @@
 
 #include "spec/placeholders.h"
 #include "spec/statusclasses.h"
+#include "util/secretstore.h"
 #include "util/text.h"
 #include "json/jsonreader.h"
 
@@ -94,7 +95,8 @@ public:
             if (path == u"source"_s && it.key() == u"password"_s)
                 error(joinPath(path, it.key()),
                       u"passwords are never stored in a transfer file; use passwordEnv "
-                      u"(an environment variable) or askPassword"_s);
+                      u"(an environment variable), passwordKeychain (an entry in the OS "
+                      u"keychain) or askPassword"_s);
             else
                 error(joinPath(path, it.key()), u"unknown key"_s);
         }
@@ -222,6 +224,15 @@ public:
                       + IdentifierRule.toString() + u')');
     }
 
+    void keychainEntry(const QString &name, const QString &path)
+    {
+        if (!isKeychainEntryName(name))
+            error(path,
+                  quoted(name)
+                      + u" is not a valid keychain entry name (1 to %1 characters, no "_s
+                        u"control characters)"_s.arg(MaxKeychainEntryLength));
+    }
+
     void parseSource(const QJsonObject &json, ConnectionSettings *source)
     {
         const QString path = u"source"_s;
@@ -230,7 +241,7 @@ public:
             return;
         checkKeys(*object, path,
                   {"driver"_L1, "database"_L1, "host"_L1, "port"_L1, "user"_L1, "passwordEnv"_L1,
-                   "askPassword"_L1, "options"_L1});
+                   "passwordKeychain"_L1, "askPassword"_L1, "options"_L1});
         if (const auto driver = string(*object, path, u"driver"_s, true))
             source->driver = *driver;
         if (const auto database = string(*object, path, u"database"_s, false))
@@ -251,8 +262,18 @@ public:
         }
         if (const auto ask = boolean(*object, path, u"askPassword"_s))
             source->askPassword = *ask;
-        if (source->askPassword && object->contains(u"passwordEnv"_s))
+        if (const auto entry = string(*object, path, u"passwordKeychain"_s, false)) {
+            source->passwordKeychain = *entry;
+            keychainEntry(*entry, joinPath(path, u"passwordKeychain"_s));
+        }
+        const bool fromEnv = object->contains(u"passwordEnv"_s);
+        const bool fromKeychain = object->contains(u"passwordKeychain"_s);
+        if (source->askPassword && fromEnv)
             error(path, u"use either passwordEnv or askPassword, not both"_s);
+        if (source->askPassword && fromKeychain)
+            error(path, u"use either passwordKeychain or askPassword, not both"_s);
+        if (fromEnv && fromKeychain)
+            error(path, u"use either passwordEnv or passwordKeychain, not both"_s);
         if (const auto options = string(*object, path, u"options"_s, false))
             source->options = *options;
     }
@@ -391,10 +412,27 @@ public:
                       u"header given more than once (header names are case-insensitive)"_s);
             seenEnv.insert(name.toLower());
         }
+        QSet<QString> seenKeychain;
+        for (const auto &[name, entry] : target.headersKeychain) {
+            Q_UNUSED(entry);
+            if (!isHttpToken(name))
+                continue;
+            const QString path = u"target.headersKeychain."_s + name;
+            if (seen.contains(name.toLower()))
+                error(path, u"also set in target.headers"_s);
+            else if (seenEnv.contains(name.toLower()))
+                error(path, u"also set in target.headersEnv"_s);
+            else if (seenKeychain.contains(name.toLower()))
+                error(path, u"header given more than once (header names are case-insensitive)"_s);
+            seenKeychain.insert(name.toLower());
+        }
     }
 
+    /// What the values of a header object are.
+    enum class HeaderValues : quint8 { Literal, EnvironmentNames, KeychainEntries };
+
     QList<QPair<QString, QString>> headerObject(const QJsonObject &parent, const QString &key,
-                                                bool valuesAreEnvironmentNames)
+                                                HeaderValues values)
     {
         const QString path = joinPath(u"target"_s, key);
         QList<QPair<QString, QString>> headers;
@@ -413,8 +451,10 @@ public:
                 continue;
             }
             const QString value = json.toString();
-            if (valuesAreEnvironmentNames)
+            if (values == HeaderValues::EnvironmentNames)
                 environmentName(value, headerPath);
+            else if (values == HeaderValues::KeychainEntries)
+                keychainEntry(value, headerPath);
             else if (hasControlCharacters(value))
                 error(headerPath, u"must not contain control characters such as line breaks"_s);
             headers.append({name, value});
@@ -429,9 +469,10 @@ public:
         if (!object)
             return;
         checkKeys(*object, path,
-                  {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "idempotencyKey"_L1,
-                   "mode"_L1, "batchSize"_L1, "batchBytes"_L1, "bulkAction"_L1, "http2"_L1,
-                   "caFile"_L1, "timeoutSeconds"_L1, "successStatuses"_L1, "retryStatuses"_L1});
+                  {"url"_L1, "method"_L1, "headers"_L1, "headersEnv"_L1, "headersKeychain"_L1,
+                   "idempotencyKey"_L1, "mode"_L1, "batchSize"_L1, "batchBytes"_L1, "bulkAction"_L1,
+                   "http2"_L1, "caFile"_L1, "timeoutSeconds"_L1, "successStatuses"_L1,
+                   "retryStatuses"_L1});
         if (const auto url = string(*object, path, u"url"_s, true)) {
             target->url = *url;
             checkUrl(*url, joinPath(path, u"url"_s));
@@ -444,8 +485,10 @@ public:
                 error(joinPath(path, u"method"_s),
                       quoted(*method) + u" is not supported; supported methods: POST, PUT"_s);
         }
-        target->headers = headerObject(*object, u"headers"_s, false);
-        target->headersEnv = headerObject(*object, u"headersEnv"_s, true);
+        target->headers = headerObject(*object, u"headers"_s, HeaderValues::Literal);
+        target->headersEnv = headerObject(*object, u"headersEnv"_s, HeaderValues::EnvironmentNames);
+        target->headersKeychain
+            = headerObject(*object, u"headersKeychain"_s, HeaderValues::KeychainEntries);
         checkDuplicateHeaders(*target);
         if (const auto key = string(*object, path, u"idempotencyKey"_s, false)) {
             target->idempotencyKey = *key;

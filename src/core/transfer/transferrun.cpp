@@ -8,6 +8,7 @@
 #include "net/cafile.h"
 #include "net/dispatcher.h"
 #include "spec/placeholders.h"
+#include "spec/secretheaders.h"
 #include "transform/transform.h"
 
 #include <QTimer>
@@ -208,12 +209,100 @@ bool TransferRun::resolveSecrets(QStringList *errors)
             m_password = *m_options.password;
     }
 
-    resolveHeaders(m_spec.target, &m_headers, errors);
     const QString caFile = resolvedCaFile(m_spec);
     QString caError;
     if (!caFile.isEmpty() && !readCaFile(caFile, &m_caCertificates, &caError))
         errors->append(caError);
     return errors->isEmpty();
+}
+
+void TransferRun::readKeychain(QStringList errors)
+{
+    QStringList entries;
+    if (!m_spec.source.passwordKeychain.isEmpty())
+        entries.append(m_spec.source.passwordKeychain);
+    for (const auto &[name, entry] : std::as_const(m_spec.target.headersKeychain)) {
+        Q_UNUSED(name);
+        if (!entries.contains(entry))
+            entries.append(entry);
+    }
+    if (entries.isEmpty()) {
+        secretsRead(std::move(errors));
+        return;
+    }
+    if (!m_options.secrets)
+        m_options.secrets = makeKeychainStore();
+    auto pending = std::make_shared<qsizetype>(entries.size());
+    auto collected = std::make_shared<QStringList>(std::move(errors));
+    for (const QString &entry : std::as_const(entries)) {
+        m_options.secrets->read(entry, this,
+                                [this, entry, pending, collected](const SecretStore::Answer &a) {
+                                    m_keychain.insert(entry, a);
+                                    // Cancelled while the keychain was asked: nothing to do.
+                                    if (--*pending == 0 && m_state == State::Starting)
+                                        secretsRead(*collected);
+                                });
+    }
+}
+
+QString TransferRun::keychainProblem(const QString &path, const QString &entry) const
+{
+    const auto it = m_keychain.constFind(entry);
+    if (it == m_keychain.cend())
+        return QStringLiteral("%1: the keychain entry \"%2\" was not read when this run started; "
+                              "start a new run to use it")
+            .arg(path, entry);
+    const QString where = m_options.secrets ? m_options.secrets->location() : QString();
+    switch (it->status) {
+    case SecretStore::Status::Ok:
+        return {};
+    case SecretStore::Status::NotFound:
+        return QStringLiteral("%1: no entry \"%2\" in %3").arg(path, entry, where);
+    case SecretStore::Status::Failed:
+        break;
+    }
+    return QStringLiteral("%1: cannot read the entry \"%2\" from %3: %4")
+        .arg(path, entry, where, it->error);
+}
+
+void TransferRun::secretsRead(QStringList errors)
+{
+    const QString &entry = m_spec.source.passwordKeychain;
+    if (!entry.isEmpty()) {
+        const QString problem = keychainProblem(QStringLiteral("source.passwordKeychain"), entry);
+        if (problem.isEmpty())
+            m_password = m_keychain.value(entry).value;
+        else
+            errors.append(problem);
+    }
+    resolveHeaders(m_spec.target, &m_headers, &errors);
+    if (errors.isEmpty())
+        openJournal(&errors);
+    if (!errors.isEmpty()) {
+        // Reported from the event loop so a caller connecting after start() still hears it.
+        QTimer::singleShot(0, this,
+                           [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
+        return;
+    }
+    for (const SpecError &e : literalSecretHeaders(m_spec.target))
+        qCWarning(lcRun).noquote() << e.toString();
+    if (m_resume)
+        applyResumeState();
+    if (m_resume && m_resume->sourceDone) {
+        // Every row had been read: only the owed items are left to send. From the event
+        // loop: start() may still be on the stack.
+        QTimer::singleShot(0, this, [this] {
+            if (m_state != State::Starting)
+                return;
+            createDispatcher();
+            setState(State::Running);
+            Q_EMIT started({});
+            submitResumed();
+            maybeFinish();
+        });
+        return;
+    }
+    startSource();
 }
 
 bool TransferRun::resolveHeaders(const TargetSpec &target,
@@ -237,6 +326,15 @@ bool TransferRun::resolveHeaders(const TargetSpec &target,
         }
         hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
         headers->append({name.toLatin1(), value->toUtf8()});
+    }
+    for (const auto &[name, entry] : target.headersKeychain) {
+        const QString problem = keychainProblem(u"target.headersKeychain." + name, entry);
+        if (!problem.isEmpty()) {
+            errors->append(problem);
+            continue;
+        }
+        hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
+        headers->append({name.toLatin1(), m_keychain.value(entry).value.toUtf8()});
     }
     if (!hasContentType)
         headers->append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
@@ -302,32 +400,18 @@ void TransferRun::start()
     for (const SpecError &e : m_spec.validate())
         errors.append(e.toString());
     m_spec.query.parameters.insert(m_options.parameterOverrides);
-    if (errors.isEmpty())
-        resolveSecrets(&errors);
-    if (errors.isEmpty())
-        openJournal(&errors);
     if (!errors.isEmpty()) {
-        // Reported from the event loop so a caller connecting after start() still hears it.
         QTimer::singleShot(0, this,
                            [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
         return;
     }
-    if (m_resume)
-        applyResumeState();
-    if (m_resume && m_resume->sourceDone) {
-        // Every row had been read: only the owed items are left to send.
-        QTimer::singleShot(0, this, [this] {
-            if (m_state != State::Starting)
-                return;
-            createDispatcher();
-            setState(State::Running);
-            Q_EMIT started({});
-            submitResumed();
-            maybeFinish();
-        });
-        return;
-    }
+    // Every problem with the secrets at once: the environment's, the file's, the keychain's.
+    resolveSecrets(&errors);
+    readKeychain(std::move(errors));
+}
 
+void TransferRun::startSource()
+{
     m_source = std::make_unique<RowSource>(m_spec.source, m_spec.query, m_spec.run.chunkSize,
                                            m_password);
     connect(m_source.get(), &RowSource::opened, this, &TransferRun::onOpened);

@@ -5,6 +5,7 @@
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/item.h"
+#include "util/secretstore.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -38,6 +39,9 @@ struct RunOptions
     std::optional<QString> password;
     /// Reads an environment variable (passwordEnv, headersEnv); replaceable in tests.
     std::function<std::optional<QString>(const QString &name)> environment;
+    /// Where source.passwordKeychain and target.headersKeychain are read from; null: the OS
+    /// keychain (makeKeychainStore()), opened only when the transfer names an entry.
+    std::shared_ptr<SecretStore> secrets;
     /// Retry timing; maxRetries is always taken from the transfer's run.maxRetries.
     RetryPolicy retry;
     /// The run journal to write (see RunJournal); empty: none. A new file, or with resume
@@ -184,7 +188,15 @@ private:
     bool checkBoundary(const RowChunk &chunk, QList<Item> *items);
     /// Resuming: sends the items the journal holds as owed.
     void submitResumed();
-    /// Fills headers from target's values and environment variables.
+    /// Reads the keychain entries the transfer names, then goes on with secretsRead().
+    void readKeychain(QStringList errors);
+    void secretsRead(QStringList errors);
+    void startSource();
+    /// The message for a keychain entry that could not be used ("source.passwordKeychain: no
+    /// entry ..."), or empty when it was read.
+    QString keychainProblem(const QString &path, const QString &entry) const;
+    /// Fills headers from target's values, environment variables and the keychain entries
+    /// read at start.
     bool resolveHeaders(const TargetSpec &target, QList<QPair<QByteArray, QByteArray>> *headers,
                         QStringList *errors) const;
 
@@ -192,6 +204,8 @@ private:
     RunOptions m_options;
     State m_state = State::Idle;
     QString m_password;
+    /// Keychain entries read at start: entry name -> answer (value or why not).
+    QHash<QString, SecretStore::Answer> m_keychain;
     QList<QPair<QByteArray, QByteArray>> m_headers;
     bool m_wasCancelled = false;
     ColumnList m_columns;

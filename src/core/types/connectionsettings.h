@@ -15,6 +15,7 @@ struct ConnectionSettings
     int port = -1; ///< -1: the driver's default
     QString user;
     QString passwordEnv; ///< name of the environment variable holding the password
+    QString passwordKeychain; ///< name of the OS keychain entry holding the password
     bool askPassword = false; ///< "ask when run": the front end asks for it
     QString options; ///< Qt connect options (QSqlDatabase::setConnectOptions)
     QString baseDir; ///< folder a relative QSQLITE path is resolved against (not saved)
