@@ -347,17 +347,17 @@ void TestCli::configErrors_data()
         << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"missing.db"},
                "query":{"sql":"SELECT 1"},"target":{"url":"%1"}})")
                .arg(url)
-        << "missing.db";
+        << "source.database: SQLite file \"%DIR%/missing.db\" does not exist";
     QTest::newRow("bad sql")
         << "s.json"
         << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
                "query":{"sql":"SELEKT * FROM t"},"target":{"url":"%1"}})")
                .arg(url)
-        << "query:";
+        << "query: near \"SELEKT\": syntax error";
     QTest::newRow("no such file") << ""
                                   << ""
                                   << "cannot read";
-    // %FILE% stands for the transfer file's path.
+    // %FILE% stands for the transfer file's path, %DIR% for its folder.
     QTest::newRow("empty file")
         << "empty.json"
         << ""
@@ -377,7 +377,9 @@ void TestCli::configErrors_data()
                "port":%2,"database":"x","user":"x"},
                "query":{"sql":"SELECT 1"},"target":{"url":"%1"}})")
                .arg(url, closed)
-        << QStringLiteral("cannot connect to QPSQL database \"x\" on 127.0.0.1:%1 as x: ")
+        << QStringLiteral("cannot connect to QPSQL database \"x\" on 127.0.0.1:%1 as x: "
+                          "connection to server at \"127.0.0.1\", port %1 failed: Connection "
+                          "refused")
                .arg(closed);
     QTest::newRow("duplicate column names")
         << "dup.json"
@@ -425,6 +427,7 @@ void TestCli::configErrors()
     const Result r = runSluice({QStringLiteral("run"), path});
     QCOMPARE(r.exitCode, 2);
     expected.replace(QLatin1String("%FILE%"), path);
+    expected.replace(QLatin1String("%DIR%"), m_dir.path());
     QVERIFY2(r.err.contains(expected), qPrintable(r.err));
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
     QCOMPARE(m_sink.requestCount(), 0);
