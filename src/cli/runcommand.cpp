@@ -368,6 +368,11 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
                              for (const QString &line : message.split(u'\n'))
                                  printError(line);
                          }
+                         // Not an error, but easy to mistake for one that went unsaid
+                         // (a wrong parameter, the wrong database).
+                         if (outcome == TransferRun::Outcome::Completed && run.counts().read == 0)
+                             printError(QStringLiteral("the query returned no rows: nothing was "
+                                                       "sent"));
                          exitCode = exitCodeFor(outcome, run.counts(), interrupted, writeFailed);
                          QCoreApplication::exit(exitCode);
                      });

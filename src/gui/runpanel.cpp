@@ -442,6 +442,8 @@ QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
     if (const std::optional<TransferRun::Outcome> outcome = m_session->outcome()) {
         switch (*outcome) {
         case TransferRun::Outcome::Completed:
+            if (c.read == 0)
+                return tr("Completed: the query returned no rows");
             return c.failed + c.invalid > 0 ? tr("Finished with failures") : tr("Completed");
         case TransferRun::Outcome::Cancelled:
             return tr("Cancelled");

@@ -216,6 +216,13 @@ void RunSession::onFinished(TransferRun::Outcome outcome, const QString &message
     const QLocale locale;
     switch (outcome) {
     case TransferRun::Outcome::Completed:
+        if (counts.read == 0) {
+            // Said plainly: an empty result is easy to mistake for a run that did nothing.
+            m_log->append(
+                EventLog::Severity::Warning,
+                tr("Finished in %1: the query returned no rows, nothing was sent.").arg(took));
+            break;
+        }
         m_log->append(counts.failed + counts.invalid > 0 ? EventLog::Severity::Warning
                                                          : EventLog::Severity::Info,
                       tr("Finished in %1: %2 delivered, %3 failed, %4 invalid.")

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void postgresWrongPassword();
     void passwordVariableNotSet();
     void unreachablePortFailsFast();
+    void runGivesUpOnASilentServer();
     void newTestSupersedesRunningOne();
     void cancelDropsTheResult();
     void destructionWhileTesting();
@@ -422,6 +423,28 @@ void TstConnectionTester::unreachablePortFailsFast()
              qPrintable(results.list.first().message));
     QVERIFY2(results.list.first().message.contains(QString::number(settings.port)),
              qPrintable(results.list.first().message));
+}
+
+void TstConnectionTester::runGivesUpOnASilentServer()
+{
+    // A run opens through the same function as the test: it too has a connect timeout by
+    // default, and keeps one the options choose.
+    QVERIFY2(withConnectTimeout(m_pg).options.contains(
+                 u"connect_timeout=%1"_s.arg(SqlConnectTimeoutSeconds)),
+             qPrintable(withConnectTimeout(m_pg).options));
+    SilentServer server;
+    QVERIFY(server.listen());
+    ConnectionSettings settings = silent(server);
+    settings.options = u"connect_timeout=2"_s; // libpq's shortest
+    QCOMPARE(withConnectTimeout(settings).options, settings.options);
+    QElapsedTimer clock;
+    clock.start();
+    const QString message = runMessage(settings, {});
+    QCOMPARE(server.accepted(), 1);
+    QVERIFY2(clock.elapsed() < 4500, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(message.startsWith(u"cannot connect to QPSQL database"_s), qPrintable(message));
+    QVERIFY2(message.contains(u"timeout expired"_s), qPrintable(message));
+    server.release();
 }
 
 void TstConnectionTester::newTestSupersedesRunningOne()

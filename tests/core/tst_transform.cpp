@@ -373,6 +373,12 @@ void TstTransform::value_data()
         "a\xf0\x9f\x98\x80"
         "b"_ba);
     row("lone surrogate", QString(QChar(0xdc00)), "\"\xef\xbf\xbd\""_ba, "\xef\xbf\xbd"_ba);
+    // A driver's replacement for bytes that are not UTF-8: refused, never sent as if it were
+    // the data.
+    invalid("replacement character", u"Z\uFFFDrich"_s,
+            uR"(column "c": not valid UTF-8 at character 2 (bytes that are not UTF-8 text, or )"
+            uR"(U+FFFD, the replacement character): fix the data, or select the column as a )"
+            uR"(binary value (BLOB, bytea) to send it as base64)"_s);
 
     // blobs as standard base64
     row("blob", QByteArray("\x00\x01\xfe\xff", 4), "\"AAH+/w==\""_ba, "AAH+/w=="_ba);

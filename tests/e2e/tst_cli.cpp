@@ -12,7 +12,12 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -28,6 +33,15 @@ struct Result
     QString out;
     QString err;
 };
+
+/// A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago).
+quint16 closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
 
 } // namespace
 
@@ -50,12 +64,28 @@ private Q_SLOTS:
     void bundledExampleIntoDemoApi();
     void duplicateWarning();
     void stopAfterFailures();
+    // Bad input: each gets a message naming the problem and its place, never a crash, a hang
+    // or a silent loss.
+    void noRowsIsSaidPlainly();
+    void lockedDatabase();
+    void targetNeverAnswers();
+    void targetClosesEveryConnection();
+    void tenMegabyteCellIsSentWhole();
+    void nonFiniteRealsAreInvalid();
+    void invalidUtf8IsInvalid();
 
 private:
     /// Runs sluice with arguments while this process's event loop keeps serving the sink.
     Result runSluice(const QStringList &arguments, int timeoutMs = 60000,
                      const std::function<void(QProcess &)> &whileRunning = {});
     QString writeTransfer(const QString &name, const QString &url, int concurrency = 16);
+    /// Writes text as m_dir/name; returns its path (empty on failure).
+    QString writeFile(const QString &name, const QByteArray &text);
+    /// A transfer of `sql` from the SQLite file database (in m_dir) to url, with the given
+    /// transform and target/run members added.
+    QString writeSqliteTransfer(const QString &name, const QString &database, const QString &sql,
+                                const QString &url, const QString &transform = {},
+                                const QString &targetExtra = {}, const QString &runExtra = {});
 
     QString m_sluice;
     QTemporaryDir m_dir;
@@ -141,6 +171,41 @@ QString TestCli::writeTransfer(const QString &name, const QString &url, int conc
     if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) != text.toUtf8().size())
         return {};
     return path;
+}
+
+QString TestCli::writeFile(const QString &name, const QByteArray &text)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        return {};
+    return path;
+}
+
+QString TestCli::writeSqliteTransfer(const QString &name, const QString &database,
+                                     const QString &sql, const QString &url,
+                                     const QString &transform, const QString &targetExtra,
+                                     const QString &runExtra)
+{
+    QJsonObject root {{QStringLiteral("version"), 1}};
+    root.insert(QStringLiteral("source"),
+                QJsonObject {{QStringLiteral("driver"), QStringLiteral("QSQLITE")},
+                             {QStringLiteral("database"), database}});
+    root.insert(QStringLiteral("query"), QJsonObject {{QStringLiteral("sql"), sql}});
+    QJsonObject target {{QStringLiteral("url"), url}};
+    const QJsonObject extra = QJsonDocument::fromJson(targetExtra.toUtf8()).object();
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        target.insert(it.key(), it.value());
+    root.insert(QStringLiteral("target"), target);
+    QJsonObject run {{QStringLiteral("maxRetries"), 0}};
+    const QJsonObject runMembers = QJsonDocument::fromJson(runExtra.toUtf8()).object();
+    for (auto it = runMembers.begin(); it != runMembers.end(); ++it)
+        run.insert(it.key(), it.value());
+    root.insert(QStringLiteral("run"), run);
+    if (!transform.isEmpty())
+        root.insert(QStringLiteral("transform"),
+                    QJsonDocument::fromJson(transform.toUtf8()).object());
+    return writeFile(name, QJsonDocument(root).toJson());
 }
 
 void TestCli::versionAndHelp()
@@ -284,16 +349,70 @@ void TestCli::configErrors_data()
         << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"missing.db"},
                "query":{"sql":"SELECT 1"},"target":{"url":"%1"}})")
                .arg(url)
-        << "missing.db";
+        << "source.database: SQLite file \"%DIR%/missing.db\" does not exist";
     QTest::newRow("bad sql")
         << "s.json"
         << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
                "query":{"sql":"SELEKT * FROM t"},"target":{"url":"%1"}})")
                .arg(url)
-        << "query:";
+        << "query: near \"SELEKT\": syntax error";
     QTest::newRow("no such file") << ""
                                   << ""
                                   << "cannot read";
+    // %FILE% stands for the transfer file's path, %DIR% for its folder.
+    QTest::newRow("empty file")
+        << "empty.json"
+        << ""
+        << "%FILE%: not valid JSON at line 1, column 1: there is no JSON value: the text is empty";
+    QTest::newRow("truncated file")
+        << "truncated.json"
+        << "{\"version\": 1,\n  \"source\": {\"driver\": \"QSQLITE\", \"database\": \"cli.db\"},\n"
+           "  \"query\": {\"sql\": \"SELECT"
+        << "%FILE%: not valid JSON at line 3, column 20: a string is not closed";
+    QTest::newRow("not JSON") << "yaml.json"
+                              << "version: 1\nsource:\n  driver: QSQLITE\n"
+                              << "%FILE%: not valid JSON at line 1, column 1:";
+    const QString closed = QString::number(closedPort());
+    QTest::newRow("unreachable database")
+        << "pg.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QPSQL","host":"127.0.0.1",
+               "port":%2,"database":"x","user":"x"},
+               "query":{"sql":"SELECT 1"},"target":{"url":"%1"}})")
+               .arg(url, closed)
+        << QStringLiteral("cannot connect to QPSQL database \"x\" on 127.0.0.1:%1 as x: "
+                          "connection to server at \"127.0.0.1\", port %1 failed: Connection "
+                          "refused")
+               .arg(closed);
+    QTest::newRow("duplicate column names")
+        << "dup.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT id, name, code AS name FROM t"},"target":{"url":"%1"}})")
+               .arg(url)
+        << "query.sql: the query returns 2 columns named \"name\": give them distinct names";
+    QTest::newRow("invalid template")
+        << "tpl.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT id FROM t"},"transform":{"template":{"id":"{{id"}},
+               "target":{"url":"%1"}})")
+               .arg(url)
+        << "transform.template.id: unclosed placeholder \"{{id\"";
+    QTest::newRow("unknown column in the key")
+        << "key.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT id FROM t"},"transform":{"key":"{{nme}}","template":{}},
+               "target":{"url":"%1"}})")
+               .arg(url)
+        << "transform.key: the query returns no column \"nme\"";
+    QTest::newRow("unknown column in the url")
+        << "curl.json"
+        << QStringLiteral(R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT id FROM t"},"target":{"url":"%1/{{idd}}"}})")
+               .arg(url)
+        << "target.url: the query returns no column \"idd\"";
+    QTest::newRow("ftp url") << "ftp.json"
+                             << R"({"version":1,"source":{"driver":"QSQLITE","database":"cli.db"},
+               "query":{"sql":"SELECT 1"},"target":{"url":"ftp://127.0.0.1/x"}})"
+                             << "%FILE%: target.url: not an absolute http(s) URL";
 }
 
 void TestCli::configErrors()
@@ -309,6 +428,8 @@ void TestCli::configErrors()
     }
     const Result r = runSluice({QStringLiteral("run"), path});
     QCOMPARE(r.exitCode, 2);
+    expected.replace(QLatin1String("%FILE%"), path);
+    expected.replace(QLatin1String("%DIR%"), m_dir.path());
     QVERIFY2(r.err.contains(expected), qPrintable(r.err));
     QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
     QCOMPARE(m_sink.requestCount(), 0);
@@ -500,6 +621,282 @@ void TestCli::stopAfterFailures()
     QVERIFY2(m_sink.requestCount() >= 10 && m_sink.requestCount() <= 14,
              qPrintable(QString::number(m_sink.requestCount())));
     QVERIFY2(!r.err.contains(QLatin1String("sluice run: stopped after")), qPrintable(r.err));
+}
+
+void TestCli::noRowsIsSaidPlainly()
+{
+    const QString transfer = writeTransfer(QStringLiteral("none.json"),
+                                           m_sink.url(QStringLiteral("/items")).toString());
+    const Result r = runSluice(
+        {QStringLiteral("run"), transfer, QStringLiteral("--set"), QStringLiteral("min=1000")});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 0, failed 0, invalid 0 in ")),
+             qPrintable(r.out));
+    QVERIFY2(r.err.contains(QLatin1String("sluice run: the query returned no rows: nothing was "
+                                          "sent\n")),
+             qPrintable(r.err));
+    QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestCli::lockedDatabase()
+{
+    // Another program writes to the file and holds SQLite's exclusive lock (a rollback
+    // journal: the lock keeps readers out too).
+    QList<QVariantList> rows {{1, QStringLiteral("a")}};
+    QString error;
+    const QString db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("locked.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")}, QStringLiteral("t"),
+        rows, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    {
+        QSqlDatabase holder
+            = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("holder"));
+        holder.setDatabaseName(db);
+        QVERIFY(holder.open());
+        QSqlQuery lock(holder);
+        QVERIFY2(lock.exec(QStringLiteral("PRAGMA journal_mode=DELETE")),
+                 qPrintable(lock.lastError().text()));
+        QVERIFY2(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")), qPrintable(lock.lastError().text()));
+        QVERIFY(lock.exec(QStringLiteral("INSERT INTO t VALUES (2, 'b')")));
+
+        // A short busy timeout (the driver's default waits 5 s) keeps the test quick.
+        const QString transfer = writeSqliteTransfer(
+            QStringLiteral("locked.json"), db, QStringLiteral("SELECT id, name FROM t"),
+            m_sink.url(QStringLiteral("/items")).toString());
+        QFile file(transfer);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QByteArray text = file.readAll();
+        text.replace("\"driver\": \"QSQLITE\"",
+                     "\"driver\": \"QSQLITE\", \"options\": \"QSQLITE_BUSY_TIMEOUT=200\"");
+        file.seek(0);
+        file.write(text);
+        file.close();
+        const Result r = runSluice({QStringLiteral("run"), transfer});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("database is locked")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("another program")), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        QCOMPARE(m_sink.requestCount(), 0);
+        QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("holder"));
+}
+
+void TestCli::targetNeverAnswers()
+{
+    // Accepts every connection and reads, but never says a word.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> sockets;
+    int connections = 0;
+    connect(&silent, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = silent.nextPendingConnection()) {
+            ++connections;
+            sockets.append(socket);
+            connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+        }
+    });
+    const QString transfer = writeSqliteTransfer(
+        QStringLiteral("silent.json"), m_db, QStringLiteral("SELECT id, name FROM t WHERE id <= 3"),
+        QStringLiteral("http://127.0.0.1:%1/items").arg(silent.serverPort()),
+        QStringLiteral(R"({"key":"{{name}}","template":{"id":"{{id}}"}})"),
+        QStringLiteral(R"({"timeoutSeconds":1})"), QStringLiteral(R"({"maxRetries":1})"));
+    QElapsedTimer clock;
+    clock.start();
+    const Result r = runSluice({QStringLiteral("run"), transfer}, 20000);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 0, failed 3, invalid 0 in ")),
+             qPrintable(r.out));
+    for (int id = 1; id <= 3; ++id) {
+        const QString line = QStringLiteral("item Zürich %1 failed after 2 attempt(s)").arg(id);
+        QVERIFY2(r.err.contains(line), qPrintable(r.err));
+    }
+    QVERIFY2(r.err.contains(QLatin1String("timed out after 1 s waiting for the server")),
+             qPrintable(r.err));
+    QCOMPARE(connections, 6); // each attempt on a connection of its own
+    QVERIFY(clock.elapsed() < 15000);
+    qDeleteAll(sockets);
+}
+
+void TestCli::targetClosesEveryConnection()
+{
+    QTcpServer closer;
+    QVERIFY(closer.listen(QHostAddress::LocalHost, 0));
+    int connections = 0;
+    connect(&closer, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = closer.nextPendingConnection()) {
+            ++connections;
+            socket->close();
+            socket->deleteLater();
+        }
+    });
+    const QString transfer = writeSqliteTransfer(
+        QStringLiteral("closer.json"), m_db, QStringLiteral("SELECT id, name FROM t WHERE id <= 3"),
+        QStringLiteral("http://127.0.0.1:%1/items").arg(closer.serverPort()),
+        QStringLiteral(R"({"key":"{{name}}","template":{"id":"{{id}}"}})"),
+        QStringLiteral(R"({"timeoutSeconds":5})"), QStringLiteral(R"({"maxRetries":2})"));
+    QElapsedTimer clock;
+    clock.start();
+    const Result r = runSluice({QStringLiteral("run"), transfer}, 20000);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 0, failed 3, invalid 0 in ")),
+             qPrintable(r.out));
+    for (int id = 1; id <= 3; ++id) {
+        const QString line
+            = QStringLiteral("item Zürich %1 failed after 3 attempt(s) (request id ").arg(id);
+        QVERIFY2(r.err.contains(line), qPrintable(r.err));
+    }
+    QVERIFY2(r.err.contains(QLatin1String("the server closed the connection before answering")),
+             qPrintable(r.err));
+    QVERIFY(connections >= 9);
+    QVERIFY(clock.elapsed() < 15000);
+}
+
+void TestCli::tenMegabyteCellIsSentWhole()
+{
+    QString big;
+    big.reserve(10 * 1024 * 1024);
+    while (big.size() < 10 * 1024 * 1024)
+        big += QStringLiteral("Zürich %1; ").arg(big.size());
+    QList<QVariantList> rows {{1, QStringLiteral("small")}, {2, big}, {3, QStringLiteral("x")}};
+    QString error;
+    const QString db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("big.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)")}, QStringLiteral("t"),
+        rows, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    const QByteArray expected
+        = QJsonDocument(QJsonObject {{QStringLiteral("id"), 2}, {QStringLiteral("note"), big}})
+              .toJson(QJsonDocument::Compact);
+
+    // One item per request; the big one is refused, and the --failed file keeps it whole.
+    m_sink.setHandler([](const TestSink::Request &request) {
+        TestSink::Reply reply;
+        if (request.jsonId == QLatin1String("2")) {
+            reply.status = 413;
+            reply.body = QByteArrayLiteral(R"({"error":"too large"})");
+        }
+        return reply;
+    });
+    const QString items = writeSqliteTransfer(QStringLiteral("big-items.json"), db,
+                                              QStringLiteral("SELECT id, note FROM t ORDER BY id"),
+                                              m_sink.url(QStringLiteral("/items")).toString());
+    const QString failedFile = m_dir.filePath(QStringLiteral("big-failed.ndjson"));
+    Result r = runSluice({QStringLiteral("run"), items, QStringLiteral("--failed"), failedFile});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 2, failed 1, invalid 0 in ")),
+             qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 3);
+    bool seen = false;
+    for (const TestSink::Request &request : m_sink.requests()) {
+        if (request.jsonId == QLatin1String("2")) {
+            QCOMPARE(request.body.size(), expected.size());
+            QVERIFY(request.body == expected);
+            seen = true;
+        }
+    }
+    QVERIFY(seen);
+    QFile failed(failedFile);
+    QVERIFY(failed.open(QIODevice::ReadOnly));
+    const QJsonObject line = QJsonDocument::fromJson(failed.readLine()).object();
+    QCOMPARE(line.value(QLatin1String("httpStatus")).toInt(), 413);
+    QCOMPARE(line.value(QLatin1String("payload"))
+                 .toObject()
+                 .value(QLatin1String("note"))
+                 .toString()
+                 .size(),
+             big.size());
+
+    // A bulk mode: the item is larger than batchBytes, and goes alone rather than never.
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    const QString bulk = writeSqliteTransfer(
+        QStringLiteral("big-bulk.json"), db, QStringLiteral("SELECT id, note FROM t ORDER BY id"),
+        m_sink.url(QStringLiteral("/bulk")).toString(), {},
+        QStringLiteral(R"({"mode":"ndjson","batchSize":10,"batchBytes":1048576})"));
+    r = runSluice({QStringLiteral("run"), bulk});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 3, failed 0, invalid 0 in ")),
+             qPrintable(r.out));
+    QByteArray all;
+    for (const TestSink::Request &request : m_sink.requests()) {
+        if (request.body.contains("Zürich 0;"))
+            QCOMPARE(request.body, QByteArray(expected + '\n')); // alone in its request
+        all += request.body;
+    }
+    QCOMPARE(all.count('\n'), 3);
+    QVERIFY(all.contains(QByteArray(expected + '\n')));
+}
+
+void TestCli::nonFiniteRealsAreInvalid()
+{
+    // SQLite keeps infinities in a REAL column (it stores a NaN as NULL).
+    QString error;
+    const QString db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("inf.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, value REAL)"),
+         QStringLiteral("INSERT INTO t VALUES (1, 1.5), (2, 9e999), (3, -9e999)")},
+        QStringLiteral("t"), {}, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    const QString transfer = writeSqliteTransfer(
+        QStringLiteral("inf.json"), db, QStringLiteral("SELECT id, value FROM t ORDER BY id"),
+        m_sink.url(QStringLiteral("/items")).toString(),
+        QStringLiteral(R"({"key":"row {{id}}","template":{"id":"{{id}}","v":"{{value}}"}})"));
+    const QString failedFile = m_dir.filePath(QStringLiteral("inf-failed.ndjson"));
+    const Result r
+        = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--failed"), failedFile});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 1, failed 0, invalid 2 in ")),
+             qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 1);
+    QFile file(failedFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QHash<QString, QString> errors;
+    while (!file.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+        errors.insert(o.value(QLatin1String("key")).toString(),
+                      o.value(QLatin1String("error")).toString());
+    }
+    QCOMPARE(errors.value(QStringLiteral("row 2")),
+             QStringLiteral("column \"value\": infinity is not valid JSON"));
+    QCOMPARE(errors.value(QStringLiteral("row 3")),
+             QStringLiteral("column \"value\": -infinity is not valid JSON"));
+}
+
+void TestCli::invalidUtf8IsInvalid()
+{
+    // SQLite holds any bytes in TEXT: here "Zürich" in Latin-1, and a valid row beside it.
+    QString error;
+    const QString db = SqliteFixture::create(
+        m_dir.path(), QStringLiteral("latin1.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"),
+         QStringLiteral("INSERT INTO t VALUES (1, CAST(x'5afc72696368' AS TEXT)), "
+                        "(2, CAST(x'5ac3bc72696368' AS TEXT))")},
+        QStringLiteral("t"), {}, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    const QString transfer = writeSqliteTransfer(
+        QStringLiteral("latin1.json"), db, QStringLiteral("SELECT id, name FROM t ORDER BY id"),
+        m_sink.url(QStringLiteral("/items")).toString(),
+        QStringLiteral(R"({"key":"row {{id}}","template":{"id":"{{id}}","name":"{{name}}"}})"));
+    const QString failedFile = m_dir.filePath(QStringLiteral("latin1-failed.ndjson"));
+    const Result r
+        = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--failed"), failedFile});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.out.startsWith(QLatin1String("delivered 1, failed 0, invalid 1 in ")),
+             qPrintable(r.out));
+    QCOMPARE(m_sink.requestCount(), 1);
+    QCOMPARE(m_sink.requests().first().body, QByteArray(R"({"id":2,"name":"Zürich"})"));
+    QFile file(failedFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
+    QCOMPARE(o.value(QLatin1String("key")).toString(), QStringLiteral("row 1"));
+    QVERIFY2(
+        o.value(QLatin1String("error"))
+            .toString()
+            .startsWith(QLatin1String(
+                "column \"name\": not valid UTF-8 at character 2 (bytes that are not UTF-8 text")),
+        qPrintable(o.value(QLatin1String("error")).toString()));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -40,6 +40,7 @@ class TestRunSession : public QObject
 private Q_SLOTS:
     void initTestCase();
     void runLogsItsStartFailuresAndEnd();
+    void noRowsIsSaidPlainly();
     void pauseAndResumeAreLogged();
     void exportWritesTheFailedItems();
     void runTextWording();
@@ -146,6 +147,24 @@ void TestRunSession::runLogsItsStartFailuresAndEnd()
     QCOMPARE(session.retry(items), Rows / 10);
     QVERIFY(logTexts(log).contains(u"Sending again: %1."_s.arg(RunText::itemCount(Rows / 10))));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
+}
+
+void TestRunSession::noRowsIsSaidPlainly()
+{
+    RunSession session;
+    QSignalSpy finished(&session, &RunSession::finished);
+    TransferSpec spec = makeSpec();
+    spec.query.sql = u"SELECT id, name FROM t WHERE id > 1000"_s;
+    m_sink.clear();
+    session.start(spec, RunOptions());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, Timeout);
+    QCOMPARE(finished.at(0).at(0).value<TransferRun::Outcome>(), TransferRun::Outcome::Completed);
+    const EventLog &log = *session.eventLog();
+    QCOMPARE(log.at(log.size() - 1).severity, EventLog::Severity::Warning);
+    QVERIFY2(
+        log.at(log.size() - 1).text.contains(u"the query returned no rows, nothing was sent"_s),
+        qPrintable(log.at(log.size() - 1).text));
+    QCOMPARE(m_sink.requestCount(), 0);
 }
 
 void TestRunSession::pauseAndResumeAreLogged()

@@ -151,25 +151,6 @@ QString describe(const QString &connectionName, const ConnectionSettings &settin
     return driverDisplayName(driver);
 }
 
-/// The settings with a connect timeout added, unless the options already choose one.
-ConnectionSettings withConnectTimeout(ConnectionSettings settings)
-{
-    QString key;
-    if (settings.driver == "QPSQL"_L1)
-        key = u"connect_timeout"_s;
-    else if (settings.driver == "QMYSQL"_L1 || settings.driver == "QMARIADB"_L1)
-        key = u"MYSQL_OPT_CONNECT_TIMEOUT"_s;
-    else if (settings.driver == "QODBC"_L1)
-        key = u"SQL_ATTR_LOGIN_TIMEOUT"_s;
-    if (key.isEmpty() || settings.options.contains(key, Qt::CaseInsensitive))
-        return settings;
-    const QString option = key + u'=' + QString::number(ConnectionTester::ConnectTimeoutSeconds);
-    settings.options = settings.options.trimmed().isEmpty()
-        ? option
-        : settings.options.trimmed() + u';' + option;
-    return settings;
-}
-
 struct Outcome
 {
     bool ok = false;
@@ -181,7 +162,7 @@ Outcome runTest(const ConnectionSettings &settings, const QString &password)
 {
     const QString name = uniqueSqlConnectionName(u"sluice.test."_s);
     Outcome outcome;
-    if (!openSqlConnection(withConnectTimeout(settings), password, name, &outcome.message))
+    if (!openSqlConnection(settings, password, name, &outcome.message))
         return outcome;
     outcome.ok = true;
     outcome.message = u"Connected to "_s + describe(name, settings);

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QString>
 
+#include "db/sqlconnection.h"
 #include "types/connectionsettings.h"
 #include "util/receiverlink.h"
 
@@ -29,7 +30,7 @@ class ConnectionTester final : public QObject
     Q_DISABLE_COPY_MOVE(ConnectionTester)
 
 public:
-    static constexpr int ConnectTimeoutSeconds = 10;
+    static constexpr int ConnectTimeoutSeconds = SqlConnectTimeoutSeconds;
 
     explicit ConnectionTester(QObject *parent = nullptr);
     /// Does not wait for a test still running: that test ends in its thread, removes its

@@ -54,6 +54,24 @@ QString sqlConnectionProblem(const ConnectionSettings &settings)
     return {};
 }
 
+ConnectionSettings withConnectTimeout(ConnectionSettings settings)
+{
+    QString key;
+    if (settings.driver == "QPSQL"_L1)
+        key = u"connect_timeout"_s;
+    else if (settings.driver == "QMYSQL"_L1 || settings.driver == "QMARIADB"_L1)
+        key = u"MYSQL_OPT_CONNECT_TIMEOUT"_s;
+    else if (settings.driver == "QODBC"_L1)
+        key = u"SQL_ATTR_LOGIN_TIMEOUT"_s;
+    if (key.isEmpty() || settings.options.contains(key, Qt::CaseInsensitive))
+        return settings;
+    const QString option = key + u'=' + QString::number(SqlConnectTimeoutSeconds);
+    settings.options = settings.options.trimmed().isEmpty()
+        ? option
+        : settings.options.trimmed() + u';' + option;
+    return settings;
+}
+
 QString uniqueSqlConnectionName(const QString &prefix)
 {
     static std::atomic<quint64> counter {0};
@@ -73,7 +91,7 @@ bool openSqlConnection(const ConnectionSettings &settings, const QString &passwo
     }
 
     const QString database = settings.resolvedDatabase();
-    QString options = settings.options;
+    QString options = withConnectTimeout(settings).options;
     if (isSqlite(settings.driver)) {
         // A source is only read, and read-only opening never creates a missing file.
         options = options.trimmed().isEmpty() ? u"QSQLITE_OPEN_READONLY"_s

@@ -25,16 +25,26 @@ QString driverDisplayName(const QString &driver);
 /// with the transfer-file field they are about ("source.driver: ...").
 QString sqlConnectionProblem(const ConnectionSettings &settings);
 
+/// How long opening a PostgreSQL, MySQL/MariaDB or ODBC connection waits for the server
+/// unless the connect options choose their own timeout: a silent host (a firewall that drops
+/// packets, a server that accepts and never speaks) fails the run or the test instead of
+/// holding it for the minutes TCP would wait, or for ever.
+inline constexpr int SqlConnectTimeoutSeconds = 10;
+
+/// The settings with the driver's connect timeout option set to SqlConnectTimeoutSeconds
+/// (libpq connect_timeout, MYSQL_OPT_CONNECT_TIMEOUT, SQL_ATTR_LOGIN_TIMEOUT), unless the
+/// options already name it; other drivers (SQLite) are returned as they are.
+ConnectionSettings withConnectTimeout(ConnectionSettings settings);
+
 /// A connection name no registered connection has: prefix followed by a number.
 QString uniqueSqlConnectionName(const QString &prefix);
 
 /// Adds a connection named connectionName (which must be free) and opens it:
 /// sqlConnectionProblem() first, then host, port, user, password and connect options from
-/// the settings. SQLite is always opened read-only, so a missing file is never created.
-/// The password is only handed to the driver, never put into a message.
-/// On success the connection stays registered and open; remove it with
-/// closeSqlConnection() in the same thread. On failure returns false with *error set and
-/// leaves no connection behind.
+/// the settings, with withConnectTimeout(). SQLite is always opened read-only, so a missing file is
+/// never created. The password is only handed to the driver, never put into a message. On success
+/// the connection stays registered and open; remove it with closeSqlConnection() in the same
+/// thread. On failure returns false with *error set and leaves no connection behind.
 bool openSqlConnection(const ConnectionSettings &settings, const QString &password,
                        const QString &connectionName, QString *error);
 

@@ -37,7 +37,14 @@ bool isPostgres(const QString &driver)
 
 QString errorText(const QSqlError &error)
 {
-    return error.text().trimmed();
+    QString text = error.text().trimmed();
+    // SQLITE_BUSY: a writer holds the file's lock for longer than the driver waits (5 s
+    // unless QSQLITE_BUSY_TIMEOUT says otherwise).
+    if (text.contains("database is locked"_L1))
+        text += u" (another program holds a lock on the SQLite file while it writes: run again "
+                u"when it has finished, or wait longer with QSQLITE_BUSY_TIMEOUT=MILLISECONDS "
+                u"in source.options)"_s;
+    return text;
 }
 
 /// Whether the column's values arrive as text under QSql::HighPrecision although the

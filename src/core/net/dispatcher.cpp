@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QThread>
 #include <QUrl>
 
@@ -54,10 +55,85 @@ bool mayHaveArrived(QNetworkReply::NetworkError error)
     }
 }
 
-QString failureText(const HttpLane::Response &response)
+/// Replaces HTML's character references that error pages use with their characters.
+QString decodeHtmlEntities(QString text)
+{
+    static const QRegularExpression numeric(QStringLiteral("&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});"));
+    QRegularExpressionMatch match;
+    qsizetype from = 0;
+    while ((match = numeric.match(text, from)).hasMatch()) {
+        const QString digits = match.captured(1);
+        bool ok = false;
+        const uint code
+            = digits.startsWith(u'x') ? digits.mid(1).toUInt(&ok, 16) : digits.toUInt(&ok, 10);
+        const char32_t c = ok && code > 0 && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF)
+            ? char32_t(code)
+            : char32_t(0xFFFD);
+        const QString character = QString::fromUcs4(&c, 1);
+        text.replace(match.capturedStart(), match.capturedLength(), character);
+        from = match.capturedStart() + character.size();
+    }
+    text.replace(QLatin1String("&nbsp;"), QLatin1String(" "));
+    text.replace(QLatin1String("&lt;"), QLatin1String("<"));
+    text.replace(QLatin1String("&gt;"), QLatin1String(">"));
+    text.replace(QLatin1String("&quot;"), QLatin1String("\""));
+    text.replace(QLatin1String("&apos;"), QLatin1String("'"));
+    text.replace(QLatin1String("&amp;"), QLatin1String("&"));
+    return text;
+}
+
+/// The words of an HTML error page (a proxy's 502, a framework's 500) on one line: its
+/// title, then its text without tags, scripts and styles. Empty when body is not HTML.
+QString htmlPageText(QByteArrayView body, qsizetype maxLength)
+{
+    const QByteArrayView trimmed = body.trimmed();
+    const QByteArrayView start = trimmed.first(std::min<qsizetype>(trimmed.size(), 1024));
+    if (!start.startsWith('<'))
+        return {};
+    const QByteArray lower = start.toByteArray().toLower();
+    if (!lower.contains("<html") && !lower.contains("<body") && !lower.contains("<title")
+        && !lower.contains("<h1") && !lower.contains("<!doctype html"))
+        return {};
+    QString page = QString::fromUtf8(body);
+    const auto option = QRegularExpression::CaseInsensitiveOption
+        | QRegularExpression::DotMatchesEverythingOption;
+    static const QRegularExpression titleTag(QStringLiteral("<title[^>]*>(.*?)</title\\s*>"),
+                                             option);
+    static const QRegularExpression hidden(
+        QStringLiteral("<!--.*?-->|<(head|script|style)\\b[^>]*>.*?</\\1\\s*>"), option);
+    static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    const QString title = decodeHtmlEntities(titleTag.match(page).captured(1))
+                              .replace(space, QStringLiteral(" "))
+                              .trimmed();
+    page.replace(hidden, QStringLiteral(" "));
+    page.replace(tag, QStringLiteral(" "));
+    QString text = decodeHtmlEntities(page).replace(space, QStringLiteral(" ")).trimmed();
+    if (!title.isEmpty() && text.startsWith(title))
+        text = text.mid(title.size()).trimmed();
+    QString line = title.isEmpty() ? text
+        : text.isEmpty()           ? title
+                                   : title + QLatin1String(": ") + text;
+    if (line.size() > maxLength)
+        line = line.left(maxLength).trimmed() + u'\x2026';
+    return line;
+}
+
+/// timeoutMs as seconds for people: "30", "0.2".
+QString secondsText(int timeoutMs)
+{
+    return timeoutMs % 1000 == 0 ? QString::number(timeoutMs / 1000)
+                                 : QString::number(timeoutMs / 1000.0, 'g', 3);
+}
+
+QString failureText(const HttpLane::Response &response, int timeoutMs)
 {
     QString text;
-    if (response.httpStatus <= 0 || isConnectionLevelError(response.error)) {
+    if (response.error == QNetworkReply::TimeoutError && timeoutMs > 0) {
+        // How long it waited: a steward compares it with how slow the server is.
+        text = QStringLiteral("timed out after %1 s waiting for the server")
+                   .arg(secondsText(timeoutMs));
+    } else if (response.httpStatus <= 0 || isConnectionLevelError(response.error)) {
         text = networkErrorText(response.error);
     } else {
         text = QStringLiteral("HTTP %1").arg(response.httpStatus);
@@ -69,7 +145,17 @@ QString failureText(const HttpLane::Response &response)
                                                       .arg(QString::fromLatin1(response.location));
         }
     }
-    const QString line = firstLine(response.body, MaxFirstLine);
+    // An HTML page's first line is "<!DOCTYPE html>" or "<html>": its words say more.
+    QString line = htmlPageText(response.body, MaxFirstLine);
+    if (line.isEmpty())
+        line = firstLine(response.body, MaxFirstLine);
+    // Binary garbage stays readable (and a NUL cannot cut the message short when printed).
+    for (QChar &c : line) {
+        if (c == u'\t')
+            c = u' ';
+        else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QChar(QChar::ReplacementCharacter);
+    }
     if (!line.isEmpty())
         text += QLatin1String(": ") + line;
     return text;
@@ -697,10 +783,11 @@ void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
                 = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
             *retryDelayMs = policy.delayMs(entry.attempts, response.retryAfter, now);
         }
-        scheduleRetry(std::move(entry), *retryDelayMs, failureText(response));
+        scheduleRetry(std::move(entry), *retryDelayMs, failureText(response, m_config.timeoutMs));
         return;
     }
-    failForGood(std::move(entry), requestId, response, status, failureText(response));
+    failForGood(std::move(entry), requestId, response, status,
+                failureText(response, m_config.timeoutMs));
 }
 
 void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,

@@ -211,6 +211,16 @@ void toScalar(const QVariant &value, const ColumnInfo &column, Scalar *s)
         const QString &text = valueOf<QString>(value);
         if (column.exactNumeric && setExactNumber(s, column, text))
             return;
+        // The drivers decode text as UTF-8 and put U+FFFD where the bytes are not UTF-8
+        // (SQLite can hold any bytes in a TEXT value): sending it would change the data
+        // without a word. A U+FFFD stored as such cannot be told apart, and is refused too.
+        if (const qsizetype bad = text.indexOf(QChar(QChar::ReplacementCharacter)); bad >= 0) {
+            setError(s, column,
+                     u"not valid UTF-8 at character %1 (bytes that are not UTF-8 text, or "
+                     u"U+FFFD, the replacement character): fix the data, or select the "
+                     u"column as a binary value (BLOB, bytea) to send it as base64"_s.arg(bad + 1));
+            return;
+        }
         s->kind = Scalar::Kind::Text;
         s->text = text;
         return;
