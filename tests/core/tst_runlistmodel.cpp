@@ -264,6 +264,15 @@ void TestRunListModel::aRunBeingWrittenIsInUse()
     QVERIFY2(error.contains(QStringLiteral("in use by a running Sluice")), qPrintable(error));
     QVERIFY(QFile::exists(file));
     QCOMPARE(model.rowCount(), 1);
+    // Its own journal, to the process that writes it, is listed as it stands.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setOwnRun(file);
+    QCOMPARE(changed.size(), 1);
+    QVERIFY(!model.index(0, 0).data(RunListModel::InUseRole).toBool());
+    QCOMPARE(model.index(0, RunListModel::Ended).data().toString(), QStringLiteral("Interrupted"));
+    model.setOwnRun({});
+    model.reload();
+    QVERIFY(model.index(0, 0).data(RunListModel::InUseRole).toBool());
 
     journal.reset();
     model.reload();

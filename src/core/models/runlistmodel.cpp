@@ -43,7 +43,21 @@ void RunListModel::setRuns(QList<JournalSummary> runs)
 {
     beginResetModel();
     m_runs = std::move(runs);
+    for (JournalSummary &run : m_runs) {
+        if (!m_ownRun.isEmpty() && run.fileName == m_ownRun)
+            run.inUse = false; // the lock is the caller's own
+    }
     endResetModel();
+}
+
+void RunListModel::setOwnRun(const QString &fileName)
+{
+    m_ownRun = fileName;
+    const int row = rowForFile(fileName);
+    if (row < 0 || !m_runs.at(row).inUse)
+        return;
+    m_runs[row].inUse = false;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 std::optional<JournalSummary> RunListModel::runAt(int row) const

@@ -46,6 +46,10 @@ public:
     void reload();
     /// Shows runs (newest first, as listRuns() gives them); a model reset.
     void setRuns(QList<JournalSummary> runs);
+    /// The journal the caller itself holds (the app's Run tab shows it, its finished run
+    /// keeps it locked): listed as it ended, not as in use. Empty: none.
+    void setOwnRun(const QString &fileName);
+    QString ownRun() const { return m_ownRun; }
 
     /// The run on row; nullopt for a bad row.
     std::optional<JournalSummary> runAt(int row) const;
@@ -80,6 +84,7 @@ public:
 
 private:
     QString m_folder;
+    QString m_ownRun;
     QList<JournalSummary> m_runs;
 };
 
