@@ -5,6 +5,7 @@
 
 #include "builtindemoapi.h"
 #include "connectionpanel.h"
+#include "openrundialog.h"
 #include "querypanel.h"
 #include "runpanel.h"
 #include "targetpanel.h"
@@ -15,6 +16,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -24,6 +26,10 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTimer>
+
+#include "journal/journalfile.h"
+#include "models/runlistmodel.h"
 
 // Q_INIT_RESOURCE cannot be used inside a namespace.
 static void initExampleResources()
@@ -85,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
         if (maybeSave())
             openExample();
     });
+    connect(m_ui->actionOpenRun, &QAction::triggered, this, &MainWindow::showOpenRunDialog);
     connect(m_ui->actionSave, &QAction::triggered, this, &MainWindow::save);
     connect(m_ui->actionSaveAs, &QAction::triggered, this, [this] { saveAs(); });
     connect(m_ui->actionQuit, &QAction::triggered, this, &QWidget::close);
@@ -134,6 +141,8 @@ MainWindow::MainWindow(QWidget *parent)
     } else {
         openFile(recent.first());
     }
+    // After the arguments the app was started with are handled.
+    QTimer::singleShot(0, this, &MainWindow::offerInterruptedRun);
 }
 
 MainWindow::~MainWindow()
@@ -233,6 +242,12 @@ void MainWindow::wireRun()
     run->setRunOptionsProvider([this] {
         RunOptions options;
         options.secrets = m_secrets;
+        // Every run keeps a journal in the data folder (a resume sets its own).
+        options.transferFile = m_fileName;
+        options.journalFile = JournalFile::newFileName(
+            JournalFile::defaultFolder(),
+            m_fileName.isEmpty() ? QStringLiteral("untitled") : m_fileName,
+            QDateTime::currentDateTime());
         const ConnectionSettings source = m_ui->connectionPanel->settings();
         if (source.askPassword) {
             QString password = m_ui->connectionPanel->password();
@@ -253,7 +268,61 @@ void MainWindow::wireRun()
     connect(run, &RunPanel::runningChanged, this, [this](bool running) {
         if (running)
             m_ui->tabs->setCurrentWidget(m_ui->runPanel);
+        m_ui->actionOpenRun->setEnabled(!running);
     });
+    connect(run, &RunPanel::resumeRequested, this,
+            [this](const QString &journal) { openRun(journal, true); });
+}
+
+void MainWindow::offerInterruptedRun()
+{
+    RunPanel *panel = m_ui->runPanel;
+    if (panel->isRunning() || panel->run() || panel->openedRun())
+        return;
+    const std::optional<JournalSummary> latest
+        = RunListModel::latestRun(JournalFile::defaultFolder());
+    if (!latest || !RunListModel::canResume(*latest))
+        return;
+    panel->offerResume(*latest);
+    m_ui->tabs->setCurrentWidget(panel);
+}
+
+void MainWindow::showOpenRunDialog()
+{
+    auto *dialog = new OpenRunDialog(JournalFile::defaultFolder(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setShownRun(m_ui->runPanel->journalFile());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        openRun(dialog->fileName(), dialog->choice() == OpenRunDialog::Choice::Resume);
+    });
+    dialog->open();
+}
+
+bool MainWindow::openRun(const QString &journal, bool resume)
+{
+    RunPanel *panel = m_ui->runPanel;
+    if (panel->isRunning()) {
+        QMessageBox::information(this, tr("A run is going on"),
+                                 tr("Cancel the run or let it finish before opening another."));
+        return false;
+    }
+    if (!maybeSave())
+        return false;
+    QString error;
+    if (!panel->openRun(journal, &error)) {
+        QMessageBox::warning(this, tr("Cannot open the run"), error);
+        return false;
+    }
+    // The transfer as it ran, for a look, a retry or a new start; its file stays as it is.
+    m_isExample = false;
+    setSpec(*panel->openedSpec());
+    setCurrentFile({});
+    m_ui->tabs->setCurrentWidget(panel);
+    statusBar()->showMessage(tr("Opened the run in %1").arg(QDir::toNativeSeparators(journal)),
+                             5000);
+    if (resume)
+        panel->resumeOpenedRun();
+    return true;
 }
 
 void MainWindow::startWhenReady()

@@ -53,6 +53,17 @@ public:
     /// a fake).
     void setSecretStore(std::shared_ptr<SecretStore> store) { m_secrets = std::move(store); }
 
+    /// Shows a past run from its journal: its transfer in the forms (as an unsaved transfer:
+    /// the file it came from is not touched) and its items in the Run tab; with resume, goes
+    /// on with it (secrets are asked for as on Start). Refused while a run is going on, or
+    /// when the steward keeps unsaved changes. Errors are shown.
+    bool openRun(const QString &journal, bool resume);
+    /// File > Open Run…: the list of past runs (OpenRunDialog), window-modal, not blocking.
+    void showOpenRunDialog();
+    /// On start: offers (in the Run tab) to resume the journal written last in the data
+    /// folder when it is an interrupted run that owes items. Called once the window exists.
+    void offerInterruptedRun();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <QAction>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -16,6 +17,7 @@
 #include "eventlogview.h"
 #include "failuregroupsview.h"
 #include "itemdetailsview.h"
+#include "models/runlistmodel.h"
 #include "models/transferstatusmodel.h"
 #include "palette.h"
 #include "retrytargetquestion.h"
@@ -47,6 +49,15 @@ RunPanel::RunPanel(QWidget *parent)
     connectViews();
 
     setTextColor(m_ui->runErrorLabel, errorColor(palette()));
+    QPalette banner = m_ui->resumeBanner->palette();
+    banner.setColor(QPalette::Window, themedColor(palette(), 0xfff4d6, 0x4a3d14));
+    m_ui->resumeBanner->setPalette(banner);
+    connect(m_ui->resumeButton, &QPushButton::clicked, this, [this] {
+        const QString journal = m_offered;
+        hideOffer();
+        Q_EMIT resumeRequested(journal);
+    });
+    connect(m_ui->dismissButton, &QPushButton::clicked, this, &RunPanel::hideOffer);
 
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 2);
@@ -238,6 +249,57 @@ void RunPanel::start()
     refresh();
 }
 
+void RunPanel::offerResume(const JournalSummary &run)
+{
+    const QLocale locale;
+    const QString transfer
+        = run.transferName.isEmpty() ? tr("an unsaved transfer") : run.transferName.toHtmlEscaped();
+    const QString unread = run.sourceDone ? QString() : tr(", the rest of the rows not read yet");
+    m_ui->resumeLabel->setText(
+        tr("<b>A run of %1 did not finish</b> (%2, started %3): %4 delivered, %5 owed%6. "
+           "Resuming goes on where it stopped; delivered items are not sent again.")
+            .arg(transfer, RunListModel::endText(run).toLower(),
+                 locale.toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
+                 locale.toString(run.delivered), RunText::itemCount(run.unfinished), unread));
+    m_ui->resumeBanner->setToolTip(QDir::toNativeSeparators(run.fileName));
+    m_offered = run.fileName;
+    m_ui->resumeBanner->show();
+}
+
+void RunPanel::hideOffer()
+{
+    m_offered.clear();
+    m_ui->resumeBanner->hide();
+}
+
+bool RunPanel::openRun(const QString &journal, QString *error)
+{
+    const bool ok = m_session->open(journal, error);
+    const std::optional<JournalSummary> opened = m_session->openedRun();
+    if (opened && RunListModel::canResume(*opened))
+        offerResume(*opened);
+    else
+        hideOffer();
+    showRunError({});
+    m_refreshTimer.stop();
+    refresh();
+    showDetails();
+    if (ok && m_model->count(ItemStatus::Failed) + m_model->count(ItemStatus::Invalid) > 0
+        && m_ui->itemTab->itemId() < 0)
+        m_ui->detailsTabs->setCurrentWidget(m_ui->failuresTab);
+    return ok;
+}
+
+void RunPanel::resumeOpenedRun()
+{
+    if (isRunning() || !m_session->openedRun())
+        return;
+    RunOptions options = m_optionsProvider ? m_optionsProvider() : RunOptions();
+    showRunError({});
+    m_session->resumeOpened(std::move(options));
+    refresh();
+}
+
 void RunPanel::retryFailed()
 {
     QList<qint64> ids = m_model->idsWithStatus(ItemStatus::Failed);
@@ -257,7 +319,7 @@ void RunPanel::retrySelected()
 
 void RunPanel::retryIds(const QList<qint64> &ids)
 {
-    if (!m_session->run() || ids.isEmpty())
+    if (!m_session->canRetry() || ids.isEmpty())
         return;
     const QList<Item> items = m_model->itemsForRetry(ids);
     if (items.isEmpty()) {
@@ -268,6 +330,9 @@ void RunPanel::retryIds(const QList<qint64> &ids)
     }
     if (!chooseRetryTarget())
         return;
+    // A past run shown from its journal goes on to send them, to its own target.
+    if (!m_session->run())
+        resumeOpenedRun();
     m_session->retry(items);
     refresh();
 }
@@ -334,6 +399,8 @@ void RunPanel::onStateChanged()
     const bool running = isRunning();
     if (running && !m_refreshTimer.isActive())
         m_refreshTimer.start();
+    if (running)
+        hideOffer();
     refresh();
     if (running != m_running) {
         m_running = running;
@@ -361,8 +428,7 @@ void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
 
 void RunPanel::refresh()
 {
-    TransferRun *run = m_session->run();
-    const RunCounts c = run ? run->counts() : RunCounts();
+    const RunCounts c = m_session->counts();
     updateCounts(c);
     bool totalKnown = false;
     const qint64 total = m_session->total(c, &totalKnown);
@@ -394,6 +460,7 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
     const TransferRun *run = m_session->run();
     const bool running = isRunning();
     const double seconds = run ? run->elapsedSeconds() : 0.0;
+    const bool shown = run || m_session->openedRun();
     const QLocale locale;
     QProgressBar *bar = m_ui->progressBar;
     if (running && !totalKnown) {
@@ -405,10 +472,10 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
         bar->setRange(0, int(maximum / scale));
         bar->setValue(int(c.finished() / scale));
         bar->setFormat(
-            run ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(total))
-                : QString());
+            shown ? tr("%1 of %2").arg(locale.toString(c.finished()), locale.toString(total))
+                  : QString());
     }
-    bar->setTextVisible(run != nullptr);
+    bar->setTextVisible(shown);
 
     QString connection = run ? run->protocol() : QString();
     const int window = run ? run->window() : 0;
@@ -422,7 +489,9 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
     }
     m_ui->connectionLabel->setText(connection);
 
-    const double rate = seconds > 0.2 ? double(c.finished()) / seconds : 0.0;
+    // A resumed run's rate is this run's: the items finished before it do not count.
+    const qint64 finishedNow = c.finished() - (run ? run->resumedFinished() : 0);
+    const double rate = seconds > 0.2 ? double(finishedNow) / seconds : 0.0;
     m_ui->rateLabel->setText(run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
                                              : QString());
     if (running && totalKnown && rate > 0)
@@ -437,8 +506,14 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
 QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
 {
     const TransferRun *run = m_session->run();
-    if (!run)
-        return tr("Not started");
+    if (!run) {
+        const std::optional<JournalSummary> opened = m_session->openedRun();
+        if (!opened)
+            return tr("Not started");
+        return tr("Run of %1: %2")
+            .arg(QLocale().toString(opened->startedAt.toLocalTime(), QLocale::ShortFormat),
+                 RunListModel::endText(*opened));
+    }
     if (const std::optional<TransferRun::Outcome> outcome = m_session->outcome()) {
         switch (*outcome) {
         case TransferRun::Outcome::Completed:
@@ -481,8 +556,7 @@ void RunPanel::updateActions()
     m_pauseAction->setIcon(
         style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
     m_cancelAction->setEnabled(running);
-    const bool canRetry = run && run->state() != TransferRun::State::Idle
-        && run->state() != TransferRun::State::Starting;
+    const bool canRetry = m_session->canRetry();
     const int failures = m_model->count(ItemStatus::Failed) + m_model->count(ItemStatus::Invalid);
     m_retryFailedAction->setEnabled(canRetry && m_model->count(ItemStatus::Failed) > 0);
     m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()

@@ -55,7 +55,8 @@ public:
     /// optional. When it differs from the run's, the steward chooses where the items go.
     void setTargetProvider(std::function<std::pair<TargetSpec, RunSpec>()> provider);
 
-    /// The current (or last) run; nullptr before the first Start.
+    /// The current (or last) run; nullptr before the first Start and while a past run is
+    /// only shown (openRun()).
     TransferRun *run() const { return m_session->run(); }
     TransferStatusModel *model() const { return m_session->model(); }
     FailureGroupModel *failureGroups() const { return m_session->failureGroups(); }
@@ -83,12 +84,35 @@ public:
         return m_session->exportFailed(fileName, format, error);
     }
 
+    /// Shows a past run from its journal (RunSession::open()): its items in the table, its
+    /// failures grouped; failed items of a run that owes nothing more can be retried (that
+    /// goes on with the run in its journal). Refused while a run is going on. Returns false
+    /// with *error when the journal cannot be read.
+    bool openRun(const QString &journal, QString *error);
+    /// Goes on with the opened past run (RunSession::resumeOpened()), with the run options
+    /// (secrets) of a Start.
+    void resumeOpenedRun();
+    /// The past run shown (openRun()), until the next Start.
+    std::optional<JournalSummary> openedRun() const { return m_session->openedRun(); }
+    /// The opened past run's transfer as it ran; nullptr when none is open.
+    const TransferSpec *openedSpec() const { return m_session->openedSpec(); }
+    /// The journal of the current or opened run; empty when there is none.
+    QString journalFile() const { return m_session->journalFile(); }
+    /// Offers to go on with run (an interrupted one that owes items): a banner above the
+    /// controls says what it owes, with Resume now (emits resumeRequested()) and Dismiss.
+    /// It goes away when a run starts.
+    void offerResume(const JournalSummary &run);
+    /// The journal the banner offers to resume; empty when it is not shown.
+    QString offeredRun() const { return m_offered; }
+
     /// Selects item id in the table (clearing a filter that hides it) and shows its details.
     /// Returns false when the current run has no such item.
     bool showItem(qint64 id);
 
 Q_SIGNALS:
     void runningChanged(bool running);
+    /// Resume now was pressed on the banner for journal (see offerResume()).
+    void resumeRequested(const QString &journal);
 
 private:
     void createActions();
@@ -105,6 +129,7 @@ private:
     bool chooseRetryTarget();
     /// Filters the table to the items in status whose key or error contains message.
     void showFailures(ItemStatus status, const QString &message);
+    void hideOffer();
     void onStateChanged();
     void onFinished(TransferRun::Outcome outcome, const QString &message);
     void refresh();
@@ -141,6 +166,7 @@ private:
     QTimer m_refreshTimer;
     QTimer m_searchDebounce;
     bool m_running = false;
+    QString m_offered; ///< the journal the banner offers to resume
 };
 
 } // namespace sluice

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include <QDir>
 #include <QLocale>
 #include <QSaveFile>
 
@@ -10,6 +11,7 @@
 #include "db/sqlconnection.h"
 #include "log/eventlog.h"
 #include "models/failuregroupmodel.h"
+#include "models/runlistmodel.h"
 #include "models/transferstatusmodel.h"
 #include "runtext.h"
 #include "transfer/failedcsv.h"
@@ -18,6 +20,13 @@
 using namespace Qt::StringLiterals;
 
 namespace sluice {
+
+namespace {
+
+/// Journal items are given to the models this many at a time (one row insertion each).
+constexpr qsizetype LoadBatch = 1024;
+
+} // namespace
 
 RunSession::RunSession(QObject *parent)
     : QObject(parent)
@@ -52,9 +61,53 @@ bool RunSession::isRunning() const
 
 qint64 RunSession::total(const RunCounts &counts, bool *known) const
 {
-    const bool sourceDone = m_run && (m_run->isSourceDone() || m_outcome);
+    const bool sourceDone
+        = m_run ? m_run->isSourceDone() || m_outcome.has_value() : m_opened && m_opened->sourceDone;
     *known = sourceDone || m_countedTotal >= 0;
     return sourceDone ? counts.read : qMax(m_countedTotal, counts.read);
+}
+
+RunCounts RunSession::counts() const
+{
+    if (m_run)
+        return m_run->counts();
+    RunCounts c;
+    if (!m_opened)
+        return c;
+    const JournalSummary &summary = m_opened->summary;
+    c.read = summary.rowsRead;
+    c.delivered = summary.delivered;
+    c.failed = summary.failed;
+    c.invalid = summary.invalid;
+    c.queued = summary.unfinished;
+    return c;
+}
+
+QString RunSession::journalFile() const
+{
+    if (m_run)
+        return m_run->journalFile();
+    return m_openedFile;
+}
+
+std::optional<JournalSummary> RunSession::openedRun() const
+{
+    if (!m_opened)
+        return std::nullopt;
+    return m_opened->summary;
+}
+
+const TransferSpec *RunSession::openedSpec() const
+{
+    return m_opened ? &m_opened->spec : nullptr;
+}
+
+bool RunSession::canRetry() const
+{
+    if (m_run)
+        return m_run->state() != TransferRun::State::Idle
+            && m_run->state() != TransferRun::State::Starting;
+    return m_opened && !m_opened->summary.inUse && !RunListModel::owesItems(m_opened->summary);
 }
 
 void RunSession::start(const TransferSpec &spec, RunOptions options)
@@ -65,6 +118,9 @@ void RunSession::start(const TransferSpec &spec, RunOptions options)
     }
     m_outcome.reset();
     m_countedTotal = -1;
+    m_opened.reset();
+    m_openedFile.clear();
+    m_pendingRetry.clear();
 
     // One multi-arg call: a URL's own "%3A" must not be taken for a placeholder.
     m_log->append(EventLog::Severity::Info,
@@ -74,6 +130,153 @@ void RunSession::start(const TransferSpec &spec, RunOptions options)
     m_run = new TransferRun(spec, std::move(options), this);
     m_model->attach(m_run);
     m_groups->attach(m_run);
+    connectRun();
+    m_run->start();
+    logJournal();
+    countRows();
+}
+
+void RunSession::dropRun()
+{
+    if (!m_run)
+        return;
+    detach();
+    delete m_run;
+}
+
+bool RunSession::open(const QString &journal, QString *error)
+{
+    if (isRunning()) {
+        *error = tr("A run is going on: cancel it or let it finish first.");
+        return false;
+    }
+    // The last run may hold this very journal: it lets go of it first.
+    dropRun();
+    m_model->clear();
+    m_groups->clear();
+    delete m_counter;
+    m_outcome.reset();
+    m_countedTotal = -1;
+    m_pendingRetry.clear();
+    m_opened.reset();
+    m_openedFile.clear();
+
+    std::optional<ResumeState> state = JournalFile::readResumeState(journal, error);
+    if (!state)
+        return false;
+    if (!loadItems(journal, error)) {
+        m_model->clear();
+        m_groups->clear();
+        return false;
+    }
+    m_opened = std::make_shared<const ResumeState>(std::move(*state));
+    m_openedFile = journal;
+    const JournalSummary &run = m_opened->summary;
+    const QLocale locale;
+    m_log->append(
+        EventLog::Severity::Info,
+        tr("Opened the run of %1 (%2, %3): %4 delivered, %5 failed, %6 invalid, "
+           "%7 owed.")
+            .arg(locale.toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
+                 run.transferName.isEmpty() ? tr("unsaved transfer") : run.transferName,
+                 RunListModel::endText(run).toLower(), locale.toString(run.delivered),
+                 locale.toString(run.failed), locale.toString(run.invalid),
+                 run.sourceDone
+                     ? locale.toString(run.unfinished)
+                     : tr("%1 and the rows not yet read").arg(locale.toString(run.unfinished))));
+    logJournal();
+    return true;
+}
+
+bool RunSession::loadItems(const QString &journal, QString *error)
+{
+    QList<JournalItem> batch;
+    QList<Item> items;
+    batch.reserve(LoadBatch);
+    items.reserve(LoadBatch);
+    const auto flush = [&] {
+        m_model->addItems(items);
+        for (const JournalItem &j : std::as_const(batch)) {
+            const bool failed = j.status == ItemStatus::Failed && !j.cancelled;
+            if (j.status != ItemStatus::Delivered && !failed && j.status != ItemStatus::Invalid) {
+                // Owed: it goes again when the run does.
+                if (j.attempts > 0)
+                    m_model->setStatus(j.item.id, ItemStatus::Queued, j.attempts);
+                continue;
+            }
+            ItemResult result;
+            result.id = j.item.id;
+            result.key = j.item.key;
+            result.status = j.status;
+            result.httpStatus = j.httpStatus;
+            result.attempts = j.attempts;
+            result.note = j.note;
+            result.responseBody = j.response;
+            result.requestId = j.requestId;
+            if (j.status != ItemStatus::Delivered) {
+                result.error = j.lastError;
+                result.payload = j.item.payload;
+                result.url = j.item.url;
+                result.mayHaveArrived = j.mayHaveArrived;
+                m_groups->addResult(result);
+            }
+            m_model->setResult(result);
+        }
+        batch.clear();
+        items.clear();
+    };
+    const bool ok = JournalFile::forEachItem(
+        journal,
+        [&](const JournalItem &j) {
+            batch.append(j);
+            items.append(j.item);
+            if (batch.size() >= LoadBatch)
+                flush();
+        },
+        error);
+    flush();
+    m_model->flush();
+    m_groups->flush();
+    return ok;
+}
+
+void RunSession::resumeOpened(RunOptions options)
+{
+    if (!m_opened || m_run)
+        return;
+    m_outcome.reset();
+    m_countedTotal = -1;
+    options.journalFile = m_openedFile;
+    options.transferFile = m_opened->summary.transferFile;
+    options.resume = m_opened;
+    const qsizetype owed = m_opened->unfinished.size();
+    if (RunListModel::owesItems(m_opened->summary))
+        m_log->append(
+            EventLog::Severity::Info,
+            m_opened->sourceDone
+                ? tr("Resumed: %1 owed from before go again.").arg(RunText::itemCount(owed))
+                : tr("Resumed: %1 owed from before go again, and reading goes on after "
+                     "row %2.")
+                      .arg(RunText::itemCount(owed), QLocale().toString(m_opened->rowsRead)));
+    m_run = new TransferRun(m_opened->spec, std::move(options), this);
+    // The rows shown are the run's items so far: they stay.
+    m_model->attach(m_run, true);
+    m_groups->attach(m_run, true);
+    connectRun();
+    m_run->start();
+    countRows();
+}
+
+void RunSession::logJournal()
+{
+    const QString journal = journalFile();
+    if (!journal.isEmpty())
+        m_log->append(EventLog::Severity::Info,
+                      tr("Journal: %1").arg(QDir::toNativeSeparators(journal)));
+}
+
+void RunSession::connectRun()
+{
     connect(m_run, &TransferRun::itemFinished, this, &RunSession::onItemFinished);
     connect(m_run, &TransferRun::stateChanged, this, &RunSession::onStateChanged);
     connect(m_run, &TransferRun::finished, this, &RunSession::onFinished);
@@ -93,8 +296,6 @@ void RunSession::start(const TransferSpec &spec, RunOptions options)
                         tr("The server recovered: %1 requests at once again.").arg(limit));
                 previous = window;
             });
-    m_run->start();
-    countRows();
 }
 
 void RunSession::countRows()
@@ -138,6 +339,13 @@ void RunSession::cancel()
 
 int RunSession::retry(const QList<Item> &items)
 {
+    if (!m_run)
+        return 0;
+    if (m_run->state() == TransferRun::State::Idle
+        || m_run->state() == TransferRun::State::Starting) {
+        m_pendingRetry += items;
+        return int(items.size());
+    }
     const int accepted = m_run->retry(items);
     m_log->append(EventLog::Severity::Info,
                   tr("Sending again: %1.").arg(RunText::itemCount(accepted)));
@@ -183,6 +391,10 @@ void RunSession::onStateChanged(TransferRun::State state)
 {
     if (state == TransferRun::State::Running)
         m_outcome.reset(); // a retry after the end runs again
+    if (state == TransferRun::State::Running && !m_pendingRetry.isEmpty())
+        retry(std::exchange(m_pendingRetry, {}));
+    if (state == TransferRun::State::Finished)
+        m_pendingRetry.clear(); // it could not start
     Q_EMIT stateChanged(state);
 }
 

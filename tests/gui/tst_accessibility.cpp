@@ -21,6 +21,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -219,6 +220,18 @@ QList<PanelState> panelStates()
         {"run, third page of the details", 4,
          [](MainWindow &w) {
              showRunPage(w, 2);
+         }},
+        {"run, offering to resume an interrupted run", 4,
+         [](MainWindow &w) {
+             // Last: the offer stays for the states after it.
+             JournalSummary run;
+             run.fileName = u"sensors-20261205-101500.sluicerun"_s;
+             run.transferName = u"sensors"_s;
+             run.startedAt = QDateTime::currentDateTime();
+             run.delivered = 1200;
+             run.unfinished = 8;
+             w.findChild<RunPanel *>()->offerResume(run);
+             showRunPage(w, 0);
          }},
     };
 }

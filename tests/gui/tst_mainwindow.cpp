@@ -192,8 +192,8 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
                 .data()
                 .toString()
                 .contains(QLatin1String("422")));
-    // Started, the protocol, one line per failed item, finished.
-    QTRY_COMPARE(run->logModel()->rowCount(), items + 3);
+    // Started, where its journal is, the protocol, one line per failed item, finished.
+    QTRY_COMPARE(run->logModel()->rowCount(), items + 4);
     QVERIFY(run->showItem(run->model()->idAt(0)));
     QVERIFY(window.findChild<QPlainTextEdit *>(QStringLiteral("responseEdit"))
                 ->toPlainText()

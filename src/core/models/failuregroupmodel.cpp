@@ -101,10 +101,11 @@ FailureGroupModel::FailureGroupModel(QObject *parent)
 
 FailureGroupModel::~FailureGroupModel() = default;
 
-void FailureGroupModel::attach(TransferRun *run)
+void FailureGroupModel::attach(TransferRun *run, bool keepRows)
 {
     m_runConnections.disconnectAll();
-    clear();
+    if (!keepRows)
+        clear();
     if (!run)
         return;
     m_runConnections.replace({

@@ -63,7 +63,8 @@ public:
 
     /// Clears the model and follows run's itemFinished (the run's end flushes at once).
     /// nullptr only detaches.
-    void attach(TransferRun *run);
+    /// keepRows: the rows stay (a run that goes on from a journal whose items were shown).
+    void attach(TransferRun *run, bool keepRows = false);
     void clear();
 
     int flushInterval() const { return m_flushTimer.interval(); }

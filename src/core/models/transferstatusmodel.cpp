@@ -54,10 +54,11 @@ TransferStatusModel::TransferStatusModel(QObject *parent)
 
 TransferStatusModel::~TransferStatusModel() = default;
 
-void TransferStatusModel::attach(TransferRun *run)
+void TransferStatusModel::attach(TransferRun *run, bool keepRows)
 {
     m_runConnections.disconnectAll();
-    clear();
+    if (!keepRows)
+        clear();
     if (!run)
         return;
     m_runConnections.replace({

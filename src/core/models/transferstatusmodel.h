@@ -81,7 +81,8 @@ public:
     /// Clears the model and follows run (itemsQueued, itemStatusChanged, itemFinished; the
     /// run's end flushes at once). nullptr only detaches. The run must outlive the
     /// attachment or be detached; a destroyed run detaches itself.
-    void attach(TransferRun *run);
+    /// keepRows: the rows stay (a run that goes on from a journal whose items were shown).
+    void attach(TransferRun *run, bool keepRows = false);
 
     /// Removes every row (a model reset) and forgets pending changes.
     void clear();
