@@ -768,7 +768,7 @@ void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
             deliver(std::move(entry), requestId, response, status,
                     tr("delivered by an earlier attempt whose answer was lost (the server "
                        "answered %1 to the re-sent item)")
-                        .arg(failureText(response)));
+                        .arg(failureText(response, m_config.timeoutMs)));
             return;
         }
         retry = verdict == StatusClass::Retry;
