@@ -8,7 +8,9 @@
 #include <QFileInfo>
 #include <QLockFile>
 
-#include <map>
+#include <QHash>
+
+#include <algorithm>
 #include <optional>
 
 #include <pthread.h>
@@ -16,19 +18,39 @@
 
 namespace sluice {
 
-struct RunJournal::Op
+struct RunJournal::Batch
 {
     enum class Kind : quint8 { Start, Queued, Status, Finished, Requeued, SourceDone, End };
-    Kind kind = Kind::Status;
-    ItemStatus status = ItemStatus::Queued;
-    JournalEnd end = JournalEnd::None;
-    int attempts = 0;
-    qint64 id = -1;
-    qint64 counts[3] = {0, 0, 0}; // SourceDone: rows read; End: delivered, failed, invalid
-    QList<Item> items; // Queued; Requeued: the one item
-    ItemResult result; // Finished
-    QString message; // End
-    QDateTime at; // Start, End
+    struct Op
+    {
+        Kind kind = Kind::Status;
+        ItemStatus status = ItemStatus::Queued;
+        int attempts = 0;
+        qint64 id = -1; // Status; SourceDone: rows read
+        quint32 index = 0; // Queued, Requeued: into chunks; Finished: into results
+    };
+    struct EndInfo
+    {
+        JournalEnd end = JournalEnd::None;
+        QString message;
+        qint64 counts[3] = {0, 0, 0}; // delivered, failed, invalid
+        QDateTime at;
+    };
+
+    std::vector<Op> ops;
+    std::vector<QList<Item>> chunks;
+    std::vector<ItemResult> results;
+    std::vector<EndInfo> ends; // Start (at only) and End
+    /// Ops recorded in all (for flush()).
+    qsizetype size() const { return qsizetype(ops.size()); }
+    bool empty() const { return ops.empty(); }
+    void clear()
+    {
+        ops.clear();
+        chunks.clear();
+        results.clear();
+        ends.clear();
+    }
 };
 
 namespace {
@@ -39,9 +61,24 @@ QString isoNow(const QDateTime &at)
 }
 
 /// One item's row as a batch leaves it: what to insert, or which columns to update.
+/// The default key (the 1-based row number) is not stored; tells it without allocating.
+bool isRowNumberKey(const QString &key, qint64 id)
+{
+    if (key.isEmpty() || key.size() > 19 || key.front() == u'0')
+        return false;
+    qint64 value = 0;
+    for (const QChar c : key) {
+        if (c < u'0' || c > u'9')
+            return false;
+        value = value * 10 + (c.unicode() - u'0');
+    }
+    return value == id + 1;
+}
+
 struct Row
 {
     enum class Change : quint8 { Status, Result };
+    qint64 id = -1;
     bool insert = false; // new in this batch: every column is known
     Change change = Change::Status; // an update: just status and attempts, or the result too
     bool setPayload = false; // an update: payload replaced (dropped on delivery, edited)
@@ -65,6 +102,7 @@ struct Row
 
 RunJournal::RunJournal(QString fileName)
     : m_fileName(std::move(fileName))
+    , m_pending(std::make_unique<Batch>())
 { }
 
 RunJournal::~RunJournal()
@@ -179,27 +217,27 @@ bool RunJournal::startWriter(std::unique_ptr<SqliteDb> db, QString *error)
     return true;
 }
 
-void RunJournal::append(Op &&op)
-{
-    const qsizetype weight = op.kind == Op::Kind::Queued ? op.items.size() : 1;
-    bool wake = false;
-    {
-        std::lock_guard lock(m_mutex);
-        wake = m_pending.empty();
-        m_pending.push_back(std::move(op));
-        m_pendingCount += weight;
-        ++m_recorded;
-    }
-    if (wake)
+// Each record*() appends under the mutex and wakes the writer when the batch was empty.
+#define SLUICE_JOURNAL_APPEND(weight, body) \
+    bool wake = false; \
+    { \
+        std::lock_guard lock(m_mutex); \
+        Batch &b = *m_pending; \
+        wake = b.empty(); \
+        body; \
+        m_pendingCount += (weight); \
+        ++m_recorded; \
+    } \
+    if (wake) \
         m_wake.notify_one();
-}
 
 void RunJournal::recordStart()
 {
-    Op op;
-    op.kind = Op::Kind::Start;
-    op.at = QDateTime::currentDateTime();
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(1, {
+        b.ends.push_back({JournalEnd::None, {}, {0, 0, 0}, QDateTime::currentDateTime()});
+        b.ops.push_back(
+            {Batch::Kind::Start, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
+    })
     // Written before anything is sent, so that every start shows, however soon it dies.
     flush();
 }
@@ -208,62 +246,58 @@ void RunJournal::recordQueued(const QList<Item> &items)
 {
     if (items.isEmpty())
         return;
-    Op op;
-    op.kind = Op::Kind::Queued;
-    op.items = items;
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(items.size(), {
+        b.chunks.push_back(items);
+        b.ops.push_back(
+            {Batch::Kind::Queued, ItemStatus::Queued, 0, -1, quint32(b.chunks.size() - 1)});
+    })
 }
 
 void RunJournal::recordStatus(qint64 id, ItemStatus status, int attempts)
 {
-    Op op;
-    op.kind = Op::Kind::Status;
-    op.id = id;
-    op.status = status;
-    op.attempts = attempts;
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(1, b.ops.push_back({Batch::Kind::Status, status, attempts, id, 0}))
 }
 
 void RunJournal::recordFinished(const ItemResult &result)
 {
-    Op op;
-    op.kind = Op::Kind::Finished;
-    op.id = result.id;
-    op.result = result;
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(1, {
+        b.results.push_back(result);
+        if (result.status == ItemStatus::Delivered) {
+            // Not kept for a delivered item: no need to hold on to it until the write.
+            b.results.back().payload = QByteArray();
+            b.results.back().responseBody = QByteArray();
+        }
+        b.ops.push_back({Batch::Kind::Finished, result.status, result.attempts, result.id,
+                         quint32(b.results.size() - 1)});
+    })
 }
 
 void RunJournal::recordRequeued(const Item &item, int attempts)
 {
-    Op op;
-    op.kind = Op::Kind::Requeued;
-    op.id = item.id;
-    op.attempts = attempts;
-    op.items = {item};
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(1, {
+        b.chunks.push_back({item});
+        b.ops.push_back({Batch::Kind::Requeued, ItemStatus::Queued, attempts, item.id,
+                         quint32(b.chunks.size() - 1)});
+    })
 }
 
 void RunJournal::recordSourceDone(qint64 rowsRead)
 {
-    Op op;
-    op.kind = Op::Kind::SourceDone;
-    op.counts[0] = rowsRead;
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(
+        1, b.ops.push_back({Batch::Kind::SourceDone, ItemStatus::Queued, 0, rowsRead, 0}))
 }
 
 void RunJournal::recordEnd(JournalEnd end, const QString &message, qint64 delivered, qint64 failed,
                            qint64 invalid)
 {
-    Op op;
-    op.kind = Op::Kind::End;
-    op.end = end;
-    op.message = message;
-    op.counts[0] = delivered;
-    op.counts[1] = failed;
-    op.counts[2] = invalid;
-    op.at = QDateTime::currentDateTime();
-    append(std::move(op));
+    SLUICE_JOURNAL_APPEND(1, {
+        b.ends.push_back(
+            {end, message, {delivered, failed, invalid}, QDateTime::currentDateTime()});
+        b.ops.push_back({Batch::Kind::End, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
+    })
 }
+
+#undef SLUICE_JOURNAL_APPEND
 
 void RunJournal::flush()
 {
@@ -288,26 +322,27 @@ QString RunJournal::error() const
 
 void RunJournal::writerLoop()
 {
+    auto batch = std::make_unique<Batch>();
     for (;;) {
-        std::vector<Op> ops;
-        qsizetype weight = 0;
+        qsizetype ops = 0;
         bool failedBefore = false;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return !m_pending.empty() || m_stopping; });
-            if (m_pending.empty())
+            m_wake.wait(lock, [&] { return !m_pending->empty() || m_stopping; });
+            if (m_pending->empty())
                 return; // stopping, everything written
             // Group commit: gather what comes within the interval into one transaction.
             m_wake.wait_for(lock, std::chrono::milliseconds(FlushIntervalMs),
                             [&] { return m_stopping || m_flushTarget > m_written; });
-            ops.swap(m_pending);
-            weight = m_pendingCount;
+            batch->clear();
+            std::swap(batch, m_pending); // the empty one keeps its capacity for the next
+            ops = batch->size();
+            m_writingCount = m_pendingCount;
             m_pendingCount = 0;
-            m_writingCount = weight;
             failedBefore = !m_error.isEmpty();
         }
         QString error;
-        if (!failedBefore && !writeBatch(ops)) {
+        if (!failedBefore && !writeBatch(*batch)) {
             error = QStringLiteral("journal %1: %2 (the run stops: what it does could no longer "
                                    "be recorded)")
                         .arg(QDir::toNativeSeparators(m_fileName), m_db->error());
@@ -315,7 +350,7 @@ void RunJournal::writerLoop()
         }
         {
             std::lock_guard lock(m_mutex);
-            m_written += ops.size();
+            m_written += quint64(ops);
             m_writingCount = 0;
             if (!error.isEmpty())
                 m_error = error;
@@ -330,33 +365,45 @@ void RunJournal::writerLoop()
     }
 }
 
-bool RunJournal::writeBatch(std::vector<Op> &ops)
+bool RunJournal::writeBatch(Batch &batch)
 {
     SqliteDb &db = *m_db;
-    std::map<qint64, Row> rows;
+    // One row per item the batch touches, folded in the order things happened.
+    std::vector<Row> rows;
+    QHash<qint64, int> rowOf;
+    rowOf.reserve(qsizetype(batch.ops.size()));
+    const auto rowFor = [&](qint64 id) -> Row & {
+        auto it = rowOf.constFind(id);
+        if (it == rowOf.cend()) {
+            it = rowOf.insert(id, int(rows.size()));
+            rows.emplace_back().id = id;
+        }
+        return rows[size_t(*it)];
+    };
     qint64 rowsRead = -1;
     qint64 sourceDone = -1;
-    const Op *start = nullptr;
-    const Op *end = nullptr;
+    const Batch::EndInfo *start = nullptr;
+    const Batch::EndInfo *end = nullptr;
 
-    for (Op &op : ops) {
+    for (const Batch::Op &op : batch.ops) {
         switch (op.kind) {
-        case Op::Kind::Start:
-            start = &op;
+        case Batch::Kind::Start:
+            start = &batch.ends[op.index];
             break;
-        case Op::Kind::End:
-            end = &op;
+        case Batch::Kind::End:
+            end = &batch.ends[op.index];
             break;
-        case Op::Kind::SourceDone:
-            sourceDone = op.counts[0];
+        case Batch::Kind::SourceDone:
+            sourceDone = op.id;
             break;
-        case Op::Kind::Queued: {
-            for (qsizetype i = 0; i < op.items.size(); ++i) {
-                Item &item = op.items[i];
-                Row &row = rows[item.id];
+        case Batch::Kind::Queued: {
+            const QList<Item> &items = batch.chunks[op.index];
+            for (qsizetype i = 0; i < items.size(); ++i) {
+                const Item &item = items[i];
+                Row &row = rowFor(item.id);
                 row.insert = true;
                 row.status = ItemStatus::Queued;
-                if (item.key != QString::number(item.id + 1))
+                if (!isRowNumberKey(item.key, item.id))
                     row.key = item.key.isNull() ? QStringLiteral("") : item.key;
                 row.url = item.url;
                 row.idempotencyKey = item.idempotencyKey;
@@ -365,21 +412,21 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
                 if (row.payload.isNull() && item.isValid())
                     row.payload = QByteArray("");
                 // Only the last row of a chunk can be the boundary a resume checks.
-                if (i == op.items.size() - 1)
+                if (i == items.size() - 1)
                     row.digest = journal::itemDigest(item.key, item.payload, item.error);
             }
-            rowsRead = std::max(rowsRead, op.items.constLast().id + 1);
+            rowsRead = std::max(rowsRead, items.constLast().id + 1);
             break;
         }
-        case Op::Kind::Status: {
-            Row &row = rows[op.id];
+        case Batch::Kind::Status: {
+            Row &row = rowFor(op.id);
             row.status = op.status;
             row.attempts = op.attempts;
             break;
         }
-        case Op::Kind::Finished: {
-            const ItemResult &r = op.result;
-            Row &row = rows[op.id];
+        case Batch::Kind::Finished: {
+            const ItemResult &r = batch.results[op.index];
+            Row &row = rowFor(op.id);
             row.change = Row::Change::Result;
             row.status = r.status;
             row.httpStatus = r.httpStatus;
@@ -396,8 +443,8 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
             }
             break;
         }
-        case Op::Kind::Requeued: {
-            Row &row = rows[op.id];
+        case Batch::Kind::Requeued: {
+            Row &row = rowFor(op.id);
             row.change = Row::Change::Result;
             row.status = ItemStatus::Queued;
             row.httpStatus = 0;
@@ -407,11 +454,13 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
             row.cancelled = false;
             row.response = QByteArray();
             row.setPayload = true;
-            row.payload = op.items.constFirst().payload;
+            row.payload = batch.chunks[op.index].constFirst().payload;
             break;
         }
         }
     }
+    // In id order: the table's B-tree is written front to back.
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
 
     if (!db.exec("BEGIN IMMEDIATE"))
         return false;
@@ -441,7 +490,8 @@ bool RunJournal::writeBatch(std::vector<Op> &ops)
             || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
             || !payload.prepare(db, "UPDATE item SET payload=?2 WHERE id=?1"))
             return false;
-        for (const auto &[id, row] : rows) {
+        for (const Row &row : rows) {
+            const qint64 id = row.id;
             if (row.insert) {
                 insert.bindInt(1, id);
                 insert.bindText(2, row.key);

@@ -94,13 +94,14 @@ Q_SIGNALS:
     void failed(const QString &message);
 
 private:
-    struct Op;
+    /// What was recorded, in order: small ops, with chunks and results beside them (an op
+    /// names its entry there by index). Two of these are swapped between the run and the
+    /// writer, so their storage is reused rather than allocated per event.
     struct Batch;
     explicit RunJournal(QString fileName);
     bool startWriter(std::unique_ptr<SqliteDb> db, QString *error);
-    void append(Op &&op);
     void writerLoop();
-    bool writeBatch(std::vector<Op> &ops);
+    bool writeBatch(Batch &batch);
 
     QString m_fileName;
     std::unique_ptr<QLockFile> m_lock;
@@ -109,8 +110,8 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake; ///< the writer waits here for ops or the end
     std::condition_variable m_done; ///< flush() waits here for the writer
-    std::vector<Op> m_pending;
-    qsizetype m_pendingCount = 0; ///< items in m_pending (an op per item, a chunk per op)
+    std::unique_ptr<Batch> m_pending; ///< recorded, not yet taken by the writer
+    qsizetype m_pendingCount = 0; ///< items in m_pending (an op per item, a chunk's items)
     qsizetype m_writingCount = 0; ///< items in the batch being written
     quint64 m_recorded = 0; ///< ops recorded, in all
     quint64 m_written = 0; ///< ops written (or dropped after a failure), in all
