@@ -105,6 +105,7 @@ private Q_SLOTS:
     void aResumeOfAFullyReadSourceOnlySendsWhatIsOwed();
     void aResumeRefusesASourceWhoseRowsChanged();
     void aResumeRefusesASourceWithFewerRows();
+    void aResumeKnowsAKeyedRowByItsKey();
 
 private:
     TransferSpec makeSpec(const QString &db, int rows);
@@ -628,6 +629,48 @@ void TestRunJournal::aResumeRefusesASourceWithFewerRows()
                                                  "the %1")
                                       .arg(state->rowsRead)),
              qPrintable(out.message));
+}
+
+void TestRunJournal::aResumeKnowsAKeyedRowByItsKey()
+{
+    QTemporaryDir dir;
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 200; ++i)
+        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString error;
+    const QString db = SqliteFixture::create(
+        dir.path(), QStringLiteral("values.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!db.isEmpty(), qPrintable(error));
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(10);
+    const QString file = dir.filePath(QStringLiteral("values.sluicerun"));
+    {
+        RunOptions options;
+        options.journalFile = file;
+        TransferRun run(makeSpec(db, 200), options);
+        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+            if (run.counts().delivered == 40)
+                run.cancel();
+        });
+        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
+    }
+    m_sink.setDefaultDelayMs(0);
+    auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    // Same key (name), another value: still the same row for a keyed transfer.
+    QVERIFY(
+        execOn(db, QStringLiteral("UPDATE t SET value = -1 WHERE id <= %1").arg(state->rowsRead)));
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(state->spec, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
+    QVERIFY2(out.message.isEmpty(), qPrintable(out.message));
+    QCOMPARE(resumed.counts().delivered, 200);
 }
 
 QTEST_GUILESS_MAIN(TestRunJournal)

@@ -147,8 +147,13 @@ bool TransferRun::checkBoundary(const RowChunk &chunk, QList<Item> *items)
         return false;
     }
     const Item &first = items->constFirst();
-    if (first.key != state.boundaryKey
-        || journal::itemDigest(first.key, first.payload, first.error) != state.boundaryDigest) {
+    // With a key the steward chose, the row is the same when its key is (its values may have
+    // changed since, or hold the time of reading); without one, only its whole JSON tells.
+    const bool keyed = m_spec.transform.present && !m_spec.transform.key.isEmpty();
+    const bool same = keyed ? first.key == state.boundaryKey
+                            : first.key == state.boundaryKey
+            && journal::itemDigest(first.key, first.payload, first.error) == state.boundaryDigest;
+    if (!same) {
         fail(Outcome::SourceError,
              QStringLiteral("resume: row %1 is not the row the interrupted run read there (key "
                             "\"%2\" then, \"%3\" now, or its values changed): the query's rows "
