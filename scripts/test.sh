@@ -4,8 +4,7 @@
 #   scripts/test.sh              build in build/ and run every test (CTest)
 #   scripts/test.sh --sanitize   also build in build-asan/ with ASan+UBSan and run every test there
 # With CI=true (as .ci/run runs it): warnings are errors, formatting is checked, the
-# sanitizer build runs too, the threaded tests run under ThreadSanitizer and every libFuzzer
-# target runs for a bounded time.
+# sanitizer build runs too, and every libFuzzer target runs for a bounded time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -59,19 +58,6 @@ if [[ $sanitize == 1 ]]; then
     build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON
 fi
 if [[ "${CI:-}" == true ]]; then
-  # The threaded tests under ThreadSanitizer: the engine's threads (reader, lanes, journal
-  # writer, background jobs) and the tests that drive them; no GUI.
-  tsan_tests=(tst_dispatcher tst_bulkdispatch tst_transferrun tst_runjournal tst_rowsource
-              tst_connectiontester)
-  echo "== configure build-tsan" >&2
-  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="$extra_flags -O1" \
-    -DSLUICE_TSAN=ON -DSLUICE_GUI=OFF >/dev/null
-  echo "== build build-tsan" >&2
-  cmake --build build-tsan -j"$jobs" --target "${tsan_tests[@]}"
-  echo "== test build-tsan" >&2
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
-    ctest --test-dir build-tsan --output-on-failure -j"$jobs" \
-    -R "^($(IFS='|'; echo "${tsan_tests[*]}"))\$"
   # Every libFuzzer target for a bounded time (tests/scripts/fuzz.sh builds them with clang).
   echo "== fuzz" >&2
   tests/scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-10}"
