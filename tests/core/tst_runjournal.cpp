@@ -10,6 +10,7 @@
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -111,6 +112,9 @@ private:
     TransferSpec makeSpec(const QString &db, int rows);
     QString journalPath(const QString &name) const { return m_dir.filePath(name); }
     Outcome runToEnd(TransferRun &run, int timeoutMs = 30000);
+    /// A database of 200 rows in folder and the journal of a run of it cancelled after 40
+    /// items were delivered, with rows read and not (for the resume tests).
+    void cancelledRun(const QString &folder, QString *db, QString *journal);
     QTemporaryDir m_dir;
     TestSink m_sink;
     QString m_db;
@@ -162,6 +166,33 @@ Outcome TestRunJournal::runToEnd(TransferRun &run, int timeoutMs)
     if (!QTest::qWaitFor([&] { return out.outcome.has_value(); }, timeoutMs))
         qWarning("the run did not finish in %d ms", timeoutMs);
     return out;
+}
+
+void TestRunJournal::cancelledRun(const QString &folder, QString *db, QString *journal)
+{
+    QList<QVariantList> rows;
+    for (int i = 1; i <= 200; ++i)
+        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString error;
+    *db = SqliteFixture::create(
+        folder, QStringLiteral("rows.db"),
+        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
+        QStringLiteral("t"), rows, &error);
+    QVERIFY2(!db->isEmpty(), qPrintable(error));
+    *journal = QDir(folder).filePath(QStringLiteral("run.sluicerun"));
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    m_sink.setDefaultDelayMs(10); // slow enough that the cancel finds rows not read yet
+    RunOptions options;
+    options.journalFile = *journal;
+    TransferRun run(makeSpec(*db, 200), options);
+    connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
+        if (run.counts().delivered == 40)
+            run.cancel();
+    });
+    const Outcome out = runToEnd(run);
+    m_sink.setDefaultDelayMs(0);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Cancelled);
 }
 
 void TestRunJournal::writesWhatHappensToEveryItem()
@@ -547,30 +578,12 @@ void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()
 void TestRunJournal::aResumeRefusesASourceWhoseRowsChanged()
 {
     QTemporaryDir dir;
-    QList<QVariantList> rows;
-    for (int i = 1; i <= 200; ++i)
-        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString db;
+    QString file;
+    cancelledRun(dir.path(), &db, &file);
+    if (QTest::currentTestFailed())
+        return;
     QString error;
-    const QString db = SqliteFixture::create(
-        dir.path(), QStringLiteral("changing.db"),
-        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
-        QStringLiteral("t"), rows, &error);
-    QVERIFY2(!db.isEmpty(), qPrintable(error));
-    m_sink.clear();
-    m_sink.setHandler(nullptr);
-    m_sink.setDefaultDelayMs(10);
-    const QString file = dir.filePath(QStringLiteral("changed.sluicerun"));
-    {
-        RunOptions options;
-        options.journalFile = file;
-        TransferRun run(makeSpec(db, 200), options);
-        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
-            if (run.counts().delivered == 40)
-                run.cancel();
-        });
-        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
-    }
-    m_sink.setDefaultDelayMs(0);
     auto state = JournalFile::readResumeState(file, &error);
     QVERIFY2(state, qPrintable(error));
     QVERIFY(!state->sourceDone);
@@ -593,29 +606,12 @@ void TestRunJournal::aResumeRefusesASourceWhoseRowsChanged()
 void TestRunJournal::aResumeRefusesASourceWithFewerRows()
 {
     QTemporaryDir dir;
-    QList<QVariantList> rows;
-    for (int i = 1; i <= 200; ++i)
-        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString db;
+    QString file;
+    cancelledRun(dir.path(), &db, &file);
+    if (QTest::currentTestFailed())
+        return;
     QString error;
-    const QString db = SqliteFixture::create(
-        dir.path(), QStringLiteral("shrinking.db"),
-        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
-        QStringLiteral("t"), rows, &error);
-    QVERIFY2(!db.isEmpty(), qPrintable(error));
-    m_sink.clear();
-    m_sink.setDefaultDelayMs(10);
-    const QString file = dir.filePath(QStringLiteral("shrunk.sluicerun"));
-    {
-        RunOptions options;
-        options.journalFile = file;
-        TransferRun run(makeSpec(db, 200), options);
-        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
-            if (run.counts().delivered == 40)
-                run.cancel();
-        });
-        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
-    }
-    m_sink.setDefaultDelayMs(0);
     auto state = JournalFile::readResumeState(file, &error);
     QVERIFY2(state, qPrintable(error));
     QVERIFY(execOn(db, QStringLiteral("DELETE FROM t WHERE id > 20")));
@@ -634,30 +630,12 @@ void TestRunJournal::aResumeRefusesASourceWithFewerRows()
 void TestRunJournal::aResumeKnowsAKeyedRowByItsKey()
 {
     QTemporaryDir dir;
-    QList<QVariantList> rows;
-    for (int i = 1; i <= 200; ++i)
-        rows.append({i, QStringLiteral("n%1").arg(i), i * 1.0});
+    QString db;
+    QString file;
+    cancelledRun(dir.path(), &db, &file);
+    if (QTest::currentTestFailed())
+        return;
     QString error;
-    const QString db = SqliteFixture::create(
-        dir.path(), QStringLiteral("values.db"),
-        {QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, value REAL)")},
-        QStringLiteral("t"), rows, &error);
-    QVERIFY2(!db.isEmpty(), qPrintable(error));
-    m_sink.clear();
-    m_sink.setHandler(nullptr);
-    m_sink.setDefaultDelayMs(10);
-    const QString file = dir.filePath(QStringLiteral("values.sluicerun"));
-    {
-        RunOptions options;
-        options.journalFile = file;
-        TransferRun run(makeSpec(db, 200), options);
-        connect(&run, &TransferRun::itemFinished, &run, [&run](const ItemResult &) {
-            if (run.counts().delivered == 40)
-                run.cancel();
-        });
-        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Cancelled);
-    }
-    m_sink.setDefaultDelayMs(0);
     auto state = JournalFile::readResumeState(file, &error);
     QVERIFY2(state, qPrintable(error));
     // Same key (name), another value: still the same row for a keyed transfer.
