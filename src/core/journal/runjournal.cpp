@@ -217,27 +217,29 @@ bool RunJournal::startWriter(std::unique_ptr<SqliteDb> db, QString *error)
     return true;
 }
 
-// Each record*() appends under the mutex and wakes the writer when the batch was empty.
-#define SLUICE_JOURNAL_APPEND(weight, body) \
-    bool wake = false; \
-    { \
-        std::lock_guard lock(m_mutex); \
-        Batch &b = *m_pending; \
-        wake = b.empty(); \
-        body; \
-        m_pendingCount += (weight); \
-        ++m_recorded; \
-    } \
-    if (wake) \
+template<typename Fill>
+void RunJournal::append(qsizetype weight, const Fill &fill)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_mutex);
+        Batch &batch = *m_pending;
+        wake = batch.empty();
+        fill(batch);
+        m_pendingCount += weight;
+        ++m_recorded;
+    }
+    if (wake)
         m_wake.notify_one();
+}
 
 void RunJournal::recordStart()
 {
-    SLUICE_JOURNAL_APPEND(1, {
+    append(1, [&](Batch &b) {
         b.ends.push_back({JournalEnd::None, {}, {0, 0, 0}, QDateTime::currentDateTime()});
         b.ops.push_back(
             {Batch::Kind::Start, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
-    })
+    });
     // Written before anything is sent, so that every start shows, however soon it dies.
     flush();
 }
@@ -246,21 +248,21 @@ void RunJournal::recordQueued(const QList<Item> &items)
 {
     if (items.isEmpty())
         return;
-    SLUICE_JOURNAL_APPEND(items.size(), {
+    append(items.size(), [&](Batch &b) {
         b.chunks.push_back(items);
         b.ops.push_back(
             {Batch::Kind::Queued, ItemStatus::Queued, 0, -1, quint32(b.chunks.size() - 1)});
-    })
+    });
 }
 
 void RunJournal::recordStatus(qint64 id, ItemStatus status, int attempts)
 {
-    SLUICE_JOURNAL_APPEND(1, b.ops.push_back({Batch::Kind::Status, status, attempts, id, 0}))
+    append(1, [&](Batch &b) { b.ops.push_back({Batch::Kind::Status, status, attempts, id, 0}); });
 }
 
 void RunJournal::recordFinished(const ItemResult &result)
 {
-    SLUICE_JOURNAL_APPEND(1, {
+    append(1, [&](Batch &b) {
         b.results.push_back(result);
         if (result.status == ItemStatus::Delivered) {
             // Not kept for a delivered item: no need to hold on to it until the write.
@@ -269,35 +271,34 @@ void RunJournal::recordFinished(const ItemResult &result)
         }
         b.ops.push_back({Batch::Kind::Finished, result.status, result.attempts, result.id,
                          quint32(b.results.size() - 1)});
-    })
+    });
 }
 
 void RunJournal::recordRequeued(const Item &item, int attempts)
 {
-    SLUICE_JOURNAL_APPEND(1, {
+    append(1, [&](Batch &b) {
         b.chunks.push_back({item});
         b.ops.push_back({Batch::Kind::Requeued, ItemStatus::Queued, attempts, item.id,
                          quint32(b.chunks.size() - 1)});
-    })
+    });
 }
 
 void RunJournal::recordSourceDone(qint64 rowsRead)
 {
-    SLUICE_JOURNAL_APPEND(
-        1, b.ops.push_back({Batch::Kind::SourceDone, ItemStatus::Queued, 0, rowsRead, 0}))
+    append(1, [&](Batch &b) {
+        b.ops.push_back({Batch::Kind::SourceDone, ItemStatus::Queued, 0, rowsRead, 0});
+    });
 }
 
 void RunJournal::recordEnd(JournalEnd end, const QString &message, qint64 delivered, qint64 failed,
                            qint64 invalid)
 {
-    SLUICE_JOURNAL_APPEND(1, {
+    append(1, [&](Batch &b) {
         b.ends.push_back(
             {end, message, {delivered, failed, invalid}, QDateTime::currentDateTime()});
         b.ops.push_back({Batch::Kind::End, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
-    })
+    });
 }
-
-#undef SLUICE_JOURNAL_APPEND
 
 void RunJournal::flush()
 {

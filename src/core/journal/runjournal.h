@@ -100,6 +100,9 @@ private:
     struct Batch;
     explicit RunJournal(QString fileName);
     bool startWriter(std::unique_ptr<SqliteDb> db, QString *error);
+    /// Records under the mutex: fill adds to the pending batch; weight counts its items.
+    template<typename Fill>
+    void append(qsizetype weight, const Fill &fill);
     void writerLoop();
     bool writeBatch(Batch &batch);
 
