@@ -51,7 +51,6 @@ TransferRun::TransferRun(const TransferSpec &spec, RunOptions options, QObject *
     : QObject(parent)
     , m_spec(spec)
     , m_options(std::move(options))
-    , m_resume(m_options.resume)
 {
     if (!m_options.environment)
         m_options.environment = processEnvironment;
@@ -83,7 +82,7 @@ bool TransferRun::openJournal(QStringList *errors)
     if (m_options.journalFile.isEmpty())
         return true;
     QString error;
-    if (m_resume) {
+    if (m_options.resume) {
         m_journal = RunJournal::reopen(m_options.journalFile, &error);
     } else {
         RunJournal::Header header;
@@ -105,7 +104,7 @@ bool TransferRun::openJournal(QStringList *errors)
 
 void TransferRun::applyResumeState()
 {
-    const ResumeState &state = *m_resume;
+    const ResumeState &state = *m_options.resume;
     m_read = state.rowsRead;
     m_delivered = state.summary.delivered;
     m_failed = state.summary.failed;
@@ -124,18 +123,18 @@ void TransferRun::applyResumeState()
 
 void TransferRun::submitResumed()
 {
-    if (!m_resume || m_resume->unfinished.isEmpty())
+    if (!m_options.resume || m_options.resume->unfinished.isEmpty())
         return;
-    QList<Item> items = m_resume->unfinished;
+    QList<Item> items = m_options.resume->unfinished;
     qCInfo(lcRun) << "resuming:" << items.size() << "item(s) owed from before are sent again";
     Q_EMIT itemsQueued(items);
-    m_dispatcher->submit(std::move(items), m_resume->mayHaveArrived);
+    m_dispatcher->submit(std::move(items), m_options.resume->mayHaveArrived);
 }
 
 bool TransferRun::checkBoundary(const RowChunk &chunk, QList<Item> *items)
 {
     m_checkBoundary = false;
-    const ResumeState &state = *m_resume;
+    const ResumeState &state = *m_options.resume;
     const qint64 boundary = state.rowsRead - 1;
     if (items->isEmpty() || items->constFirst().id != boundary) {
         fail(Outcome::SourceError,
@@ -291,9 +290,9 @@ void TransferRun::secretsRead(QStringList errors)
     }
     for (const SpecError &e : literalSecretHeaders(m_spec.target))
         qCWarning(lcRun).noquote() << e.toString();
-    if (m_resume)
+    if (m_options.resume)
         applyResumeState();
-    if (m_resume && m_resume->sourceDone) {
+    if (m_options.resume && m_options.resume->sourceDone) {
         // Every row had been read: only the owed items are left to send. From the event
         // loop: start() may still be on the stack.
         QTimer::singleShot(0, this, [this] {
@@ -450,7 +449,7 @@ void TransferRun::onOpened(const ColumnList &columns)
         return transform->apply(row, id);
     });
     if (m_checkBoundary)
-        m_source->skipRows(m_resume->rowsRead - 1);
+        m_source->skipRows(m_options.resume->rowsRead - 1);
 
     createDispatcher();
 

@@ -235,7 +235,6 @@ private:
     QElapsedTimer m_clock;
     double m_finalSeconds = -1;
     std::unique_ptr<RunJournal> m_journal;
-    std::shared_ptr<const ResumeState> m_resume;
     bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
     qint64 m_resumedFinished = 0;
 };
