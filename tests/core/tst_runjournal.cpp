@@ -95,6 +95,7 @@ private Q_SLOTS:
     void initTestCase();
     void writesWhatHappensToEveryItem();
     void aDeliveredItemsPayloadIsDropped();
+    void aChunkStillBeingSentIsHeldBackOneBatch();
     void aNewJournalIsNeverWrittenOverAnOldOne();
     void aJournalIsWrittenByOneProcessAtATime();
     void refusesAJournalOfANewerSluice();
@@ -287,6 +288,51 @@ void TestRunJournal::aDeliveredItemsPayloadIsDropped()
     const auto items = readItems(file);
     QVERIFY(items[0].item.payload.isNull());
     QCOMPARE(items[1].item.payload, QByteArray("{}"));
+}
+
+void TestRunJournal::aChunkStillBeingSentIsHeldBackOneBatch()
+{
+    const QString file = journalPath(QStringLiteral("held.sluicerun"));
+    QString error;
+    auto journal = RunJournal::create(file, {makeSpec(m_db, 10).toJson(), {}, {}}, &error);
+    QVERIFY2(journal, qPrintable(error));
+    // Batches far apart: this test looks at the file between two of them.
+    journal->setFlushInterval(std::chrono::seconds(2));
+    QSignalSpy written(journal.get(), &RunJournal::written);
+    journal->recordQueued({makeItem(0), makeItem(1), makeItem(2, QStringLiteral("k3"))});
+    journal->recordStatus(0, ItemStatus::Sending, 1);
+    journal->recordFinished(makeResult(0, ItemStatus::Delivered, 1, 201));
+    journal->recordStatus(1, ItemStatus::Sending, 1);
+    QVERIFY(written.wait(5000));
+
+    // Items 1 and 2 are unanswered: the whole chunk waits for the next batch, and the
+    // journal does not claim it was read (a crash now reads it again).
+    auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->rowsRead, 0);
+    QVERIFY(readItems(file).isEmpty());
+
+    // Answered meanwhile: in they go without their payloads.
+    journal->recordFinished(makeResult(1, ItemStatus::Delivered, 1, 201));
+    journal->recordStatus(2, ItemStatus::Sending, 1);
+    QVERIFY(written.wait(5000));
+    summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->rowsRead, 3);
+    auto items = readItems(file);
+    QCOMPARE(items.size(), 3);
+    QCOMPARE(items[0].status, ItemStatus::Delivered);
+    QVERIFY(items[0].item.payload.isNull());
+    QCOMPARE(items[1].status, ItemStatus::Delivered);
+    QVERIFY(items[1].item.payload.isNull());
+    // Never held twice: still being sent, written with what a resume needs.
+    QCOMPARE(items[2].status, ItemStatus::Sending);
+    QCOMPARE(items[2].item.key, QStringLiteral("k3"));
+    QCOMPARE(items[2].item.payload, QByteArray("{}"));
+    const auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QCOMPARE(state->boundaryKey, QStringLiteral("k3"));
+    QCOMPARE(state->boundaryDigest, journal::itemDigest(QStringLiteral("k3"), "{}", {}));
 }
 
 void TestRunJournal::aNewJournalIsNeverWrittenOverAnOldOne()

@@ -11,6 +11,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include <pthread.h>
@@ -21,13 +22,53 @@ namespace sluice {
 struct RunJournal::Batch
 {
     enum class Kind : quint8 { Start, Queued, Status, Finished, Requeued, SourceDone, End };
+    /// One event, 24 bytes. A delivered item's outcome fits in it (with its request id
+    /// shared by the items of a batch); only a result with texts has an entry in results.
     struct Op
     {
+        qint64 id = -1; // Status, Finished, Requeued; SourceDone: rows read
+        int attempts = 0;
+        /// Queued, Requeued: into chunks; Finished: into results (hasTexts) or requestIds
+        /// (NoIndex: none); Start, End: into ends.
+        quint32 index = 0;
+        quint16 httpStatus = 0; // Finished
         Kind kind = Kind::Status;
         ItemStatus status = ItemStatus::Queued;
-        int attempts = 0;
-        qint64 id = -1; // Status; SourceDone: rows read
-        quint32 index = 0; // Queued, Requeued: into chunks; Finished: into results
+        quint8 flags = 0; // Finished: MayHaveArrived | Cancelled | HasTexts
+    };
+    static constexpr quint8 MayHaveArrived = 1;
+    static constexpr quint8 Cancelled = 2;
+    static constexpr quint8 HasTexts = 4;
+    static constexpr quint32 NoIndex = ~quint32(0);
+
+    /// What the journal keeps of an item read: its payload (shared, not copied) and, for
+    /// the few that have them, its texts. Not the Item: the run goes on using those.
+    struct Read
+    {
+        qint64 id = -1;
+        QByteArray payload; // null: none (an invalid item)
+        quint32 texts = NoIndex; // into texts
+    };
+    struct Texts
+    {
+        QByteArray key; // UTF-8; null: the default key (the row number)
+        QString url;
+        QString error;
+        QByteArray idempotencyKey;
+    };
+    struct Chunk
+    {
+        size_t begin = 0; // into reads
+        size_t end = 0;
+        quint64 digest = 0; // of the last item: the boundary a resume checks
+    };
+    /// What a finished item with texts (an error, a note, a response) left.
+    struct Result
+    {
+        QString error;
+        QString note;
+        QByteArray response;
+        QByteArray requestId;
     };
     struct EndInfo
     {
@@ -38,8 +79,11 @@ struct RunJournal::Batch
     };
 
     std::vector<Op> ops;
-    std::vector<QList<Item>> chunks;
-    std::vector<ItemResult> results;
+    std::vector<Read> reads;
+    std::vector<Texts> texts;
+    std::vector<Chunk> chunks;
+    std::vector<Result> results;
+    std::vector<QByteArray> requestIds;
     std::vector<EndInfo> ends; // Start (at only) and End
     /// Ops recorded in all (for flush()).
     qsizetype size() const { return qsizetype(ops.size()); }
@@ -47,10 +91,15 @@ struct RunJournal::Batch
     void clear()
     {
         ops.clear();
+        reads.clear();
+        texts.clear();
         chunks.clear();
         results.clear();
+        requestIds.clear();
         ends.clear();
     }
+    /// Keeps what the journal needs of items (in id order) as one chunk; returns its index.
+    quint32 addChunk(const QList<Item> &items);
 };
 
 namespace {
@@ -60,7 +109,6 @@ QString isoNow(const QDateTime &at)
     return at.toString(Qt::ISODateWithMs);
 }
 
-/// One item's row as a batch leaves it: what to insert, or which columns to update.
 /// The default key (the 1-based row number) is not stored; tells it without allocating.
 bool isRowNumberKey(const QString &key, qint64 id)
 {
@@ -75,6 +123,7 @@ bool isRowNumberKey(const QString &key, qint64 id)
     return value == id + 1;
 }
 
+/// One item's row as a batch leaves it: what to insert, or which columns to update.
 struct Row
 {
     enum class Change : quint8 { Status, Result };
@@ -87,7 +136,7 @@ struct Row
     int attempts = 0;
     bool mayHaveArrived = false;
     bool cancelled = false;
-    QString key; // insert only; null: the default key (the row number)
+    QByteArray key; // insert only, UTF-8; null: the default key (the row number)
     QString url;
     QString error;
     QString note;
@@ -98,7 +147,227 @@ struct Row
     std::optional<quint64> digest;
 };
 
+bool isUnfinished(ItemStatus status)
+{
+    return status == ItemStatus::Queued || status == ItemStatus::Sending
+        || status == ItemStatus::Retrying;
+}
+
+/// Rows inserted this many at a time by one statement: a statement's own cost (its start,
+/// its end, its reset) is most of a small row's, so a bulk mode's million rows take a fraction.
+constexpr int RowsPerInsert = 64;
+constexpr int LeanColumns = 8;
+
+/// The columns most rows have (an item delivered or waiting, without an error, a note, an
+/// URL of its own, a response, an idempotency key): written by the lean insert.
+bool isLean(const Row &r)
+{
+    return r.insert && r.error.isEmpty() && r.note.isEmpty() && r.url.isEmpty()
+        && r.response.isEmpty() && r.idempotencyKey.isEmpty() && !r.mayHaveArrived && !r.cancelled;
+}
+
+QByteArray leanInsertSql(int rows)
+{
+    QByteArray sql = "INSERT INTO item (id, key, status, http_status, attempts, payload, "
+                     "request_id, digest) VALUES ";
+    for (int i = 0; i < rows; ++i)
+        sql += i == 0 ? "(?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?)";
+    return sql;
+}
+
+/// Binds row to the lean insert's parameters from first on (every one: nothing is cleared).
+void bindLean(SqliteStatement &s, int first, const Row &row)
+{
+    s.bindInt(first, row.id);
+    s.bindUtf8(first + 1, row.key);
+    s.bindInt(first + 2, int(row.status));
+    if (row.httpStatus > 0)
+        s.bindInt(first + 3, row.httpStatus);
+    else
+        s.bindNull(first + 3);
+    s.bindInt(first + 4, row.attempts);
+    s.bindBlob(first + 5, row.payload);
+    s.bindUtf8(first + 6, row.requestId.isEmpty() ? QByteArray() : row.requestId);
+    if (row.digest)
+        s.bindInt(first + 7, qint64(*row.digest));
+    else
+        s.bindNull(first + 7);
+}
+
+/// Inserts or updates rows in the item table, within the caller's transaction.
+bool writeRows(SqliteDb &db, const Row *rows, size_t count)
+{
+    if (count == 0)
+        return true;
+    SqliteStatement lean;
+    SqliteStatement leanMany;
+    SqliteStatement insert;
+    SqliteStatement result;
+    SqliteStatement status;
+    SqliteStatement payload;
+    if (!lean.prepare(db, leanInsertSql(1).constData())
+        || !leanMany.prepare(db, leanInsertSql(RowsPerInsert).constData())
+        || !insert.prepare(db,
+                           "INSERT INTO item (id, key, status, http_status, attempts, error, "
+                           "note, may_have_arrived, cancelled, url, payload, response, "
+                           "request_id, idempotency_key, digest) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        || !result.prepare(db,
+                           "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
+                           "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
+                           "response=?9, request_id=?10 WHERE id=?1")
+        || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
+        || !payload.prepare(db, "UPDATE item SET payload=?2 WHERE id=?1"))
+        return false;
+    // Lean rows wait here until there are enough for one statement.
+    std::array<const Row *, RowsPerInsert> waiting {};
+    int waitingCount = 0;
+    for (size_t i = 0; i < count; ++i) {
+        const Row &row = rows[i];
+        const qint64 id = row.id;
+        if (isLean(row)) {
+            waiting[size_t(waitingCount++)] = &row;
+            if (waitingCount == RowsPerInsert) {
+                for (int w = 0; w < RowsPerInsert; ++w)
+                    bindLean(leanMany, 1 + w * LeanColumns, *waiting[size_t(w)]);
+                if (!leanMany.run())
+                    return false;
+                waitingCount = 0;
+            }
+            continue;
+        }
+        if (row.insert) {
+            insert.bindInt(1, id);
+            insert.bindUtf8(2, row.key);
+            insert.bindInt(3, int(row.status));
+            if (row.httpStatus > 0)
+                insert.bindInt(4, row.httpStatus);
+            insert.bindInt(5, row.attempts);
+            insert.bindText(6, row.error.isEmpty() ? QString() : row.error);
+            insert.bindText(7, row.note.isEmpty() ? QString() : row.note);
+            insert.bindInt(8, row.mayHaveArrived ? 1 : 0);
+            insert.bindInt(9, row.cancelled ? 1 : 0);
+            insert.bindText(10, row.url.isEmpty() ? QString() : row.url);
+            insert.bindBlob(11, row.payload);
+            insert.bindBlob(12, row.response.isEmpty() ? QByteArray() : row.response);
+            insert.bindUtf8(13, row.requestId.isEmpty() ? QByteArray() : row.requestId);
+            insert.bindUtf8(14, row.idempotencyKey.isEmpty() ? QByteArray() : row.idempotencyKey);
+            if (row.digest)
+                insert.bindInt(15, qint64(*row.digest));
+            if (!insert.run())
+                return false;
+            insert.reset();
+            continue;
+        }
+        if (row.change == Row::Change::Result) {
+            result.bindInt(1, id);
+            result.bindInt(2, int(row.status));
+            if (row.httpStatus > 0)
+                result.bindInt(3, row.httpStatus);
+            result.bindInt(4, row.attempts);
+            result.bindText(5, row.error.isEmpty() ? QString() : row.error);
+            result.bindText(6, row.note.isEmpty() ? QString() : row.note);
+            result.bindInt(7, row.mayHaveArrived ? 1 : 0);
+            result.bindInt(8, row.cancelled ? 1 : 0);
+            result.bindBlob(9, row.response.isEmpty() ? QByteArray() : row.response);
+            result.bindUtf8(10, row.requestId.isEmpty() ? QByteArray() : row.requestId);
+            if (!result.run())
+                return false;
+            result.reset();
+        } else {
+            status.bindInt(1, id);
+            status.bindInt(2, int(row.status));
+            status.bindInt(3, row.attempts);
+            if (!status.run())
+                return false;
+            status.reset();
+        }
+        if (row.setPayload) {
+            payload.bindInt(1, id);
+            payload.bindBlob(2, row.payload);
+            if (!payload.run())
+                return false;
+            payload.reset();
+        }
+    }
+    for (int w = 0; w < waitingCount; ++w) {
+        bindLean(lean, 1, *waiting[size_t(w)]);
+        if (!lean.run())
+            return false;
+    }
+    return true;
+}
+
 } // namespace
+
+quint32 RunJournal::Batch::addChunk(const QList<Item> &items)
+{
+    Chunk chunk;
+    chunk.begin = reads.size();
+    for (const Item &item : items) {
+        Read &read = reads.emplace_back();
+        read.id = item.id;
+        read.payload = item.payload;
+        if (read.payload.isNull() && item.isValid())
+            read.payload = QByteArray("");
+        const bool defaultKey = isRowNumberKey(item.key, item.id);
+        if (!defaultKey || !item.url.isEmpty() || !item.error.isEmpty()
+            || !item.idempotencyKey.isEmpty()) {
+            read.texts = quint32(texts.size());
+            texts.push_back({defaultKey ? QByteArray() : item.key.toUtf8(), item.url, item.error,
+                             item.idempotencyKey});
+        }
+    }
+    chunk.end = reads.size();
+    const Item &last = items.constLast();
+    chunk.digest = journal::itemDigest(last.key, last.payload, last.error);
+    chunks.push_back(chunk);
+    return quint32(chunks.size() - 1);
+}
+
+/// What the writer folds batches into: one row per item, found by id. Items read from the
+/// source (inserts) have consecutive ids and sit in a plain vector; updates of items written
+/// before (a retry, a late answer) are looked up by hash. Lives on the writer thread only;
+/// keeps the chunks it holds back from one batch to the next (see writeBatch()).
+struct RunJournal::Fold
+{
+    std::vector<Row> inserts; ///< ids insertBase, insertBase + 1, ...
+    qint64 insertBase = -1;
+    qsizetype heldInserts = 0; ///< inserts at the front held back by the batch before
+    std::vector<Row> updates;
+    QHash<qint64, qsizetype> updateIndex;
+    /// First and end id of each chunk queued since the last write.
+    std::vector<std::pair<qint64, qint64>> chunks;
+    qint64 sourceDone = -1; ///< held back with the rows: the source's end, rows read in all
+    QDateTime startedAt; ///< a segment started (valid) in the batch
+    std::optional<Batch::EndInfo> end; ///< the segment ended in the batch
+    quint64 heldOps = 0; ///< ops whose effect is held back (flush() waits for them)
+
+    Row &row(qint64 id)
+    {
+        if (insertBase >= 0 && id >= insertBase && id - insertBase < qint64(inserts.size()))
+            return inserts[size_t(id - insertBase)];
+        auto it = updateIndex.constFind(id);
+        if (it == updateIndex.cend()) {
+            it = updateIndex.insert(id, qsizetype(updates.size()));
+            updates.emplace_back().id = id;
+        }
+        return updates[size_t(*it)];
+    }
+    /// A row for an item read from the source: appended when its id follows the last one.
+    Row &insert(qint64 id)
+    {
+        if (inserts.empty())
+            insertBase = id;
+        if (id == insertBase + qint64(inserts.size())) {
+            Row &r = inserts.emplace_back();
+            r.id = id;
+            return r;
+        }
+        return row(id); // not consecutive (never seen): written as an update-table insert
+    }
+    bool holding() const { return heldInserts > 0; }
+};
 
 RunJournal::RunJournal(QString fileName)
     : m_fileName(std::move(fileName))
@@ -237,8 +506,9 @@ void RunJournal::recordStart()
 {
     append(1, [&](Batch &b) {
         b.ends.push_back({JournalEnd::None, {}, {0, 0, 0}, QDateTime::currentDateTime()});
-        b.ops.push_back(
-            {Batch::Kind::Start, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::Start;
+        op.index = quint32(b.ends.size() - 1);
     });
     // Written before anything is sent, so that every start shows, however soon it dies.
     flush();
@@ -249,44 +519,69 @@ void RunJournal::recordQueued(const QList<Item> &items)
     if (items.isEmpty())
         return;
     append(items.size(), [&](Batch &b) {
-        b.chunks.push_back(items);
-        b.ops.push_back(
-            {Batch::Kind::Queued, ItemStatus::Queued, 0, -1, quint32(b.chunks.size() - 1)});
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::Queued;
+        op.index = b.addChunk(items);
     });
 }
 
 void RunJournal::recordStatus(qint64 id, ItemStatus status, int attempts)
 {
-    append(1, [&](Batch &b) { b.ops.push_back({Batch::Kind::Status, status, attempts, id, 0}); });
+    append(1, [&](Batch &b) {
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::Status;
+        op.status = status;
+        op.attempts = attempts;
+        op.id = id;
+    });
 }
 
 void RunJournal::recordFinished(const ItemResult &result)
 {
     append(1, [&](Batch &b) {
-        b.results.push_back(result);
-        if (result.status == ItemStatus::Delivered) {
-            // Not kept for a delivered item: no need to hold on to it until the write.
-            b.results.back().payload = QByteArray();
-            b.results.back().responseBody = QByteArray();
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::Finished;
+        op.status = result.status;
+        op.attempts = result.attempts;
+        op.id = result.id;
+        op.httpStatus = quint16(std::clamp(result.httpStatus, 0, 65535));
+        op.flags = (result.mayHaveArrived ? Batch::MayHaveArrived : 0)
+            | (result.cancelled ? Batch::Cancelled : 0);
+        const bool delivered = result.status == ItemStatus::Delivered;
+        if (!delivered || !result.note.isEmpty()) {
+            // A delivered item's error and response are not kept.
+            op.flags |= Batch::HasTexts;
+            op.index = quint32(b.results.size());
+            b.results.push_back({delivered ? QString() : result.error, result.note,
+                                 delivered ? QByteArray() : result.responseBody, result.requestId});
+        } else if (result.requestId.isEmpty()) {
+            op.index = Batch::NoIndex;
+        } else {
+            // The items of a bulk request share its id: kept once.
+            if (b.requestIds.empty() || b.requestIds.back() != result.requestId)
+                b.requestIds.push_back(result.requestId);
+            op.index = quint32(b.requestIds.size() - 1);
         }
-        b.ops.push_back({Batch::Kind::Finished, result.status, result.attempts, result.id,
-                         quint32(b.results.size() - 1)});
     });
 }
 
 void RunJournal::recordRequeued(const Item &item, int attempts)
 {
     append(1, [&](Batch &b) {
-        b.chunks.push_back({item});
-        b.ops.push_back({Batch::Kind::Requeued, ItemStatus::Queued, attempts, item.id,
-                         quint32(b.chunks.size() - 1)});
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::Requeued;
+        op.attempts = attempts;
+        op.id = item.id;
+        op.index = b.addChunk({item});
     });
 }
 
 void RunJournal::recordSourceDone(qint64 rowsRead)
 {
     append(1, [&](Batch &b) {
-        b.ops.push_back({Batch::Kind::SourceDone, ItemStatus::Queued, 0, rowsRead, 0});
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::SourceDone;
+        op.id = rowsRead;
     });
 }
 
@@ -296,7 +591,9 @@ void RunJournal::recordEnd(JournalEnd end, const QString &message, qint64 delive
     append(1, [&](Batch &b) {
         b.ends.push_back(
             {end, message, {delivered, failed, invalid}, QDateTime::currentDateTime()});
-        b.ops.push_back({Batch::Kind::End, ItemStatus::Queued, 0, -1, quint32(b.ends.size() - 1)});
+        Batch::Op &op = b.ops.emplace_back();
+        op.kind = Batch::Kind::End;
+        op.index = quint32(b.ends.size() - 1);
     });
 }
 
@@ -312,7 +609,7 @@ void RunJournal::flush()
 qsizetype RunJournal::backlog() const
 {
     std::lock_guard lock(m_mutex);
-    return m_pendingCount + m_writingCount;
+    return m_pendingCount + m_writingCount + m_heldCount;
 }
 
 QString RunJournal::error() const
@@ -324,34 +621,63 @@ QString RunJournal::error() const
 void RunJournal::writerLoop()
 {
     auto batch = std::make_unique<Batch>();
+    Fold fold;
     for (;;) {
-        qsizetype ops = 0;
+        quint64 ops = 0;
         bool failedBefore = false;
+        bool writeAll = false;
         {
             std::unique_lock lock(m_mutex);
-            m_wake.wait(lock, [&] { return !m_pending->empty() || m_stopping; });
-            if (m_pending->empty())
+            m_wake.wait(lock, [&] { return !m_pending->empty() || fold.holding() || m_stopping; });
+            if (m_pending->empty() && !fold.holding())
                 return; // stopping, everything written
-            // Group commit: gather what comes within the interval into one transaction.
-            m_wake.wait_for(lock, std::chrono::milliseconds(FlushIntervalMs),
-                            [&] { return m_stopping || m_flushTarget > m_written; });
+        }
+        // Group commit: what comes within the interval goes into one transaction. It is
+        // folded as it comes, a few times per interval: the items of a batch (payloads and
+        // all) are let go of soon, not an interval later; only the rows stay.
+        const auto deadline = std::chrono::steady_clock::now() + m_flushInterval.load();
+        for (bool last = false; !last;) {
+            {
+                std::unique_lock lock(m_mutex);
+                const auto slice = std::min(deadline,
+                                            std::chrono::steady_clock::now()
+                                                + std::chrono::milliseconds(FoldIntervalMs));
+                m_wake.wait_until(lock, slice,
+                                  [&] { return m_stopping || m_flushTarget > m_written; });
+                std::swap(batch, m_pending); // the empty one keeps its capacity
+                ops += quint64(batch->size());
+                m_writingCount += m_pendingCount;
+                m_pendingCount = 0;
+                failedBefore = !m_error.isEmpty();
+                // Someone waits for everything (flush(), the end): nothing is held back.
+                writeAll = m_stopping || m_flushTarget > m_written;
+                last = writeAll || failedBefore || std::chrono::steady_clock::now() >= deadline;
+            }
+            if (!failedBefore)
+                foldBatch(*batch, fold);
+            // Outside the lock: dropping a batch's items is not free, and the run goes on.
             batch->clear();
-            std::swap(batch, m_pending); // the empty one keeps its capacity for the next
-            ops = batch->size();
-            m_writingCount = m_pendingCount;
-            m_pendingCount = 0;
-            failedBefore = !m_error.isEmpty();
         }
         QString error;
-        if (!failedBefore && !writeBatch(*batch)) {
+        if (!failedBefore && !writeBatch(fold, writeAll)) {
             error = QStringLiteral("journal %1: %2 (the run stops: what it does could no longer "
                                    "be recorded)")
                         .arg(QDir::toNativeSeparators(m_fileName), m_db->error());
             m_db->exec("ROLLBACK");
         }
+        if (failedBefore || !error.isEmpty())
+            fold = Fold(); // nothing more is written
+        quint64 done = 0;
+        if (fold.holding()) {
+            fold.heldOps += ops;
+        } else {
+            done = ops + fold.heldOps;
+            fold.heldOps = 0;
+        }
         {
             std::lock_guard lock(m_mutex);
-            m_written += quint64(ops);
+            m_written += done;
+            m_heldCount = fold.heldInserts;
             m_writingCount = 0;
             if (!error.isEmpty())
                 m_error = error;
@@ -366,86 +692,78 @@ void RunJournal::writerLoop()
     }
 }
 
-bool RunJournal::writeBatch(Batch &batch)
+void RunJournal::foldBatch(const Batch &batch, Fold &fold)
 {
-    SqliteDb &db = *m_db;
-    // One row per item the batch touches, folded in the order things happened.
-    std::vector<Row> rows;
-    QHash<qint64, int> rowOf;
-    rowOf.reserve(qsizetype(batch.ops.size()));
-    const auto rowFor = [&](qint64 id) -> Row & {
-        auto it = rowOf.constFind(id);
-        if (it == rowOf.cend()) {
-            it = rowOf.insert(id, int(rows.size()));
-            rows.emplace_back().id = id;
-        }
-        return rows[size_t(*it)];
-    };
-    qint64 rowsRead = -1;
-    qint64 sourceDone = -1;
-    const Batch::EndInfo *start = nullptr;
-    const Batch::EndInfo *end = nullptr;
-
     for (const Batch::Op &op : batch.ops) {
         switch (op.kind) {
         case Batch::Kind::Start:
-            start = &batch.ends[op.index];
+            fold.startedAt = batch.ends[op.index].at;
             break;
         case Batch::Kind::End:
-            end = &batch.ends[op.index];
+            fold.end = batch.ends[op.index];
             break;
         case Batch::Kind::SourceDone:
-            sourceDone = op.id;
+            fold.sourceDone = op.id;
             break;
         case Batch::Kind::Queued: {
-            const QList<Item> &items = batch.chunks[op.index];
-            for (qsizetype i = 0; i < items.size(); ++i) {
-                const Item &item = items[i];
-                Row &row = rowFor(item.id);
+            const Batch::Chunk &chunk = batch.chunks[op.index];
+            for (size_t i = chunk.begin; i < chunk.end; ++i) {
+                const Batch::Read &read = batch.reads[i];
+                Row &row = fold.insert(read.id);
                 row.insert = true;
                 row.status = ItemStatus::Queued;
-                if (!isRowNumberKey(item.key, item.id))
-                    row.key = item.key.isNull() ? QStringLiteral("") : item.key;
-                row.url = item.url;
-                row.idempotencyKey = item.idempotencyKey;
-                row.error = item.error;
-                row.payload = item.payload;
-                if (row.payload.isNull() && item.isValid())
-                    row.payload = QByteArray("");
-                // Only the last row of a chunk can be the boundary a resume checks.
-                if (i == items.size() - 1)
-                    row.digest = journal::itemDigest(item.key, item.payload, item.error);
+                row.payload = read.payload;
+                if (read.texts != Batch::NoIndex) {
+                    const Batch::Texts &t = batch.texts[read.texts];
+                    row.key = t.key;
+                    row.url = t.url;
+                    row.error = t.error;
+                    row.idempotencyKey = t.idempotencyKey;
+                }
             }
-            rowsRead = std::max(rowsRead, items.constLast().id + 1);
+            // Only the last row of a chunk can be the boundary a resume checks.
+            fold.row(batch.reads[chunk.end - 1].id).digest = chunk.digest;
+            fold.chunks.emplace_back(batch.reads[chunk.begin].id,
+                                     batch.reads[chunk.end - 1].id + 1);
             break;
         }
         case Batch::Kind::Status: {
-            Row &row = rowFor(op.id);
+            Row &row = fold.row(op.id);
             row.status = op.status;
             row.attempts = op.attempts;
             break;
         }
         case Batch::Kind::Finished: {
-            const ItemResult &r = batch.results[op.index];
-            Row &row = rowFor(op.id);
+            Row &row = fold.row(op.id);
             row.change = Row::Change::Result;
-            row.status = r.status;
-            row.httpStatus = r.httpStatus;
-            row.attempts = r.attempts;
-            row.error = r.status == ItemStatus::Delivered ? QString() : r.error;
-            row.note = r.note;
-            row.mayHaveArrived = r.mayHaveArrived;
-            row.cancelled = r.cancelled;
-            row.response = r.status == ItemStatus::Delivered ? QByteArray() : r.responseBody;
-            row.requestId = r.requestId;
-            if (r.status == ItemStatus::Delivered) {
+            row.status = op.status;
+            row.httpStatus = op.httpStatus;
+            row.attempts = op.attempts;
+            row.mayHaveArrived = (op.flags & Batch::MayHaveArrived) != 0;
+            row.cancelled = (op.flags & Batch::Cancelled) != 0;
+            if (op.flags & Batch::HasTexts) {
+                const Batch::Result &r = batch.results[op.index];
+                row.error = r.error;
+                row.note = r.note;
+                row.response = r.response;
+                row.requestId = r.requestId;
+            } else {
+                row.error.clear();
+                row.note.clear();
+                row.response = QByteArray();
+                row.requestId
+                    = op.index == Batch::NoIndex ? QByteArray() : batch.requestIds[op.index];
+            }
+            if (op.status == ItemStatus::Delivered) {
                 row.setPayload = true;
                 row.payload = QByteArray();
             }
             break;
         }
         case Batch::Kind::Requeued: {
-            Row &row = rowFor(op.id);
+            const Batch::Chunk &chunk = batch.chunks[op.index];
+            const Batch::Read &read = batch.reads[chunk.begin];
+            Row &row = fold.row(op.id);
             row.change = Row::Change::Result;
             row.status = ItemStatus::Queued;
             row.httpStatus = 0;
@@ -455,104 +773,68 @@ bool RunJournal::writeBatch(Batch &batch)
             row.cancelled = false;
             row.response = QByteArray();
             row.setPayload = true;
-            row.payload = batch.chunks[op.index].constFirst().payload;
+            row.payload = read.payload;
             break;
         }
         }
     }
-    // In id order: the table's B-tree is written front to back.
-    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) { return a.id < b.id; });
+}
 
+bool RunJournal::writeBatch(Fold &fold, bool writeAll)
+{
+    // Hold back the chunks just queued from the first one with an item still unanswered: one
+    // interval later most of them are delivered, and a delivered item goes in as one row
+    // without its payload instead of a row with it and an update dropping it (in a bulk mode
+    // that halves the journal's work). Whole chunks, so that rows_read stays the end of what is
+    // in the table and its last row carries the digest a resume checks; never twice, so an
+    // item is written at most two intervals after it was read. A crash meanwhile loses no
+    // item: the rows not yet written are read again from the source.
+    size_t writeInserts = fold.inserts.size();
+    if (!writeAll) {
+        for (const auto &[first, end] : fold.chunks) {
+            if (first < fold.insertBase)
+                continue; // not one of the consecutive inserts
+            const auto begin = fold.inserts.begin() + (first - fold.insertBase);
+            const auto stop = fold.inserts.begin()
+                + std::min<qint64>(end - fold.insertBase, qint64(fold.inserts.size()));
+            if (std::any_of(begin, stop, [](const Row &r) { return isUnfinished(r.status); })) {
+                writeInserts = size_t(first - fold.insertBase);
+                break;
+            }
+        }
+    }
+    const bool holdRest = writeInserts < fold.inserts.size();
+
+    SqliteDb &db = *m_db;
     if (!db.exec("BEGIN IMMEDIATE"))
         return false;
-    if (start) {
+    if (fold.startedAt.isValid()) {
         SqliteStatement s;
         if (!s.prepare(db, "INSERT INTO segment (started_at, pid) VALUES (?, ?)"))
             return false;
-        s.bindText(1, isoNow(start->at));
+        s.bindText(1, isoNow(fold.startedAt));
         s.bindInt(2, qint64(getpid()));
         if (!s.run())
             return false;
     }
-    if (!rows.empty()) {
-        SqliteStatement insert;
-        SqliteStatement result;
-        SqliteStatement status;
-        SqliteStatement payload;
-        if (!insert.prepare(db,
-                            "INSERT INTO item (id, key, status, http_status, attempts, error, "
-                            "note, may_have_arrived, cancelled, url, payload, response, "
-                            "request_id, idempotency_key, digest) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-            || !result.prepare(db,
-                               "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
-                               "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
-                               "response=?9, request_id=?10 WHERE id=?1")
-            || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
-            || !payload.prepare(db, "UPDATE item SET payload=?2 WHERE id=?1"))
-            return false;
-        for (const Row &row : rows) {
-            const qint64 id = row.id;
-            if (row.insert) {
-                insert.bindInt(1, id);
-                insert.bindText(2, row.key);
-                insert.bindInt(3, int(row.status));
-                if (row.httpStatus > 0)
-                    insert.bindInt(4, row.httpStatus);
-                insert.bindInt(5, row.attempts);
-                insert.bindText(6, row.error.isEmpty() ? QString() : row.error);
-                insert.bindText(7, row.note.isEmpty() ? QString() : row.note);
-                insert.bindInt(8, row.mayHaveArrived ? 1 : 0);
-                insert.bindInt(9, row.cancelled ? 1 : 0);
-                insert.bindText(10, row.url.isEmpty() ? QString() : row.url);
-                insert.bindBlob(11, row.payload);
-                insert.bindBlob(12, row.response.isEmpty() ? QByteArray() : row.response);
-                insert.bindText(
-                    13, row.requestId.isEmpty() ? QString() : QString::fromLatin1(row.requestId));
-                insert.bindText(14,
-                                row.idempotencyKey.isEmpty()
-                                    ? QString()
-                                    : QString::fromUtf8(row.idempotencyKey));
-                if (row.digest)
-                    insert.bindInt(15, qint64(*row.digest));
-                if (!insert.run())
-                    return false;
-                insert.reset();
-                continue;
-            }
-            if (row.change == Row::Change::Result) {
-                result.bindInt(1, id);
-                result.bindInt(2, int(row.status));
-                if (row.httpStatus > 0)
-                    result.bindInt(3, row.httpStatus);
-                result.bindInt(4, row.attempts);
-                result.bindText(5, row.error.isEmpty() ? QString() : row.error);
-                result.bindText(6, row.note.isEmpty() ? QString() : row.note);
-                result.bindInt(7, row.mayHaveArrived ? 1 : 0);
-                result.bindInt(8, row.cancelled ? 1 : 0);
-                result.bindBlob(9, row.response.isEmpty() ? QByteArray() : row.response);
-                result.bindText(
-                    10, row.requestId.isEmpty() ? QString() : QString::fromLatin1(row.requestId));
-                if (!result.run())
-                    return false;
-                result.reset();
-            } else {
-                status.bindInt(1, id);
-                status.bindInt(2, int(row.status));
-                status.bindInt(3, row.attempts);
-                if (!status.run())
-                    return false;
-                status.reset();
-            }
-            if (row.setPayload) {
-                payload.bindInt(1, id);
-                payload.bindBlob(2, row.payload);
-                if (!payload.run())
-                    return false;
-                payload.reset();
-            }
-        }
+    // Updates in id order, then the new rows (already in order): the table's B-tree is
+    // written front to back.
+    if (!std::is_sorted(fold.updates.begin(), fold.updates.end(),
+                        [](const Row &a, const Row &b) { return a.id < b.id; })) {
+        std::sort(fold.updates.begin(), fold.updates.end(),
+                  [](const Row &a, const Row &b) { return a.id < b.id; });
     }
+    if ((!fold.updates.empty() || writeInserts > 0)
+        && (!writeRows(db, fold.updates.data(), fold.updates.size())
+            || !writeRows(db, fold.inserts.data(), writeInserts))) {
+        return false;
+    }
+    qint64 rowsRead = writeInserts > 0 ? fold.inserts[writeInserts - 1].id + 1 : -1;
+    for (const Row &row : fold.updates) {
+        if (row.insert)
+            rowsRead = std::max(rowsRead, row.id + 1);
+    }
+    const qint64 sourceDone = holdRest ? -1 : fold.sourceDone;
     if (rowsRead >= 0 || sourceDone >= 0) {
         SqliteStatement s;
         if (!s.prepare(db,
@@ -563,7 +845,7 @@ bool RunJournal::writeBatch(Batch &batch)
         if (!s.run())
             return false;
     }
-    if (end) {
+    if (const auto &end = fold.end) {
         SqliteStatement s;
         if (!s.prepare(db,
                        "UPDATE segment SET ended_at=?1, outcome=?2, message=?3, "
@@ -579,7 +861,21 @@ bool RunJournal::writeBatch(Batch &batch)
         if (!s.run())
             return false;
     }
-    return db.exec("COMMIT");
+    if (!db.exec("COMMIT"))
+        return false;
+
+    // What was written goes; what was held back stays for the next batch.
+    fold.updates.clear();
+    fold.updateIndex.clear();
+    fold.inserts.erase(fold.inserts.begin(), fold.inserts.begin() + qsizetype(writeInserts));
+    fold.insertBase = fold.inserts.empty() ? -1 : fold.inserts.front().id;
+    fold.heldInserts = qsizetype(fold.inserts.size());
+    fold.chunks.clear();
+    fold.startedAt = QDateTime();
+    fold.end.reset();
+    if (!holdRest)
+        fold.sourceDone = -1;
+    return true;
 }
 
 } // namespace sluice

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -26,12 +28,14 @@ namespace sluice {
 ///
 /// The run records what happens (record*() calls, cheap: they append to a list under a
 /// mutex); the writer thread takes everything recorded so far about every
-/// FlushIntervalMs, folds what it can (an item queued, sent and delivered within one batch
-/// is one insert without a payload), and writes it in one transaction: WAL mode,
-/// synchronous=FULL, so a committed batch survives a crash of the process and of the
-/// machine, and a crash at any moment leaves a journal that opens. What a crash can lose is
-/// the batch not yet committed: those items were either not read as far as the journal
-/// knows (the resume reads them again) or are sent again.
+/// FlushIntervalMs, folds it into one row per item, and writes it in one transaction: WAL
+/// mode, synchronous=FULL, so a committed batch survives a crash of the process and of the
+/// machine, and a crash at any moment leaves a journal that opens. Chunks read within the
+/// interval and not yet answered are held back one interval more (whole chunks, so the
+/// table always ends where rows_read says): most of their items are delivered by then and
+/// go in as one row without a payload. What a crash can lose is what is not yet committed:
+/// those items were either not read as far as the journal knows (the resume reads them
+/// again) or are sent again.
 ///
 /// The file is locked (a QLockFile beside it) for as long as the journal is open, so two
 /// processes never write one run. Threads: used from its owner's thread; written() and
@@ -43,6 +47,8 @@ class RunJournal final : public QObject
 
 public:
     static constexpr int FlushIntervalMs = 100;
+    /// What was recorded is taken and folded this often (within a flush interval).
+    static constexpr int FoldIntervalMs = 20;
 
     /// What a new journal records about its run.
     struct Header
@@ -63,6 +69,11 @@ public:
     static std::unique_ptr<RunJournal> reopen(const QString &fileName, QString *error);
 
     QString fileName() const { return m_fileName; }
+
+    /// How long the writer gathers before it writes (FlushIntervalMs by default). Longer
+    /// batches cost less per item and are lost whole by a crash; a test widens it to see one
+    /// batch at a time.
+    void setFlushInterval(std::chrono::milliseconds interval) { m_flushInterval = interval; }
 
     /// A new segment (a start or a resume) begins now; written before this returns.
     void recordStart();
@@ -98,13 +109,18 @@ private:
     /// names its entry there by index). Two of these are swapped between the run and the
     /// writer, so their storage is reused rather than allocated per event.
     struct Batch;
+    /// The writer's rows between batches (held back chunks among them).
+    struct Fold;
     explicit RunJournal(QString fileName);
     bool startWriter(std::unique_ptr<SqliteDb> db, QString *error);
     /// Records under the mutex: fill adds to the pending batch; weight counts its items.
     template<typename Fill>
     void append(qsizetype weight, const Fill &fill);
     void writerLoop();
-    bool writeBatch(Batch &batch);
+    static void foldBatch(const Batch &batch, Fold &fold);
+    /// Writes what fold holds in one transaction, but for the chunks it holds back (none
+    /// when writeAll).
+    bool writeBatch(Fold &fold, bool writeAll);
 
     QString m_fileName;
     std::unique_ptr<QLockFile> m_lock;
@@ -116,11 +132,15 @@ private:
     std::unique_ptr<Batch> m_pending; ///< recorded, not yet taken by the writer
     qsizetype m_pendingCount = 0; ///< items in m_pending (an op per item, a chunk's items)
     qsizetype m_writingCount = 0; ///< items in the batch being written
+    qsizetype m_heldCount = 0; ///< items the writer holds back for its next batch
     quint64 m_recorded = 0; ///< ops recorded, in all
-    quint64 m_written = 0; ///< ops written (or dropped after a failure), in all
+    /// Ops written (or dropped after a failure), in all; an op held back counts once written.
+    quint64 m_written = 0;
     quint64 m_flushTarget = 0; ///< flush() waits for m_written to reach this
     bool m_stopping = false;
     QString m_error;
+    std::atomic<std::chrono::milliseconds> m_flushInterval {
+        std::chrono::milliseconds(FlushIntervalMs)};
 };
 
 } // namespace sluice

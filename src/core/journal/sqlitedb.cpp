@@ -115,6 +115,16 @@ void SqliteStatement::bindText(int index, const QString &text)
                         SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+void SqliteStatement::bindUtf8(int index, const QByteArray &utf8)
+{
+    if (utf8.isNull()) {
+        sqlite3_bind_null(m_stmt, index);
+        return;
+    }
+    sqlite3_bind_text64(m_stmt, index, utf8.isEmpty() ? "" : utf8.constData(),
+                        sqlite3_uint64(utf8.size()), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 void SqliteStatement::bindBlob(int index, const QByteArray &bytes)
 {
     bindBlobOrNull(index, bytes, bytes.isNull());

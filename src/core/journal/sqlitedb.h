@@ -61,19 +61,23 @@ public:
     ~SqliteStatement();
 
     bool prepare(SqliteDb &db, const char *sql);
+    /// Ready to run again, every parameter unbound (NULL).
     void reset();
 
     void bindNull(int index);
     void bindInt(int index, qint64 value);
     /// Null when text is null (a QString() rather than an empty one).
     void bindText(int index, const QString &text);
+    /// Null when utf8 is null. Borrowed: utf8 must live until the statement is stepped.
+    void bindUtf8(int index, const QByteArray &utf8);
     /// Null when bytes is null.
     void bindBlob(int index, const QByteArray &bytes);
     void bindBlobOrNull(int index, const QByteArray &bytes, bool isNull);
 
     /// SQLITE_ROW: true; SQLITE_DONE: false with ok; anything else: false, *ok false.
     bool step(bool *ok = nullptr);
-    /// step() of a statement that returns no rows, then reset(); false on error.
+    /// step() of a statement that returns no rows, then ready to run again with the same
+    /// parameters bound; false on error.
     bool run();
 
     bool isNull(int column) const;
