@@ -22,14 +22,15 @@ namespace sluice {
 struct RunJournal::Batch
 {
     enum class Kind : quint8 { Start, Queued, Status, Finished, Requeued, SourceDone, End };
-    /// One event, 24 bytes. A delivered item's outcome fits in it (with its request id
-    /// shared by the items of a batch); only a result with texts has an entry in results.
+    /// One event, 24 bytes. A plain delivery fits in it (its request id is not kept: an id
+    /// is worth looking up in the server's logs for a failure); only a result with texts (a
+    /// failure, a note) has an entry in results.
     struct Op
     {
         qint64 id = -1; // Status, Finished, Requeued; SourceDone: rows read
         int attempts = 0;
-        /// Queued, Requeued: into chunks; Finished: into results (hasTexts) or requestIds
-        /// (NoIndex: none); Start, End: into ends.
+        /// Queued, Requeued: into chunks; Finished: into results (HasTexts); Start, End:
+        /// into ends.
         quint32 index = 0;
         quint16 httpStatus = 0; // Finished
         Kind kind = Kind::Status;
@@ -83,7 +84,6 @@ struct RunJournal::Batch
     std::vector<Texts> texts;
     std::vector<Chunk> chunks;
     std::vector<Result> results;
-    std::vector<QByteArray> requestIds;
     std::vector<EndInfo> ends; // Start (at only) and End
     /// Ops recorded in all (for flush()).
     qsizetype size() const { return qsizetype(ops.size()); }
@@ -95,7 +95,6 @@ struct RunJournal::Batch
         texts.clear();
         chunks.clear();
         results.clear();
-        requestIds.clear();
         ends.clear();
     }
     /// Keeps what the journal needs of items (in id order) as one chunk; returns its index.
@@ -550,17 +549,11 @@ void RunJournal::recordFinished(const ItemResult &result)
         const bool delivered = result.status == ItemStatus::Delivered;
         if (!delivered || !result.note.isEmpty()) {
             // A delivered item's error and response are not kept.
+            static_assert(sizeof(Batch::Op) == 24);
             op.flags |= Batch::HasTexts;
             op.index = quint32(b.results.size());
             b.results.push_back({delivered ? QString() : result.error, result.note,
                                  delivered ? QByteArray() : result.responseBody, result.requestId});
-        } else if (result.requestId.isEmpty()) {
-            op.index = Batch::NoIndex;
-        } else {
-            // The items of a bulk request share its id: kept once.
-            if (b.requestIds.empty() || b.requestIds.back() != result.requestId)
-                b.requestIds.push_back(result.requestId);
-            op.index = quint32(b.requestIds.size() - 1);
         }
     });
 }
@@ -751,8 +744,7 @@ void RunJournal::foldBatch(const Batch &batch, Fold &fold)
                 row.error.clear();
                 row.note.clear();
                 row.response = QByteArray();
-                row.requestId
-                    = op.index == Batch::NoIndex ? QByteArray() : batch.requestIds[op.index];
+                row.requestId = QByteArray(); // not kept for a plain delivery
             }
             if (op.status == ItemStatus::Delivered) {
                 row.setPayload = true;
