@@ -203,7 +203,7 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
     SqliteStatement insert;
     SqliteStatement result;
     SqliteStatement status;
-    SqliteStatement payload;
+    SqliteStatement resultAndPayload;
     if (!lean.prepare(db, leanInsertSql(1).constData())
         || !leanMany.prepare(db, leanInsertSql(RowsPerInsert).constData())
         || !insert.prepare(db,
@@ -216,7 +216,10 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
                            "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
                            "response=?9, request_id=?10 WHERE id=?1")
         || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
-        || !payload.prepare(db, "UPDATE item SET payload=?2 WHERE id=?1"))
+        || !resultAndPayload.prepare(db,
+                                     "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
+                                     "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
+                                     "response=?9, request_id=?10, payload=?11 WHERE id=?1"))
         return false;
     // Lean rows wait here until there are enough for one statement.
     std::array<const Row *, RowsPerInsert> waiting {};
@@ -259,35 +262,32 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
             continue;
         }
         if (row.change == Row::Change::Result) {
-            result.bindInt(1, id);
-            result.bindInt(2, int(row.status));
+            // A delivery drops the payload in the same statement.
+            SqliteStatement &s = row.setPayload ? resultAndPayload : result;
+            s.bindInt(1, id);
+            s.bindInt(2, int(row.status));
             if (row.httpStatus > 0)
-                result.bindInt(3, row.httpStatus);
-            result.bindInt(4, row.attempts);
-            result.bindText(5, row.error.isEmpty() ? QString() : row.error);
-            result.bindText(6, row.note.isEmpty() ? QString() : row.note);
-            result.bindInt(7, row.mayHaveArrived ? 1 : 0);
-            result.bindInt(8, row.cancelled ? 1 : 0);
-            result.bindBlob(9, row.response.isEmpty() ? QByteArray() : row.response);
-            result.bindUtf8(10, row.requestId.isEmpty() ? QByteArray() : row.requestId);
-            if (!result.run())
+                s.bindInt(3, row.httpStatus);
+            s.bindInt(4, row.attempts);
+            s.bindText(5, row.error.isEmpty() ? QString() : row.error);
+            s.bindText(6, row.note.isEmpty() ? QString() : row.note);
+            s.bindInt(7, row.mayHaveArrived ? 1 : 0);
+            s.bindInt(8, row.cancelled ? 1 : 0);
+            s.bindBlob(9, row.response.isEmpty() ? QByteArray() : row.response);
+            s.bindUtf8(10, row.requestId.isEmpty() ? QByteArray() : row.requestId);
+            if (row.setPayload)
+                s.bindBlob(11, row.payload);
+            if (!s.run())
                 return false;
-            result.reset();
-        } else {
-            status.bindInt(1, id);
-            status.bindInt(2, int(row.status));
-            status.bindInt(3, row.attempts);
-            if (!status.run())
-                return false;
-            status.reset();
+            s.reset();
+            continue;
         }
-        if (row.setPayload) {
-            payload.bindInt(1, id);
-            payload.bindBlob(2, row.payload);
-            if (!payload.run())
-                return false;
-            payload.reset();
-        }
+        status.bindInt(1, id);
+        status.bindInt(2, int(row.status));
+        status.bindInt(3, row.attempts);
+        if (!status.run())
+            return false;
+        status.reset();
     }
     for (int w = 0; w < waitingCount; ++w) {
         bindLean(lean, 1, *waiting[size_t(w)]);
