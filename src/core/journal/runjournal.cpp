@@ -122,6 +122,18 @@ bool isRowNumberKey(const QString &key, qint64 id)
     return value == id + 1;
 }
 
+/// The columns few rows have: kept apart, so that a row is small (the writer holds tens of
+/// thousands of rows between two writes in a bulk mode).
+struct RowTexts
+{
+    QString url;
+    QString error;
+    QString note;
+    QByteArray response;
+    QByteArray requestId;
+    QByteArray idempotencyKey; // insert only
+};
+
 /// One item's row as a batch leaves it: what to insert, or which columns to update.
 struct Row
 {
@@ -131,20 +143,49 @@ struct Row
     Change change = Change::Status; // an update: just status and attempts, or the result too
     bool setPayload = false; // an update: payload replaced (dropped on delivery, edited)
     ItemStatus status = ItemStatus::Queued;
-    int httpStatus = 0;
-    int attempts = 0;
     bool mayHaveArrived = false;
     bool cancelled = false;
+    bool hasDigest = false;
+    quint16 httpStatus = 0;
+    int attempts = 0;
+    quint64 digest = 0; // hasDigest: the last row of a chunk
     QByteArray key; // insert only, UTF-8; null: the default key (the row number)
-    QString url;
-    QString error;
-    QString note;
     QByteArray payload; // null: none
-    QByteArray response;
-    QByteArray requestId;
-    QByteArray idempotencyKey; // insert only
-    std::optional<quint64> digest;
+    std::unique_ptr<RowTexts> texts; // null: every text empty
+
+    RowTexts &setTexts()
+    {
+        if (!texts)
+            texts = std::make_unique<RowTexts>();
+        return *texts;
+    }
 };
+
+/// Forgets a result's texts (error, note, response, request id); the URL and idempotency key
+/// an insert needs stay.
+void clearResultTexts(Row &row)
+{
+    if (!row.texts)
+        return;
+    if (row.texts->url.isEmpty() && row.texts->idempotencyKey.isEmpty()) {
+        row.texts.reset();
+        return;
+    }
+    row.texts->error.clear();
+    row.texts->note.clear();
+    row.texts->response = QByteArray();
+    row.texts->requestId = QByteArray();
+}
+
+/// Null for an empty string: the journal stores no empty texts.
+QString textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QString() : text;
+}
+QByteArray bytesOrNull(const QByteArray &bytes)
+{
+    return bytes.isEmpty() ? QByteArray() : bytes;
+}
 
 bool isUnfinished(ItemStatus status)
 {
@@ -161,8 +202,7 @@ constexpr int LeanColumns = 8;
 /// URL of its own, a response, an idempotency key): written by the lean insert.
 bool isLean(const Row &r)
 {
-    return r.insert && r.error.isEmpty() && r.note.isEmpty() && r.url.isEmpty()
-        && r.response.isEmpty() && r.idempotencyKey.isEmpty() && !r.mayHaveArrived && !r.cancelled;
+    return r.insert && !r.texts && !r.mayHaveArrived && !r.cancelled;
 }
 
 QByteArray leanInsertSql(int rows)
@@ -186,9 +226,9 @@ void bindLean(SqliteStatement &s, int first, const Row &row)
         s.bindNull(first + 3);
     s.bindInt(first + 4, row.attempts);
     s.bindBlob(first + 5, row.payload);
-    s.bindUtf8(first + 6, row.requestId.isEmpty() ? QByteArray() : row.requestId);
-    if (row.digest)
-        s.bindInt(first + 7, qint64(*row.digest));
+    s.bindNull(first + 6); // a lean row has no texts, no request id among them
+    if (row.hasDigest)
+        s.bindInt(first + 7, qint64(row.digest));
     else
         s.bindNull(first + 7);
 }
@@ -245,17 +285,19 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
             if (row.httpStatus > 0)
                 insert.bindInt(4, row.httpStatus);
             insert.bindInt(5, row.attempts);
-            insert.bindText(6, row.error.isEmpty() ? QString() : row.error);
-            insert.bindText(7, row.note.isEmpty() ? QString() : row.note);
+            const RowTexts noTexts;
+            const RowTexts &t = row.texts ? *row.texts : noTexts;
+            insert.bindText(6, textOrNull(t.error));
+            insert.bindText(7, textOrNull(t.note));
             insert.bindInt(8, row.mayHaveArrived ? 1 : 0);
             insert.bindInt(9, row.cancelled ? 1 : 0);
-            insert.bindText(10, row.url.isEmpty() ? QString() : row.url);
+            insert.bindText(10, textOrNull(t.url));
             insert.bindBlob(11, row.payload);
-            insert.bindBlob(12, row.response.isEmpty() ? QByteArray() : row.response);
-            insert.bindUtf8(13, row.requestId.isEmpty() ? QByteArray() : row.requestId);
-            insert.bindUtf8(14, row.idempotencyKey.isEmpty() ? QByteArray() : row.idempotencyKey);
-            if (row.digest)
-                insert.bindInt(15, qint64(*row.digest));
+            insert.bindBlob(12, bytesOrNull(t.response));
+            insert.bindUtf8(13, bytesOrNull(t.requestId));
+            insert.bindUtf8(14, bytesOrNull(t.idempotencyKey));
+            if (row.hasDigest)
+                insert.bindInt(15, qint64(row.digest));
             if (!insert.run())
                 return false;
             insert.reset();
@@ -269,12 +311,14 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
             if (row.httpStatus > 0)
                 s.bindInt(3, row.httpStatus);
             s.bindInt(4, row.attempts);
-            s.bindText(5, row.error.isEmpty() ? QString() : row.error);
-            s.bindText(6, row.note.isEmpty() ? QString() : row.note);
+            const RowTexts noTexts;
+            const RowTexts &t = row.texts ? *row.texts : noTexts;
+            s.bindText(5, textOrNull(t.error));
+            s.bindText(6, textOrNull(t.note));
             s.bindInt(7, row.mayHaveArrived ? 1 : 0);
             s.bindInt(8, row.cancelled ? 1 : 0);
-            s.bindBlob(9, row.response.isEmpty() ? QByteArray() : row.response);
-            s.bindUtf8(10, row.requestId.isEmpty() ? QByteArray() : row.requestId);
+            s.bindBlob(9, bytesOrNull(t.response));
+            s.bindUtf8(10, bytesOrNull(t.requestId));
             if (row.setPayload)
                 s.bindBlob(11, row.payload);
             if (!s.run())
@@ -709,13 +753,18 @@ void RunJournal::foldBatch(const Batch &batch, Fold &fold)
                 if (read.texts != Batch::NoIndex) {
                     const Batch::Texts &t = batch.texts[read.texts];
                     row.key = t.key;
-                    row.url = t.url;
-                    row.error = t.error;
-                    row.idempotencyKey = t.idempotencyKey;
+                    if (!t.url.isEmpty() || !t.error.isEmpty() || !t.idempotencyKey.isEmpty()) {
+                        RowTexts &texts = row.setTexts();
+                        texts.url = t.url;
+                        texts.error = t.error;
+                        texts.idempotencyKey = t.idempotencyKey;
+                    }
                 }
             }
             // Only the last row of a chunk can be the boundary a resume checks.
-            fold.row(batch.reads[chunk.end - 1].id).digest = chunk.digest;
+            Row &last = fold.row(batch.reads[chunk.end - 1].id);
+            last.hasDigest = true;
+            last.digest = chunk.digest;
             fold.chunks.emplace_back(batch.reads[chunk.begin].id,
                                      batch.reads[chunk.end - 1].id + 1);
             break;
@@ -736,15 +785,14 @@ void RunJournal::foldBatch(const Batch &batch, Fold &fold)
             row.cancelled = (op.flags & Batch::Cancelled) != 0;
             if (op.flags & Batch::HasTexts) {
                 const Batch::Result &r = batch.results[op.index];
-                row.error = r.error;
-                row.note = r.note;
-                row.response = r.response;
-                row.requestId = r.requestId;
+                // The URL and idempotency key an insert still needs stay.
+                RowTexts &texts = row.setTexts();
+                texts.error = r.error;
+                texts.note = r.note;
+                texts.response = r.response;
+                texts.requestId = r.requestId;
             } else {
-                row.error.clear();
-                row.note.clear();
-                row.response = QByteArray();
-                row.requestId = QByteArray(); // not kept for a plain delivery
+                clearResultTexts(row); // a plain delivery keeps none, no request id either
             }
             if (op.status == ItemStatus::Delivered) {
                 row.setPayload = true;
@@ -760,10 +808,8 @@ void RunJournal::foldBatch(const Batch &batch, Fold &fold)
             row.status = ItemStatus::Queued;
             row.httpStatus = 0;
             row.attempts = op.attempts;
-            row.error.clear();
-            row.note.clear();
+            clearResultTexts(row);
             row.cancelled = false;
-            row.response = QByteArray();
             row.setPayload = true;
             row.payload = read.payload;
             break;
