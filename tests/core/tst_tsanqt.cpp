@@ -138,7 +138,9 @@ struct Child
     QString errors;
 };
 
-Child runChild(const QString &mode, bool hooks = true)
+/// glib: whether the child uses Qt's GLib event dispatcher (Qt's default) or its own
+/// (QT_NO_GLIB=1, as `sluice run` sets it).
+Child runChild(const QString &mode, bool glib, bool hooks = true)
 {
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -148,6 +150,10 @@ Child runChild(const QString &mode, bool hooks = true)
                env.value(u"TSAN_OPTIONS"_s) + u":halt_on_error=1:exitcode=%1"_s.arg(TsanExitCode));
     if (!hooks)
         env.insert(u"SLUICE_TSAN_NO_QT_HOOKS"_s, u"1"_s);
+    if (glib)
+        env.remove(u"QT_NO_GLIB"_s);
+    else
+        env.insert(u"QT_NO_GLIB"_s, u"1"_s);
     process.setProcessEnvironment(env);
     process.start(QCoreApplication::applicationFilePath(), {});
     if (!process.waitForFinished(120000))
@@ -163,16 +169,20 @@ class TestTsanQt final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void aHandOverThroughTheEventQueueIsNoRace_data() { dispatchers(); }
     void aHandOverThroughTheEventQueueIsNoRace()
     {
-        const Child child = runChild(u"handover"_s);
+        QFETCH(bool, glib);
+        const Child child = runChild(u"handover"_s, glib);
         QVERIFY2(!child.errors.contains(u"ThreadSanitizer"_s), qPrintable(child.errors));
         QCOMPARE(child.exitCode, 0);
     }
 
+    void withoutTheHooksTheSameHandOverIsReported_data() { dispatchers(); }
     void withoutTheHooksTheSameHandOverIsReported()
     {
-        const Child child = runChild(u"handover"_s, false);
+        QFETCH(bool, glib);
+        const Child child = runChild(u"handover"_s, glib, false);
         QCOMPARE(child.exitCode, TsanExitCode);
         QVERIFY2(child.errors.contains(u"WARNING: ThreadSanitizer: data race"_s),
                  qPrintable(child.errors));
@@ -180,10 +190,18 @@ private Q_SLOTS:
 
     void aRaceOutsideTheEventQueueIsFound()
     {
-        const Child child = runChild(u"race"_s);
+        const Child child = runChild(u"race"_s, true);
         QCOMPARE(child.exitCode, TsanExitCode);
         QVERIFY2(child.errors.contains(u"WARNING: ThreadSanitizer: data race"_s),
                  qPrintable(child.errors));
+    }
+
+private:
+    static void dispatchers()
+    {
+        QTest::addColumn<bool>("glib");
+        QTest::newRow("GLib dispatcher") << true;
+        QTest::newRow("Qt's own dispatcher (QT_NO_GLIB)") << false;
     }
 };
 
