@@ -63,10 +63,11 @@ if [[ "${CI:-}" == true ]]; then
     --min-phase-ms 300 >/dev/null
 fi
 if [[ $sanitize == 1 ]]; then
-  # Debug (assertions on) at -O1 with line tables only (-g1): stack traces keep file and
-  # line, linking with full debug information took a quarter of this build's time.
+  # Debug (-O0, assertions on) with line tables only (-g1): stack traces keep file and line,
+  # and linking with full debug information took a quarter of this build's time. (-O1 would
+  # cost half as much compile time again: 16.1 s instead of 10.7 s for tst_dispatcher.cpp.)
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+    build_and_test build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
     -DSLUICE_SANITIZE=ON
 fi
 if [[ $tsan == 1 ]]; then
