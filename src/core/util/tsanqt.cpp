@@ -25,16 +25,17 @@
 //    ThreadSanitizer cannot follow anyway; only the accesses of our own code are checked.
 //
 // Limits. (1) The token is global: once a thread has handled an event, it counts as
-// synchronised with every thread that emitted a signal before, not only with the one that
-// posted the event. A race between two threads that both emit signals, on data they do NOT
-// hand over through the queue, can therefore go unreported. Races on data shared in any
-// other way (locks, atomics, plain shared variables of threads that do not emit) are found as
-// usual. (2) Qt copies a queued signal's arguments after the token's release at the start of
-// the emission, with their copy constructors (our code, when the type is ours); a receiver
-// that takes the event before the emitting thread reaches the next release (at once, unless
-// it is preempted) would see a race on the copy that is none. tests/tsan.supp suppresses
-// exactly those reports (frame QMetaType::construct), and with them a real race on the
-// emitted argument itself while Qt copies it, which nothing can tell apart.
+// synchronised with everything any thread did before its last signal emission, not only with
+// the thread that posted the event. Between two threads that both run event loops and emit
+// signals (nearly all of ours), a race on data they share WITHOUT the queue can therefore go
+// unreported when it happens to straddle such an event. Races on data shared through locks or
+// atomics of our own are checked as usual, and so is everything within one hand-over.
+// (2) Qt copies a queued signal's arguments after the token's release at the start of the
+// emission, with their copy constructors (our code, when the type is ours); a receiver that
+// takes the event before the emitting thread reaches its next release (at once, unless it is
+// preempted) would see a race on the copy that is none. tests/tsan.supp suppresses exactly
+// those reports (frame QMetaType::construct), and with them a real race on the emitted
+// argument itself while Qt copies it, which nothing can tell apart from them.
 #include <mutex>
 
 #include <sanitizer/tsan_interface.h>
@@ -46,8 +47,8 @@
 
 QT_BEGIN_NAMESPACE
 class QObject;
-// Qt's private qobject_p.h (Debian installs no private headers), unchanged from Qt 5.14 to
-// Qt 6.4 at least: Qt Test's signal dumper declares it the same way.
+// As in Qt 6.4's private qobject_p.h (Debian installs no private headers); the callbacks are
+// called by QMetaObject::activate() in the emitting thread.
 struct QSignalSpyCallbackSet
 {
     using BeginCallback = void (*)(QObject *caller, int signalOrMethodIndex, void **argv);
