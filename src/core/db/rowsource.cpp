@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "util/backgroundthreads.h"
+#include "util/queuedcall.h"
 
 using namespace Qt::StringLiterals;
 
@@ -48,7 +49,7 @@ void RowSource::start()
             Qt::QueuedConnection);
     connect(m_reader, &SqlRowReader::failed, this, &RowSource::onFailed, Qt::QueuedConnection);
     m_thread.start(std::move(reader));
-    QMetaObject::invokeMethod(m_reader, &SqlRowReader::open, Qt::QueuedConnection);
+    invokeQueued(m_reader, &SqlRowReader::open);
 }
 
 void RowSource::requestChunk()
@@ -56,27 +57,23 @@ void RowSource::requestChunk()
     if (!m_reader || m_fetching || m_atEnd || m_failed)
         return;
     m_fetching = true;
-    QMetaObject::invokeMethod(m_reader, &SqlRowReader::fetchChunk, Qt::QueuedConnection);
+    invokeQueued(m_reader, &SqlRowReader::fetchChunk);
 }
 
 void RowSource::setRowMapper(RowMapper mapper)
 {
     if (!m_reader)
         return;
-    QMetaObject::invokeMethod(
-        m_reader,
-        [reader = m_reader, mapper = std::move(mapper)]() mutable {
-            reader->setRowMapper(std::move(mapper));
-        },
-        Qt::QueuedConnection);
+    invokeQueued(m_reader, [reader = m_reader, mapper = std::move(mapper)]() mutable {
+        reader->setRowMapper(std::move(mapper));
+    });
 }
 
 void RowSource::skipRows(qint64 count)
 {
     if (!m_reader || count <= 0)
         return;
-    QMetaObject::invokeMethod(
-        m_reader, [reader = m_reader, count] { reader->skipRows(count); }, Qt::QueuedConnection);
+    invokeQueued(m_reader, [reader = m_reader, count] { reader->skipRows(count); });
 }
 
 void RowSource::onChunkReady(const RowChunk &chunk)

@@ -3,6 +3,7 @@
 
 #include "journal/sqlitedb.h"
 #include "log/logging.h"
+#include "util/queuedcall.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -721,10 +722,9 @@ void RunJournal::writerLoop()
         }
         m_done.notify_all();
         if (!error.isEmpty()) {
-            QMetaObject::invokeMethod(
-                this, [this, error] { Q_EMIT failed(error); }, Qt::QueuedConnection);
+            invokeQueued(this, [this, error] { Q_EMIT failed(error); });
         } else if (!failedBefore) {
-            QMetaObject::invokeMethod(this, &RunJournal::written, Qt::QueuedConnection);
+            invokeQueued(this, &RunJournal::written);
         }
     }
 }

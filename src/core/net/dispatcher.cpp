@@ -14,6 +14,7 @@
 
 #include "log/logging.h"
 #include "net/networkerror.h"
+#include "util/queuedcall.h"
 #include "util/text.h"
 
 namespace sluice {
@@ -411,7 +412,7 @@ void Dispatcher::cancel()
     m_retryTimer.stop();
     m_rateTimer.stop();
     for (Lane &lane : m_lanes) {
-        QMetaObject::invokeMethod(lane.worker, &HttpLane::abortAll, Qt::QueuedConnection);
+        invokeQueued(lane.worker, &HttpLane::abortAll);
         lane.batch.clear();
     }
 
@@ -530,12 +531,10 @@ void Dispatcher::startRequests()
     for (Lane &lane : m_lanes) {
         if (lane.batch.isEmpty())
             continue;
-        QMetaObject::invokeMethod(
-            lane.worker,
-            [worker = lane.worker, batch = std::exchange(lane.batch, {})]() mutable {
-                worker->send(std::move(batch));
-            },
-            Qt::QueuedConnection);
+        invokeQueued(lane.worker,
+                     [worker = lane.worker, batch = std::exchange(lane.batch, {})]() mutable {
+                         worker->send(std::move(batch));
+                     });
     }
 }
 
@@ -693,10 +692,9 @@ void Dispatcher::learnProtocol(const HttpLane::Response &response)
     const Protocol protocol = response.http2 ? Protocol::Http2 : Protocol::Http1;
     if (protocol == Protocol::Http2 && m_protocol != Protocol::Http2) {
         for (Lane &lane : m_lanes) {
-            QMetaObject::invokeMethod(
-                lane.worker,
-                [worker = lane.worker] { worker->setPerManager(HttpLane::Http2StreamsPerManager); },
-                Qt::QueuedConnection);
+            invokeQueued(lane.worker, [worker = lane.worker] {
+                worker->setPerManager(HttpLane::Http2StreamsPerManager);
+            });
         }
     }
     m_protocol = protocol;

@@ -7,6 +7,8 @@
 #include <QMutex>
 #include <QMutexLocker>
 
+#include "util/queuedcall.h"
+
 namespace sluice {
 
 /// How a one-shot background job (BackgroundThreads::run) hands its result to the object
@@ -37,9 +39,7 @@ public:
     {
         QMutexLocker locker(&m_mutex);
         if (Receiver *receiver = m_receiver) {
-            QMetaObject::invokeMethod(
-                receiver, [receiver, deliver = std::move(deliver)] { deliver(receiver); },
-                Qt::QueuedConnection);
+            invokeQueued(receiver, [receiver, deliver = std::move(deliver)] { deliver(receiver); });
         }
     }
 

@@ -4,26 +4,27 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <utility>
 
 #include <QCoreApplication>
 #include <QEvent>
 #include <QEventLoop>
-#include <QMutex>
-#include <QMutexLocker>
 #include <QObject>
 #include <QThread>
-#include <QWaitCondition>
 
 #include "util/backgroundthreads.h"
 
 namespace sluice {
 
-/// Between the owner and the thread.
+/// Between the owner and the thread. std::mutex rather than QMutex: ThreadSanitizer sees
+/// pthread's locking, but not QWaitCondition's, which would unlock and relock a QMutex
+/// inside (uninstrumented) Qt.
 struct WorkerThread::Shared
 {
-    QMutex mutex;
-    QWaitCondition running;
+    std::mutex mutex;
+    std::condition_variable running;
     QThread *thread = nullptr; ///< the thread's QThread, set once its event loop exists
     std::atomic<bool> done {false}; ///< the worker is destroyed; only the thread's end follows
 };
@@ -55,10 +56,10 @@ void WorkerThread::start(std::unique_ptr<QObject> worker)
                   // Also for the system (top -H, perf, gdb), which keeps 15 bytes.
                   pthread_setname_np(pthread_self(), name.toUtf8().left(15).constData());
                   {
-                      QMutexLocker locker(&shared->mutex);
+                      const std::lock_guard lock(shared->mutex);
                       shared->thread = self;
-                      shared->running.wakeAll();
                   }
+                  shared->running.notify_all();
                   loop.exec();
                   worker.reset();
                   // What the worker handed to deleteLater() on its way out.
@@ -68,9 +69,8 @@ void WorkerThread::start(std::unique_ptr<QObject> worker)
           });
     QThread *target = nullptr;
     {
-        QMutexLocker locker(&m_shared->mutex);
-        while (!m_shared->thread)
-            m_shared->running.wait(&m_shared->mutex);
+        std::unique_lock lock(m_shared->mutex);
+        m_shared->running.wait(lock, [this] { return m_shared->thread != nullptr; });
         target = m_shared->thread;
     }
     // The loop runs already; it cannot end before quit(), and the worker is the thread's
