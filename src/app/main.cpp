@@ -2,6 +2,7 @@
 // The `sluice` executable: the desktop app, the headless runner and the demo API.
 
 #include "demoapicommand.h"
+#include "journal/sqlitedb.h"
 #include "runcommand.h"
 
 #ifdef SLUICE_WITH_GUI
@@ -51,6 +52,7 @@ int main(int argc, char *argv[])
     // halves the speed of reading time-zone-aware columns; pointing TZ at it is equivalent.
     if (!qEnvironmentVariableIsSet("TZ"))
         qputenv("TZ", ":/etc/localtime");
+    sluice::SqliteDb::tuneLibrary();
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
 
     if (command == QLatin1String("--version") || command == QLatin1String("-v")) {

@@ -5,6 +5,11 @@
 
 namespace sluice {
 
+bool SqliteDb::tuneLibrary()
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
+
 SqliteDb::~SqliteDb()
 {
     close();

@@ -23,6 +23,12 @@ public:
     SqliteDb() = default;
     ~SqliteDb();
 
+    /// Call first thing in main(), before anything opens a SQLite database (a source through
+    /// Qt's QSQLITE shares the library): turns off SQLite's memory statistics, a mutex of the
+    /// whole process taken on every allocation, which the journal's writer and a SQLite
+    /// source's reader would otherwise take turns at. False when it is too late for that.
+    static bool tuneLibrary();
+
     /// Opens (create: or creates) the file read-write. Returns false with error() set.
     bool open(const QString &fileName, bool create);
     /// Opens the file read-only (browsing past runs).
