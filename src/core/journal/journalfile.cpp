@@ -96,9 +96,7 @@ bool prepareSchema(SqliteDb &db, bool create, QString *error)
     }
     const qint64 tables = db.scalar("SELECT count(*) FROM sqlite_master");
     if (tables == 0 && create) {
-        // 16 KiB pages, set before the first write: a bulk mode appends tens of thousands of
-        // small rows a second, and larger pages mean fewer of them to split, log and sync.
-        if (!db.exec("PRAGMA page_size=16384") || !db.exec("PRAGMA journal_mode=WAL")
+        if (!db.exec("PRAGMA journal_mode=WAL")
             || !db.exec(QByteArray("PRAGMA application_id=" + QByteArray::number(ApplicationId)
                                    + ";PRAGMA user_version=" + QByteArray::number(FormatVersion))
                             .constData())

@@ -16,7 +16,6 @@
 #include <optional>
 
 #include <pthread.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 namespace sluice {
@@ -104,9 +103,6 @@ struct RunJournal::Batch
 };
 
 namespace {
-
-/// The writer thread's nice value (Linux: per thread), against the run's threads' 0.
-constexpr int WriterNice = 10;
 
 QString isoNow(const QDateTime &at)
 {
@@ -529,10 +525,6 @@ bool RunJournal::startWriter(std::unique_ptr<SqliteDb> db, QString *error)
     m_db = std::move(db);
     m_thread = std::thread([this] {
         pthread_setname_np(pthread_self(), "sluice-journal");
-        // Background work: when the cores are busy, the run's own threads (reading, sending)
-        // go first and the writer catches up in between; if it falls behind, reading waits
-        // for it (TransferRun's backlog check), so nothing grows without bound.
-        setpriority(PRIO_PROCESS, pid_t(gettid()), WriterNice);
         writerLoop();
     });
     return true;
