@@ -36,6 +36,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int RowCount = 1000;
+constexpr int TableRows = 3001; ///< the table's rows; a run takes the first RowCount unless told
 constexpr int InfiniteRow = 500; ///< its price is infinite: the item is Invalid
 constexpr int LongWaitMs = 60000;
 
@@ -141,7 +142,7 @@ void TestBulkRun::initTestCase()
     m_server = std::make_unique<DemoApiServer>();
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     QList<QVariantList> rows;
-    for (int id = 1; id <= RowCount; ++id) {
+    for (int id = 1; id <= TableRows; ++id) {
         const double price
             = id == InfiniteRow ? std::numeric_limits<double>::infinity() : id * 0.25;
         rows.append({id, u"Müller \"%1\""_s.arg(id), price});
@@ -466,7 +467,15 @@ void TestBulkRun::automaticRetriesOfABatchGoTogether()
     // A bulk request answered 503 (the server is overloaded): its items are due again after
     // the backoff, and should go back as the batch they were, not as many smaller requests
     // to a server that asked for less.
-    TransferSpec spec = makeSpec(TargetMode::ElasticsearchBulk, u"/fail/503/products/_bulk"_s, 300);
+    // Batches large enough that settling one takes more than a millisecond: a failed batch's
+    // items must come due at one time, not at the clock's reading as each one was settled.
+    TransferSpec spec
+        = makeSpec(TargetMode::ElasticsearchBulk, u"/fail/503/products/_bulk"_s, 3 * 1000);
+    spec.query.sql = u"SELECT id, name, price FROM t WHERE id <= :n AND id <> %1 ORDER BY id"_s.arg(
+        InfiniteRow); // all 3000 valid
+    spec.query.parameters.insert(u"n"_s, TableRows);
+    spec.target.batchSize = 1000;
+    spec.run.chunkSize = 3000;
     spec.run.maxRetries = 1;
     spec.run.concurrency = 3; // the three batches go at once
     RunOptions options;
@@ -476,9 +485,9 @@ void TestBulkRun::automaticRetriesOfABatchGoTogether()
     const quint64 requestsBefore = m_server->requestCount();
     run.start();
     QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), LongWaitMs);
-    QCOMPARE(run.counts().failed, 300);
+    QCOMPARE(run.counts().failed, 3000);
     const quint64 requests = m_server->requestCount() - requestsBefore;
-    qInfo("300 items in batches of 100, answered 503, retried once: %llu requests", requests);
+    qInfo("3000 items in batches of 1000, answered 503, retried once: %llu requests", requests);
     // One backoff per failed request, not one per item (which made 19 to 21 requests of
     // the 3 batches' retries): each batch goes again as one.
     QCOMPARE(requests, quint64(6));

@@ -649,7 +649,7 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
 
     // One backoff for every item of the request that goes again, so a failed batch comes
     // due as one and goes again as one batch, not item by item with jitter of its own.
-    int retryDelayMs = -1;
+    qint64 retryDueMs = -1;
     if (response.resent) {
         // Qt sent this request twice on its own: the first copy may have arrived.
         for (Entry &entry : done)
@@ -658,7 +658,7 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     const bool wholeRequest = !m_codec || !isDelivered(response);
     if (wholeRequest) {
         for (Entry &entry : done)
-            settle(std::move(entry), requestId, response, &retryDelayMs);
+            settle(std::move(entry), requestId, response, &retryDueMs);
     } else if (!response.bulk.error.isEmpty()
                || response.bulk.items.size() != qsizetype(done.size())) {
         // A 2xx whose answer cannot be read per item: nothing says which items were stored.
@@ -674,7 +674,7 @@ void Dispatcher::handleResponse(const HttpLane::Response &response)
     } else {
         for (size_t i = 0; i < done.size(); ++i)
             settleBulkItem(std::move(done[i]), requestId, response,
-                           response.bulk.items[qsizetype(i)], &retryDelayMs);
+                           response.bulk.items[qsizetype(i)], &retryDueMs);
     }
     done.clear();
 }
@@ -743,7 +743,7 @@ void Dispatcher::adaptWindow(const HttpLane::Response &response, qint64 startedM
 }
 
 void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
-                        const HttpLane::Response &response, int *retryDelayMs)
+                        const HttpLane::Response &response, qint64 *retryDueMs)
 {
     const RetryPolicy &policy = m_config.retry;
     const int status = response.httpStatus;
@@ -776,12 +776,13 @@ void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
         retry = RetryPolicy::isRetryable(status, response.error);
     }
     if (retry && entry.attempts <= policy.maxRetries) {
-        if (*retryDelayMs < 0) {
+        if (*retryDueMs < 0) {
             const QDateTime now
                 = response.retryAfter.isEmpty() ? QDateTime() : QDateTime::currentDateTimeUtc();
-            *retryDelayMs = policy.delayMs(entry.attempts, response.retryAfter, now);
+            *retryDueMs
+                = m_clock.elapsed() + policy.delayMs(entry.attempts, response.retryAfter, now);
         }
-        scheduleRetry(std::move(entry), *retryDelayMs, failureText(response, m_config.timeoutMs));
+        scheduleRetry(std::move(entry), *retryDueMs, failureText(response, m_config.timeoutMs));
         return;
     }
     failForGood(std::move(entry), requestId, response, status,
@@ -790,7 +791,7 @@ void Dispatcher::settle(Entry &&entry, const QByteArray &requestId,
 
 void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
                                 const HttpLane::Response &response, const BulkItemOutcome &outcome,
-                                int *retryDelayMs)
+                                qint64 *retryDueMs)
 {
     const StatusClass verdict = m_config.statuses.classify(outcome.status);
     if (verdict == StatusClass::Delivered) {
@@ -809,9 +810,9 @@ void Dispatcher::settleBulkItem(Entry &&entry, const QByteArray &requestId,
     }
     const QString error = QStringLiteral("HTTP %1: %2").arg(outcome.status).arg(outcome.error);
     if (verdict == StatusClass::Retry && entry.attempts <= m_config.retry.maxRetries) {
-        if (*retryDelayMs < 0)
-            *retryDelayMs = m_config.retry.delayMs(entry.attempts, {}, {});
-        scheduleRetry(std::move(entry), *retryDelayMs, error);
+        if (*retryDueMs < 0)
+            *retryDueMs = m_clock.elapsed() + m_config.retry.delayMs(entry.attempts, {}, {});
+        scheduleRetry(std::move(entry), *retryDueMs, error);
         return;
     }
     failForGood(std::move(entry), requestId, response, outcome.status, error);
@@ -832,7 +833,7 @@ void Dispatcher::deliver(Entry &&entry, const QByteArray &requestId,
     m_outFinished.push_back(std::move(result));
 }
 
-void Dispatcher::scheduleRetry(Entry &&entry, int delayMs, const QString &why)
+void Dispatcher::scheduleRetry(Entry &&entry, qint64 dueMs, const QString &why)
 {
     if (m_stopping) {
         // stop(): nothing more is sent, and the server has not decided about this item.
@@ -841,9 +842,9 @@ void Dispatcher::scheduleRetry(Entry &&entry, int delayMs, const QString &why)
         return;
     }
     qCDebug(lcNet).noquote() << "item" << entry.item.key << "retry" << entry.attempts << "in"
-                             << delayMs << "ms:" << why;
+                             << dueMs - m_clock.elapsed() << "ms:" << why;
     m_outRetrying.emplace_back(entry.item.id, entry.attempts);
-    const auto it = m_waiting.emplace(m_clock.elapsed() + delayMs, std::move(entry));
+    const auto it = m_waiting.emplace(dueMs, std::move(entry));
     if (it == m_waiting.begin())
         armRetryTimer();
 }

@@ -195,16 +195,17 @@ private:
     void onRetryTimer();
     void armRetryTimer();
     void releaseSlot(quint32 index);
-    /// *retryDelayMs: the backoff of this response, computed by the first item that goes
-    /// again (-1 until then) and shared by the others.
+    /// *retryDueMs: when the items of this response that go again are due (m_clock), set by
+    /// the first of them (-1 until then) and shared by the others: one time, read once, so
+    /// the retry timer cannot take part of a batch and leave the rest a millisecond later.
     void settle(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
-                int *retryDelayMs);
+                qint64 *retryDueMs);
     void settleBulkItem(Entry &&entry, const QByteArray &requestId,
                         const HttpLane::Response &response, const BulkItemOutcome &outcome,
-                        int *retryDelayMs);
+                        qint64 *retryDueMs);
     void deliver(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
                  int httpStatus, const QString &note = {});
-    void scheduleRetry(Entry &&entry, int delayMs, const QString &why);
+    void scheduleRetry(Entry &&entry, qint64 dueMs, const QString &why);
     void failForGood(Entry &&entry, const QByteArray &requestId, const HttpLane::Response &response,
                      int httpStatus, const QString &error);
     void learnProtocol(const HttpLane::Response &response);
