@@ -234,6 +234,30 @@ void bindLean(SqliteStatement &s, int first, const Row &row)
         s.bindNull(first + 7);
 }
 
+/// The columns a result sets, numbered as the full insert and the result updates share them:
+/// id ?1, status ?2, http_status ?3, attempts ?4, error ?5, note ?6, may_have_arrived ?7,
+/// cancelled ?8, response ?9, request_id ?10 (then payload ?11).
+constexpr char OutcomeColumns[] = "status=?2, http_status=?3, attempts=?4, error=?5, note=?6, "
+                                  "may_have_arrived=?7, cancelled=?8, response=?9, request_id=?10";
+
+/// Binds the outcome columns ?1 to ?10 (see OutcomeColumns); nothing else.
+void bindOutcome(SqliteStatement &s, const Row &row)
+{
+    s.bindInt(1, row.id);
+    s.bindInt(2, int(row.status));
+    if (row.httpStatus > 0)
+        s.bindInt(3, row.httpStatus);
+    s.bindInt(4, row.attempts);
+    const RowTexts noTexts;
+    const RowTexts &t = row.texts ? *row.texts : noTexts;
+    s.bindText(5, textOrNull(t.error));
+    s.bindText(6, textOrNull(t.note));
+    s.bindInt(7, row.mayHaveArrived ? 1 : 0);
+    s.bindInt(8, row.cancelled ? 1 : 0);
+    s.bindBlob(9, bytesOrNull(t.response));
+    s.bindUtf8(10, bytesOrNull(t.requestId));
+}
+
 /// Inserts or updates rows in the item table, within the caller's transaction.
 bool writeRows(SqliteDb &db, const Row *rows, size_t count)
 {
@@ -245,29 +269,26 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
     SqliteStatement result;
     SqliteStatement status;
     SqliteStatement resultAndPayload;
+    const QByteArray updateResult
+        = QByteArray("UPDATE item SET ") + OutcomeColumns + " WHERE id=?1";
+    const QByteArray updateResultAndPayload
+        = QByteArray("UPDATE item SET ") + OutcomeColumns + ", payload=?11 WHERE id=?1";
     if (!lean.prepare(db, leanInsertSql(1).constData())
         || !leanMany.prepare(db, leanInsertSql(RowsPerInsert).constData())
         || !insert.prepare(db,
-                           "INSERT INTO item (id, key, status, http_status, attempts, error, "
-                           "note, may_have_arrived, cancelled, url, payload, response, "
-                           "request_id, idempotency_key, digest) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        || !result.prepare(db,
-                           "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
-                           "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
-                           "response=?9, request_id=?10 WHERE id=?1")
+                           "INSERT INTO item (id, status, http_status, attempts, error, note, "
+                           "may_have_arrived, cancelled, response, request_id, payload, key, "
+                           "url, idempotency_key, digest) "
+                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)")
+        || !result.prepare(db, updateResult.constData())
         || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
-        || !resultAndPayload.prepare(db,
-                                     "UPDATE item SET status=?2, http_status=?3, attempts=?4, "
-                                     "error=?5, note=?6, may_have_arrived=?7, cancelled=?8, "
-                                     "response=?9, request_id=?10, payload=?11 WHERE id=?1"))
+        || !resultAndPayload.prepare(db, updateResultAndPayload.constData()))
         return false;
     // Lean rows wait here until there are enough for one statement.
     std::array<const Row *, RowsPerInsert> waiting {};
     int waitingCount = 0;
     for (size_t i = 0; i < count; ++i) {
         const Row &row = rows[i];
-        const qint64 id = row.id;
         if (isLean(row)) {
             waiting[size_t(waitingCount++)] = &row;
             if (waitingCount == RowsPerInsert) {
@@ -279,55 +300,27 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
             }
             continue;
         }
-        if (row.insert) {
-            insert.bindInt(1, id);
-            insert.bindUtf8(2, row.key);
-            insert.bindInt(3, int(row.status));
-            if (row.httpStatus > 0)
-                insert.bindInt(4, row.httpStatus);
-            insert.bindInt(5, row.attempts);
-            const RowTexts noTexts;
-            const RowTexts &t = row.texts ? *row.texts : noTexts;
-            insert.bindText(6, textOrNull(t.error));
-            insert.bindText(7, textOrNull(t.note));
-            insert.bindInt(8, row.mayHaveArrived ? 1 : 0);
-            insert.bindInt(9, row.cancelled ? 1 : 0);
-            insert.bindText(10, textOrNull(t.url));
-            insert.bindBlob(11, row.payload);
-            insert.bindBlob(12, bytesOrNull(t.response));
-            insert.bindUtf8(13, bytesOrNull(t.requestId));
-            insert.bindUtf8(14, bytesOrNull(t.idempotencyKey));
-            if (row.hasDigest)
-                insert.bindInt(15, qint64(row.digest));
-            if (!insert.run())
-                return false;
-            insert.reset();
-            continue;
-        }
-        if (row.change == Row::Change::Result) {
-            // A delivery drops the payload in the same statement.
-            SqliteStatement &s = row.setPayload ? resultAndPayload : result;
-            s.bindInt(1, id);
-            s.bindInt(2, int(row.status));
-            if (row.httpStatus > 0)
-                s.bindInt(3, row.httpStatus);
-            s.bindInt(4, row.attempts);
-            const RowTexts noTexts;
-            const RowTexts &t = row.texts ? *row.texts : noTexts;
-            s.bindText(5, textOrNull(t.error));
-            s.bindText(6, textOrNull(t.note));
-            s.bindInt(7, row.mayHaveArrived ? 1 : 0);
-            s.bindInt(8, row.cancelled ? 1 : 0);
-            s.bindBlob(9, bytesOrNull(t.response));
-            s.bindUtf8(10, bytesOrNull(t.requestId));
-            if (row.setPayload)
+        if (row.insert || row.change == Row::Change::Result) {
+            // A delivery drops the payload in the same statement that records it.
+            SqliteStatement &s = row.insert ? insert : row.setPayload ? resultAndPayload : result;
+            bindOutcome(s, row);
+            if (row.insert || row.setPayload)
                 s.bindBlob(11, row.payload);
+            if (row.insert) {
+                const RowTexts noTexts;
+                const RowTexts &t = row.texts ? *row.texts : noTexts;
+                s.bindUtf8(12, row.key);
+                s.bindText(13, textOrNull(t.url));
+                s.bindUtf8(14, bytesOrNull(t.idempotencyKey));
+                if (row.hasDigest)
+                    s.bindInt(15, qint64(row.digest));
+            }
             if (!s.run())
                 return false;
             s.reset();
             continue;
         }
-        status.bindInt(1, id);
+        status.bindInt(1, row.id);
         status.bindInt(2, int(row.status));
         status.bindInt(3, row.attempts);
         if (!status.run())
