@@ -3,6 +3,7 @@
 // built-in demo API; open, edit, save and reopen a transfer file; unsaved changes.
 
 #include "mainwindow.h"
+#include "modalwatch.h"
 #include "querypanel.h"
 #include "runpanel.h"
 #include "targetpanel.h"
@@ -148,10 +149,7 @@ void TestMainWindow::brokenFileIsReportedAndNothingChanges()
     f.write("{\"version\": 1, \"source\": {\"driver\": \"QSQLITE\"}}");
     f.close();
     // The warning box would block: close it as soon as it shows.
-    QTimer::singleShot(0, this, [] {
-        QTRY_VERIFY(QApplication::activeModalWidget());
-        QApplication::activeModalWidget()->close();
-    });
+    whenModalShows(this, [](QWidget *modal) { modal->close(); });
     QVERIFY(!window.openFile(file));
     QCOMPARE(window.currentSpec().query, before.query);
     QVERIFY(window.currentFile() != file);
@@ -203,15 +201,16 @@ void TestMainWindow::breakTheExampleSeeWhyAndRetry()
     // they choose the changed target.
     window.findChild<QAction *>(QStringLiteral("actionDemoReliable"))->trigger();
     bool asked = false;
-    QTimer::singleShot(0, this, [&asked] {
-        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        for (QAbstractButton *button : box->buttons()) {
+    whenModalShows(this, [&asked](QWidget *modal) {
+        auto *box = qobject_cast<QMessageBox *>(modal);
+        for (QAbstractButton *button : box ? box->buttons() : QList<QAbstractButton *>()) {
             if (button->text().remove(u'&').contains(QLatin1String("Changed Target"))) {
                 asked = true;
                 button->click();
+                return;
             }
         }
+        modal->close();
     });
     QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
     QVERIFY(asked);
@@ -255,11 +254,10 @@ void TestMainWindow::parameterOfTheWrongTypeStopsTheRun()
 
     // Start is refused with the message sluice run --set gives, on the Query tab.
     QString shown;
-    QTimer::singleShot(0, this, [&shown] {
-        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        shown = box->text();
-        box->accept();
+    whenModalShows(this, [&shown](QWidget *modal) {
+        if (auto *box = qobject_cast<QMessageBox *>(modal))
+            shown = box->text();
+        modal->close();
     });
     QTest::keyClick(&window, Qt::Key_F5);
     QVERIFY2(shown.contains(QStringLiteral("query.parameters.most: &quot;five&quot; is not an "
