@@ -580,11 +580,12 @@ bool MainWindow::storeSecrets()
         m_secrets = makeKeychainStore();
     QApplication::setOverrideCursor(Qt::WaitCursor);
     QString failure;
-    for (const auto &[entry, value] : std::as_const(secrets)) {
+    for (const auto &secret : std::as_const(secrets)) {
+        const QString &entry = secret.first;
         // The keychain may ask the user to unlock it: the save waits for its answer.
         const SecretStore::Answer answer
             = SecretStore::wait([&](QObject *context, SecretStore::Callback done) {
-                  m_secrets->write(entry, value, context, std::move(done));
+                  m_secrets->write(entry, secret.second, context, std::move(done));
               });
         if (answer.status != SecretStore::Status::Ok) {
             failure = tr("Cannot store the keychain entry “%1” in %2: %3")
