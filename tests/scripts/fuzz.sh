@@ -6,6 +6,8 @@
 #   tests/scripts/fuzz.sh SECONDS TARGET...  only these (fuzz_json, fuzz_template, ...)
 # Environment: SLUICE_FUZZ_BUILD (build folder, default <repo>/build-fuzz), SLUICE_FUZZ_JOBS
 # (build jobs, default 2). Needs clang and libclang-rt-14-dev (scripts/install-deps.sh test).
+# A build folder already configured with SLUICE_FUZZ=ON is used as it is (CI's clang ASan build,
+# scripts/test.sh, holds the targets beside the tests); any other is configured for fuzzing only.
 # A crash leaves its input in <build>/fuzz-artifacts/ and makes the script exit 1; turn it
 # into a unit test (tests/core/) along with the fix. Inputs the fuzzer found interesting stay
 # in <build>/fuzz-corpus/<target>/ for the next run; the seeds are never written to.
@@ -25,9 +27,11 @@ done
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-Werror "${launcher[@]}" \
-  -DSLUICE_FUZZ=ON -DSLUICE_GUI=OFF -DBUILD_TESTING=OFF >/dev/null
+if ! grep -qs '^SLUICE_FUZZ:BOOL=ON$' "$build/CMakeCache.txt"; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-Werror "${launcher[@]}" \
+    -DSLUICE_FUZZ=ON -DSLUICE_GUI=OFF -DBUILD_TESTING=OFF >/dev/null
+fi
 cmake --build "$build" --target "${targets[@]}" -j "${SLUICE_FUZZ_JOBS:-2}"
 
 mkdir -p "$build/fuzz-artifacts"
