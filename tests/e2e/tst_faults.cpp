@@ -23,6 +23,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <optional>
 
 using namespace sluice;
@@ -49,12 +50,27 @@ FaultSink::FaultMix twentyPercent()
     return mix;
 }
 
-/// The sink as both tests use it: a slow answer outlasts the client's 1 s timeout, and no key
+/// How many times slower than usual this build runs: the sanitizer builds' CTest sets
+/// SLUICE_TEST_TIME_SCALE (tests/CMakeLists.txt). The client's timeout and the sink's slow
+/// answers stretch with it, so that an ordinary answer, late only because six instrumented
+/// tests share two cores, never outlasts the timeout and looks like a lost one.
+int timeScale()
+{
+    return std::max(1, qEnvironmentVariableIntValue("SLUICE_TEST_TIME_SCALE"));
+}
+
+/// The client's timeout, in seconds.
+int clientTimeoutSeconds()
+{
+    return timeScale();
+}
+
+/// The sink as both tests use it: a slow answer outlasts the client's timeout, and no key
 /// gets more faults than its retries can outlast.
 void configure(FaultSink &sink)
 {
     sink.setFaultMix(twentyPercent());
-    sink.setSlowDelayMs(1500);
+    sink.setSlowDelayMs(1500 * timeScale());
     sink.setMaxFaultsPerKey(5);
     for (const QString &key : RejectedKeys)
         sink.setPermanentFailure(key);
@@ -142,7 +158,7 @@ TransferSpec TestFaults::makeSpec(const FaultSink &sink, const QString &method,
     spec.transform.templ = R"({"id":"{{id}}","name":"{{name}}","value":"{{value}}"})";
     spec.target.url = sink.urlText(path);
     spec.target.method = method;
-    spec.target.timeoutSeconds = 1;
+    spec.target.timeoutSeconds = clientTimeoutSeconds();
     spec.run.chunkSize = 200;
     spec.run.concurrency = 16;
     spec.run.maxRetries = 12;
@@ -402,10 +418,11 @@ void TestFaults::postThroughSluiceRun()
   "query": { "sql": "SELECT id, name, value FROM t ORDER BY id" },
   "transform": { "key": "{{id}}",
                  "template": { "id": "{{id}}", "name": "{{name}}", "value": "{{value}}" } },
-  "target": { "url": "%1", "method": "POST", "timeoutSeconds": 1 },
+  "target": { "url": "%1", "method": "POST", "timeoutSeconds": %2 },
   "run": { "chunkSize": 200, "concurrency": 32, "maxRetries": 12 }
 })")
-                                 .arg(sink.urlText(QStringLiteral("/docs")));
+                                 .arg(sink.urlText(QStringLiteral("/docs")))
+                                 .arg(clientTimeoutSeconds());
         QFile file(transfer);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(text.toUtf8());
