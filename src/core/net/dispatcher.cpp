@@ -33,11 +33,6 @@ bool isDelivered(const HttpLane::Response &response)
         && response.httpStatus <= 299;
 }
 
-bool isConnectionLevelError(QNetworkReply::NetworkError error)
-{
-    return error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
-}
-
 /// The request may have reached the server although no answer came back: the connection
 /// broke or timed out after it went out. Refused connections, unknown hosts and failed TLS
 /// handshakes never carried it.

@@ -90,4 +90,9 @@ QString networkErrorText(QNetworkReply::NetworkError error)
     return tr("network error %1").arg(static_cast<int>(error));
 }
 
+bool isConnectionLevelError(QNetworkReply::NetworkError error)
+{
+    return error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
+}
+
 } // namespace sluice

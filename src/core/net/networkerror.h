@@ -11,4 +11,8 @@ namespace sluice {
 /// "sluice::NetworkError"). Any thread.
 QString networkErrorText(QNetworkReply::NetworkError error);
 
+/// The error is the network's or a proxy's (Qt numbers them 1-99 and 101-199), not an HTTP
+/// answer's: no status from the server stands behind it.
+bool isConnectionLevelError(QNetworkReply::NetworkError error);
+
 } // namespace sluice

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retrypolicy.h"
 
+#include "net/networkerror.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -16,12 +18,6 @@ namespace {
 // Jitter spreads the retries of many items failing at once (a 503 burst) so they do not
 // come back in lockstep.
 constexpr double JitterFraction = 0.2;
-
-bool isConnectionLevelError(QNetworkReply::NetworkError error)
-{
-    // Qt numbers network-layer errors 1-99 and proxy errors 101-199.
-    return error > QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
-}
 
 bool isTransientNetworkError(QNetworkReply::NetworkError error)
 {
