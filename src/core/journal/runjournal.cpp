@@ -370,7 +370,6 @@ struct RunJournal::Fold
 {
     std::vector<Row> inserts; ///< ids insertBase, insertBase + 1, ...
     qint64 insertBase = -1;
-    qsizetype heldInserts = 0; ///< inserts at the front held back by the batch before
     std::vector<Row> updates;
     QHash<qint64, qsizetype> updateIndex;
     /// First and end id of each chunk queued since the last write.
@@ -403,7 +402,8 @@ struct RunJournal::Fold
         }
         return row(id); // not consecutive (never seen): written as an update-table insert
     }
-    bool holding() const { return heldInserts > 0; }
+    /// Between batches (after writeBatch()), the only rows left are those held back.
+    bool holding() const { return !inserts.empty(); }
 };
 
 RunJournal::RunJournal(QString fileName)
@@ -708,7 +708,7 @@ void RunJournal::writerLoop()
         {
             std::lock_guard lock(m_mutex);
             m_written += done;
-            m_heldCount = fold.heldInserts;
+            m_heldCount = qsizetype(fold.inserts.size());
             m_writingCount = 0;
             if (!error.isEmpty())
                 m_error = error;
@@ -900,7 +900,6 @@ bool RunJournal::writeBatch(Fold &fold, bool writeAll)
     fold.updateIndex.clear();
     fold.inserts.erase(fold.inserts.begin(), fold.inserts.begin() + qsizetype(writeInserts));
     fold.insertBase = fold.inserts.empty() ? -1 : fold.inserts.front().id;
-    fold.heldInserts = qsizetype(fold.inserts.size());
     fold.chunks.clear();
     fold.startedAt = QDateTime();
     fold.end.reset();
