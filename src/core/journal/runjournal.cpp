@@ -885,7 +885,7 @@ bool RunJournal::writeBatch(Fold &fold, bool writeAll)
             return false;
         s.bindText(1, isoNow(end->at));
         s.bindText(2, journalEndName(end->end));
-        s.bindText(3, end->message.isEmpty() ? QString() : end->message);
+        s.bindText(3, textOrNull(end->message));
         s.bindInt(4, end->counts[0]);
         s.bindInt(5, end->counts[1]);
         s.bindInt(6, end->counts[2]);
