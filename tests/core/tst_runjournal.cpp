@@ -210,7 +210,10 @@ void TestRunJournal::writesWhatHappensToEveryItem()
     Item invalid = makeItem(3);
     invalid.payload.clear();
     invalid.error = QStringLiteral("column \"value\": NaN is not a JSON number");
-    journal->recordQueued({makeItem(0, QStringLiteral("a")), makeItem(1), makeItem(2), invalid});
+    Item withIdempotencyKey = makeItem(1);
+    withIdempotencyKey.idempotencyKey = "sensor-2";
+    journal->recordQueued(
+        {makeItem(0, QStringLiteral("a")), withIdempotencyKey, makeItem(2), invalid});
     journal->recordStatus(0, ItemStatus::Sending, 1);
     journal->recordFinished(makeResult(0, ItemStatus::Delivered, 1, 201));
     journal->recordStatus(1, ItemStatus::Sending, 1);
@@ -238,6 +241,7 @@ void TestRunJournal::writesWhatHappensToEveryItem()
     QCOMPARE(items[1].item.key, QStringLiteral("2")); // the default key, not stored
     QCOMPARE(items[1].status, ItemStatus::Retrying);
     QCOMPARE(items[1].item.payload, QByteArray("{}"));
+    QCOMPARE(items[1].item.idempotencyKey, QByteArray("sensor-2"));
     QCOMPARE(items[2].status, ItemStatus::Failed);
     QCOMPARE(items[2].httpStatus, 422);
     QCOMPARE(items[2].lastError, QStringLiteral("HTTP 422"));
@@ -265,6 +269,8 @@ void TestRunJournal::writesWhatHappensToEveryItem()
     QVERIFY2(state, qPrintable(error));
     QCOMPARE(state->unfinished.size(), 1);
     QCOMPARE(state->unfinished.first().id, 1);
+    // Sent again with the key its first attempt had, or a POST could store it twice.
+    QCOMPARE(state->unfinished.first().idempotencyKey, QByteArray("sensor-2"));
     QVERIFY(state->mayHaveArrived.contains(1)); // it was sent, and not answered for
     QCOMPARE(state->attempts.value(1), 1);
     QCOMPARE(state->notDelivered.value(2), ItemStatus::Failed);

@@ -299,7 +299,8 @@ std::optional<ResumeState> JournalFile::readResumeState(const QString &fileName,
     SqliteStatement items;
     if (!items.prepare(db,
                        "SELECT id, key, status, attempts, may_have_arrived, cancelled, url, "
-                       "payload, error FROM item WHERE status NOT IN (3) ORDER BY id"))
+                       "payload, error, idempotency_key FROM item WHERE status NOT IN (3) "
+                       "ORDER BY id"))
         return failWith(db.error());
     bool ok = true;
     while (items.step(&ok)) {
@@ -340,8 +341,8 @@ bool JournalFile::forEachItem(const QString &fileName,
     SqliteStatement items;
     if (!items.prepare(db,
                        "SELECT id, key, status, http_status, attempts, error, note, "
-                       "may_have_arrived, cancelled, url, payload, response, request_id "
-                       "FROM item ORDER BY id")) {
+                       "may_have_arrived, cancelled, url, payload, response, request_id, "
+                       "idempotency_key FROM item ORDER BY id")) {
         *error = db.error();
         return false;
     }
