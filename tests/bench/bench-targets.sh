@@ -26,6 +26,12 @@
 #   JOURNALS ["on off"]              each Sluice row with its run journal (the default: a
 #                                    journal file in $OUT's logs) and/or without (--no-journal,
 #                                    labelled "(no journal)"); ×no-journal compares the two
+#   PAIRS [1]                        each Sluice row PAIRS times, its JOURNALS values interleaved
+#                                    (the order flipped every other pair); the table keeps the
+#                                    median run of each, and the per-pair ×no-journal ratios and
+#                                    their median are printed (one run on a busy two-core machine
+#                                    varies by ±10 %, a median of pairs much less); pairs.tsv
+#                                    in $OUT holds every run
 #   RSS_CONNS [16]
 #   ITEMS_0 [30000]                  items per sluice/bare/aiohttp run at delay 0
 #   ITEMS_PER_CONN [400]             at a delay > 0: items = this x connections (aiohttp: x 100)
@@ -59,6 +65,7 @@ BULK_BATCH=${BULK_BATCH:-1000}
 BULK_CONNS=${BULK_CONNS:-16}
 ROWS=${ROWS-100000 1000000}
 JOURNALS=${JOURNALS-on off}
+PAIRS=${PAIRS:-1}
 RSS_CONNS=${RSS_CONNS:-16}
 ITEMS_0=${ITEMS_0:-30000}
 ITEMS_PER_CONN=${ITEMS_PER_CONN:-400}
@@ -99,6 +106,7 @@ RESULTS=$OUT/results.tsv
 LOGS=$OUT/logs
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
+: >"$OUT/pairs.tsv"
 printf 'group\tclient\tprotocol\tdelay_ms\tconns\titems\tseconds\titems_per_s\tcpu_s\tcpu_us_per_item\tpeak_rss_mb\tsink_requests\tclient_pct\tsink_pct\tidle_pct\tother_pct\tcheck\n' >"$RESULTS"
 
 # --- processes: every one we start is stopped by its PID -------------------------------------
@@ -237,7 +245,8 @@ row() {
     "$CLIENT_PCT" "$SINK_PCT" "$IDLE" "$OTHER_PCT" "$7")
 }
 FAILED=0
-# measure FUNC ARGS...: runs FUNC (which calls run_client and row) again while disturbed.
+# measure FUNC ARGS...: runs FUNC (which calls run_client and row) again while disturbed, and
+# appends the least disturbed row to $RESULTS (or to the file $MEASURE_TO when set).
 measure() {
   local best="" best_other=999999 attempt
   for ((attempt = 0; attempt <= RETRIES; attempt++)); do
@@ -246,7 +255,7 @@ measure() {
     ((best_other <= OTHER_MAX)) && break
     ((attempt < RETRIES)) && echo "  (disturbed: other processes used ${OTHER_PCT}% of a core; repeating)" >&2
   done
-  echo "$best" >>"$RESULTS"
+  echo "$best" >>"${MEASURE_TO:-$RESULTS}"
   local check; check=$(cut -f17 <<<"$best")
   [[ $check == ok* ]] || FAILED=1
   printf '  %s\n' "$(cut -f2-8,10,11,16,17 <<<"$best" | tr '\t' ' ')" >&2
@@ -403,8 +412,45 @@ run_sluice() {
   fi
   row "$group" "$label" "$p" "$d" "$c" "$delivered" "$check"
 }
-# Each Sluice row once per JOURNALS value.
-measure_sluice() { local j; for j in $JOURNALS; do JOURNAL_MODE=$j measure run_sluice "$@"; done; }
+# Each Sluice row once per JOURNALS value, or PAIRS times interleaved: then $RESULTS gets the
+# run with the median items/s of each JOURNALS value.
+measure_sluice() {
+  local j i order pair runs=$LOGS/runs.tsv
+  if ((PAIRS <= 1)); then
+    for j in $JOURNALS; do JOURNAL_MODE=$j measure run_sluice "$@"; done
+    return
+  fi
+  : >"$runs"
+  for ((i = 0; i < PAIRS; i++)); do
+    order=$JOURNALS
+    ((i % 2)) && order=$(printf '%s\n' $JOURNALS | tac)
+    for j in $order; do
+      pair=$LOGS/run.tsv
+      : >"$pair"
+      JOURNAL_MODE=$j MEASURE_TO=$pair measure run_sluice "$@"
+      printf '%s\t%s\n' "$(cat "$pair")" "$i" >>"$runs"  # the pair's number as an 18th field
+    done
+  done
+  cat "$runs" >>"$OUT/pairs.tsv"
+  "$PY" - "$runs" "$RESULTS" <<'PY'
+import csv, statistics, sys
+runs = list(csv.reader(open(sys.argv[1]), delimiter="\t"))
+by_client = {}
+for r in runs:
+    by_client.setdefault(r[1], []).append(r)
+with open(sys.argv[2], "a") as out:
+    for rs in by_client.values():
+        rs.sort(key=lambda r: float(r[7]))
+        out.write("\t".join(rs[(len(rs) - 1) // 2][:17]) + "\n")  # the lower median: a real run
+plain = {r[17]: float(r[7]) for r in runs if r[1].endswith("(no journal)")}
+ratios = [float(r[7]) / plain[r[17]] for r in runs
+          if not r[1].endswith("(no journal)") and plain.get(r[17])]
+if ratios:
+    print(f"  ×no-journal, {runs[0][1].removesuffix(' (no journal)')} {runs[0][2]}, "
+          f"{len(ratios)} pairs: " + " ".join(f"{x:.2f}" for x in ratios)
+          + f"; median {statistics.median(ratios):.3f}", file=sys.stderr)
+PY
+}
 sqlite_rows() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from sensors").fetchone()[0])' "$1"; }
 
 # --- the run --------------------------------------------------------------------------------
