@@ -16,6 +16,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -79,6 +80,30 @@ bool execOn(const QString &file, const QString &sql)
     return ok;
 }
 
+/// The rows a query gives on a SQLite file, through a connection of its own.
+QList<QVariantList> rowsOn(const QString &file, const QString &sql)
+{
+    const QString name = QStringLiteral("tst_runjournal_rows");
+    QList<QVariantList> rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (!query.exec(sql))
+                qWarning("%s", qPrintable(query.lastError().text()));
+            while (query.next()) {
+                QVariantList row;
+                for (int i = 0; i < query.record().count(); ++i)
+                    row.append(query.value(i));
+                rows.append(row);
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return rows;
+}
+
 struct Outcome
 {
     std::optional<TransferRun::Outcome> outcome;
@@ -95,6 +120,8 @@ private Q_SLOTS:
     void initTestCase();
     void writesWhatHappensToEveryItem();
     void aDeliveredItemsPayloadIsDropped();
+    void consecutiveDeliveriesAreOneRow();
+    void aJournalOfTheFirstFormatIsReadAndUpgraded();
     void aChunkStillBeingSentIsHeldBackOneBatch();
     void aNewJournalIsNeverWrittenOverAnOldOne();
     void aJournalIsWrittenByOneProcessAtATime();
@@ -294,6 +321,132 @@ void TestRunJournal::aDeliveredItemsPayloadIsDropped()
     const auto items = readItems(file);
     QVERIFY(items[0].item.payload.isNull());
     QCOMPARE(items[1].item.payload, QByteArray("{}"));
+}
+
+void TestRunJournal::consecutiveDeliveriesAreOneRow()
+{
+    const QString file = journalPath(QStringLiteral("runs.sluicerun"));
+    QString error;
+    auto journal = RunJournal::create(file, {makeSpec(m_db, 10).toJson(), {}, {}}, &error);
+    QVERIFY2(journal, qPrintable(error));
+    // A bulk request's items: delivered alike. One has a key of its own, with what JSON must
+    // escape in it; the others have the default key (the row number).
+    const QString oddKey = QStringLiteral("Zürich \"7\"\n\\");
+    QList<Item> items;
+    for (qint64 id = 0; id < 10; ++id)
+        items.append(makeItem(id, id == 7 ? oddKey : QString()));
+    journal->recordQueued(items);
+    for (qint64 id = 0; id < 10; ++id)
+        journal->recordStatus(id, ItemStatus::Sending, 1);
+    for (qint64 id = 0; id < 6; ++id)
+        journal->recordFinished(makeResult(id, ItemStatus::Delivered, 1, 200));
+    ItemResult seventh = makeResult(6, ItemStatus::Delivered, 1, 200);
+    seventh.attempts = 2; // a run holds items delivered alike only
+    journal->recordFinished(seventh);
+    for (qint64 id = 7; id < 9; ++id)
+        journal->recordFinished(makeResult(id, ItemStatus::Delivered, 2, 200));
+    journal->flush(); // item 9 is still being sent
+    QVERIFY2(journal->error().isEmpty(), qPrintable(journal->error()));
+
+    QCOMPARE(
+        rowsOn(file,
+               QStringLiteral("SELECT first, count, http_status, attempts, "
+                              "coalesce(keys, 'default') FROM delivered_run "
+                              "ORDER BY first")),
+        (QList<QVariantList> {
+            {0, 6, 200, 1, QStringLiteral("default")},
+            {6, 3, 200, 2, QString::fromUtf8("[\"7\",\"Zürich \\\"7\\\"\\u000a\\\\\",\"9\"]")}}));
+    // The last item read is the boundary a resume checks: a row of its own.
+    QCOMPARE(rowsOn(file, QStringLiteral("SELECT id, status FROM item")),
+             (QList<QVariantList> {{9, int(ItemStatus::Sending)}}));
+
+    auto read = readItems(file);
+    QCOMPARE(read.size(), 10);
+    for (qint64 id = 0; id < 9; ++id) {
+        QCOMPARE(read[id].status, ItemStatus::Delivered);
+        QCOMPARE(read[id].httpStatus, 200);
+        QCOMPARE(read[id].attempts, id < 6 ? 1 : 2);
+        QCOMPARE(read[id].item.key, id == 7 ? oddKey : QString::number(id + 1));
+        QVERIFY(read[id].item.payload.isNull());
+    }
+    QCOMPARE(read[9].status, ItemStatus::Sending);
+    auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 9);
+    QCOMPARE(summary->unfinished, 1);
+
+    // A delivered item sent again (a retry by hand) leaves its run: its stretch becomes rows
+    // of their own, the item's row changes, and every other item stays as it was.
+    Item again = makeItem(7, oddKey, "{\"edited\":1}");
+    journal->recordRequeued(again, 2);
+    journal->flush();
+    QVERIFY2(journal->error().isEmpty(), qPrintable(journal->error()));
+    QCOMPARE(rowsOn(file, QStringLiteral("SELECT first, count FROM delivered_run")),
+             (QList<QVariantList> {{0, 6}}));
+    read = readItems(file);
+    QCOMPARE(read.size(), 10);
+    QCOMPARE(read[7].status, ItemStatus::Queued);
+    QCOMPARE(read[7].item.key, oddKey);
+    QCOMPARE(read[7].item.payload, QByteArray("{\"edited\":1}"));
+    for (const qint64 id : {6, 8}) {
+        QCOMPARE(read[id].status, ItemStatus::Delivered);
+        QCOMPARE(read[id].attempts, 2);
+        QCOMPARE(read[id].item.key, QString::number(id + 1));
+    }
+    summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 8);
+    QCOMPARE(summary->unfinished, 2);
+    const auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QCOMPARE(state->unfinished.size(), 2);
+    QCOMPARE(state->unfinished.first().id, 7);
+}
+
+void TestRunJournal::aJournalOfTheFirstFormatIsReadAndUpgraded()
+{
+    const QString file = journalPath(QStringLiteral("format1.sluicerun"));
+    QString error;
+    auto journal = RunJournal::create(file, {makeSpec(m_db, 10).toJson(), {}, {}}, &error);
+    QVERIFY2(journal, qPrintable(error));
+    journal->recordStart();
+    journal->recordQueued({makeItem(0), makeItem(1), makeItem(2)});
+    journal->recordFinished(makeResult(0, ItemStatus::Delivered, 1, 201));
+    journal->recordFinished(makeResult(1, ItemStatus::Failed, 1, 422));
+    journal->recordEnd(JournalEnd::Cancelled, QString(), 1, 1, 0);
+    journal.reset();
+    // What format 1 was: the same, without the table of delivered runs.
+    QVERIFY(execOn(file, QStringLiteral("DROP TABLE delivered_run")));
+    QVERIFY(execOn(file, QStringLiteral("PRAGMA user_version = 1")));
+
+    auto summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 1);
+    QCOMPARE(summary->failed, 1);
+    QCOMPARE(summary->unfinished, 1);
+    QCOMPARE(readItems(file).size(), 3);
+    QVERIFY2(JournalFile::readResumeState(file, &error), qPrintable(error));
+    // Reading leaves it as it is: an older Sluice can still open it.
+    QCOMPARE(rowsOn(file, QStringLiteral("PRAGMA user_version")), (QList<QVariantList> {{1}}));
+
+    // A resume writes it, in this version's format.
+    journal = RunJournal::reopen(file, &error);
+    QVERIFY2(journal, qPrintable(error));
+    journal->recordStart();
+    journal->recordQueued({makeItem(3), makeItem(4), makeItem(5)});
+    for (qint64 id = 2; id < 5; ++id)
+        journal->recordFinished(makeResult(id, ItemStatus::Delivered, 1, 201));
+    journal->flush();
+    QVERIFY2(journal->error().isEmpty(), qPrintable(journal->error()));
+    QCOMPARE(rowsOn(file, QStringLiteral("PRAGMA user_version")),
+             (QList<QVariantList> {{journal::FormatVersion}}));
+    QCOMPARE(rowsOn(file, QStringLiteral("SELECT first, count FROM delivered_run")),
+             (QList<QVariantList> {{3, 2}}));
+    summary = JournalFile::readSummary(file, &error);
+    QVERIFY2(summary, qPrintable(error));
+    QCOMPARE(summary->delivered, 4);
+    QCOMPARE(summary->unfinished, 1);
+    QCOMPARE(readItems(file).size(), 6);
 }
 
 void TestRunJournal::aChunkStillBeingSentIsHeldBackOneBatch()

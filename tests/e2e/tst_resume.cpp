@@ -307,7 +307,8 @@ void TestResume::resumeRefusesWhatItCannotGoOnWith_data()
     QTest::newRow("empty") << QStringLiteral("empty")
                            << QStringLiteral("not a Sluice journal: the file holds nothing");
     QTest::newRow("newer") << QStringLiteral("newer")
-                           << QStringLiteral("written by a newer Sluice (journal format 2");
+                           << QStringLiteral("written by a newer Sluice (journal format %1")
+                                  .arg(journal::FormatVersion + 1);
     QTest::newRow("completed") << QStringLiteral("completed")
                                << QStringLiteral("this run completed (delivered 20, failed 0, "
                                                  "invalid 0); there is nothing to go on with");
@@ -351,7 +352,8 @@ void TestResume::resumeRefusesWhatItCannotGoOnWith()
                 db.setDatabaseName(journal);
                 QVERIFY(db.open());
                 QSqlQuery q(db);
-                QVERIFY(q.exec(QStringLiteral("PRAGMA user_version = 2")));
+                QVERIFY(q.exec(
+                    QStringLiteral("PRAGMA user_version = %1").arg(journal::FormatVersion + 1)));
             }
             QSqlDatabase::removeDatabase(name);
         }

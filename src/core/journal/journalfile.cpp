@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLockFile>
 #include <QStandardPaths>
 
@@ -41,6 +43,7 @@ quint64 itemDigest(const QString &key, const QByteArray &payload, const QString 
 
 namespace {
 
+/// Format 1's tables.
 const char *const Schema = R"sql(
 CREATE TABLE run (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -82,7 +85,70 @@ CREATE TABLE item (
 );
 )sql";
 
+/// Format 2 adds this: consecutive items delivered alike, one row for them all (a bulk
+/// request's items, or a stretch of single requests): items first .. first + count - 1, each
+/// Delivered with this HTTP status after this many attempts, with no payload, error, note or
+/// request id left to keep. keys: NULL when each is the default key (the row number), else a
+/// JSON array of them, in id order. An item is in the item table or in one run, never both.
+const char *const DeliveredRunSchema = R"sql(
+CREATE TABLE delivered_run (
+  first INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,
+  http_status INTEGER,
+  attempts INTEGER NOT NULL,
+  keys TEXT
+);
+)sql";
+
 } // namespace
+
+bool hasDeliveredRuns(SqliteDb &db)
+{
+    return db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'delivered_run'") > 0;
+}
+
+bool DeliveredRun::read(const SqliteStatement &row)
+{
+    first = row.intValue(0);
+    count = row.intValue(1);
+    httpStatus = int(row.intValue(2));
+    attempts = int(row.intValue(3));
+    keys.clear();
+    if (count <= 0)
+        return false;
+    if (row.isNull(4))
+        return true;
+    const QJsonArray array = QJsonDocument::fromJson(row.blobValue(4)).array();
+    if (array.size() != count)
+        return false;
+    keys.reserve(array.size());
+    for (const QJsonValue &key : array) {
+        if (!key.isString())
+            return false;
+        keys.append(key.toString());
+    }
+    return true;
+}
+
+QString DeliveredRun::key(qint64 id) const
+{
+    return keys.isEmpty() ? QString::number(id + 1) : keys.at(id - first);
+}
+
+bool upgradeSchema(SqliteDb &db, QString *error)
+{
+    if (db.scalar("PRAGMA user_version") >= FormatVersion)
+        return true;
+    if (!db.exec("BEGIN IMMEDIATE") || !db.exec(DeliveredRunSchema)
+        || !db.exec(
+            QByteArray("PRAGMA user_version=" + QByteArray::number(FormatVersion)).constData())
+        || !db.exec("COMMIT")) {
+        *error = db.error();
+        db.exec("ROLLBACK");
+        return false;
+    }
+    return true;
+}
 
 bool prepareSchema(SqliteDb &db, bool create, QString *error)
 {
@@ -100,7 +166,8 @@ bool prepareSchema(SqliteDb &db, bool create, QString *error)
             || !db.exec(QByteArray("PRAGMA application_id=" + QByteArray::number(ApplicationId)
                                    + ";PRAGMA user_version=" + QByteArray::number(FormatVersion))
                             .constData())
-            || !db.exec("BEGIN") || !db.exec(Schema) || !db.exec("COMMIT")) {
+            || !db.exec("BEGIN") || !db.exec(Schema) || !db.exec(DeliveredRunSchema)
+            || !db.exec("COMMIT")) {
             *error = db.error();
             return false;
         }
@@ -234,6 +301,15 @@ bool readSummaryFrom(SqliteDb &db, const QString &fileName, JournalSummary *summ
         else
             summary->unfinished += n;
     }
+    if (journal::hasDeliveredRuns(db)) {
+        SqliteStatement runs;
+        if (!runs.prepare(db, "SELECT coalesce(sum(count), 0) FROM delivered_run")
+            || !runs.step()) {
+            *error = db.error();
+            return false;
+        }
+        summary->delivered += runs.intValue(0);
+    }
     QLockFile lock(JournalFile::lockFileName(fileName));
     summary->inUse = !lock.tryLock(0) && lock.error() == QLockFile::LockFailedError;
     return true;
@@ -346,9 +422,41 @@ bool JournalFile::forEachItem(const QString &fileName,
         *error = db.error();
         return false;
     }
+    // The runs of delivered items, merged into the item rows by id.
+    SqliteStatement runs;
+    const bool withRuns = journal::hasDeliveredRuns(db);
+    if (withRuns
+        && !runs.prepare(db,
+                         "SELECT first, count, http_status, attempts, keys FROM delivered_run "
+                         "ORDER BY first")) {
+        *error = db.error();
+        return false;
+    }
     bool ok = true;
+    bool haveItem = items.step(&ok);
+    bool haveRun = ok && withRuns && runs.step(&ok);
+    journal::DeliveredRun run;
     JournalItem j;
-    while (items.step(&ok)) {
+    while (ok && (haveItem || haveRun)) {
+        if (haveRun && (!haveItem || runs.intValue(0) < items.intValue(0))) {
+            if (!run.read(runs)) {
+                *error = QStringLiteral("a damaged journal: the delivered items from row %1 "
+                                        "cannot be read")
+                             .arg(runs.intValue(0) + 1);
+                return false;
+            }
+            JournalItem delivered;
+            delivered.status = ItemStatus::Delivered;
+            delivered.httpStatus = run.httpStatus;
+            delivered.attempts = run.attempts;
+            for (qint64 id = run.first; id < run.first + run.count; ++id) {
+                delivered.item.id = id;
+                delivered.item.key = run.key(id);
+                visit(delivered);
+            }
+            haveRun = runs.step(&ok);
+            continue;
+        }
         j.item.id = items.intValue(0);
         j.item.key = items.isNull(1) ? QString::number(j.item.id + 1) : items.textValue(1);
         j.status = ItemStatus(items.intValue(2));
@@ -365,6 +473,7 @@ bool JournalFile::forEachItem(const QString &fileName,
         j.requestId = items.textValue(12).toLatin1();
         j.item.idempotencyKey = items.textValue(13).toUtf8();
         visit(j);
+        haveItem = items.step(&ok);
     }
     if (!ok) {
         *error = db.error();

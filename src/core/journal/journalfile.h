@@ -7,6 +7,7 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@
 namespace sluice {
 
 class SqliteDb;
+class SqliteStatement;
 
 /// The run journal's file format: what is in it and how it is recognised.
 ///
@@ -25,11 +27,14 @@ class SqliteDb;
 /// holds the format version; a file with a newer version is refused, never guessed at.
 /// Tables: `run` (one row: the transfer as run, without secrets, its parameters, the rows
 /// read so far and whether the source was read to its end), `segment` (one row per start
-/// or resume: when, the process, how it ended) and `item` (one row per item read: key,
-/// status, HTTP status, attempts, last error, and the payload of every item not delivered).
+/// or resume: when, the process, how it ended), `item` (one row per item read: key,
+/// status, HTTP status, attempts, last error, and the payload of every item not delivered)
+/// and, since format 2, `delivered_run` (one row for consecutive items delivered alike,
+/// which are then not in `item`: a bulk request's thousand items cost one row, not a
+/// thousand). Format 1 files are read as they are and upgraded when a resume writes them.
 namespace journal {
 
-inline constexpr int FormatVersion = 1;
+inline constexpr int FormatVersion = 2;
 inline constexpr qint32 ApplicationId = 0x536c4a31; // "SlJ1"
 /// The file name suffix of journals ("sensors-20261205-101500.sluicerun").
 inline constexpr char Suffix[] = "sluicerun";
@@ -41,6 +46,26 @@ quint64 itemDigest(const QString &key, const QByteArray &payload, const QString 
 /// Creates the tables in an empty database, or checks that db is a journal this version
 /// can read and write. Returns false with *error saying what is wrong.
 bool prepareSchema(SqliteDb &db, bool create, QString *error);
+/// Brings a journal prepareSchema() accepted to this version's format, to write it.
+bool upgradeSchema(SqliteDb &db, QString *error);
+/// Whether db has the delivered_run table (format 2 and later).
+bool hasDeliveredRuns(SqliteDb &db);
+
+/// A row of the delivered_run table.
+struct DeliveredRun
+{
+    qint64 first = 0;
+    qint64 count = 0;
+    int httpStatus = 0;
+    int attempts = 0;
+    QStringList keys; ///< empty: every key is the default one
+
+    /// Reads the row a statement selecting first, count, http_status, attempts, keys is on;
+    /// false when it is damaged (keys that do not match count).
+    bool read(const SqliteStatement &row);
+    /// The key of item id, which must be in the run.
+    QString key(qint64 id) const;
+};
 
 } // namespace journal
 

@@ -15,6 +15,10 @@
 #include <array>
 #include <optional>
 
+#include <sqlite3.h>
+
+#include <cstdio>
+
 #include <pthread.h>
 #include <unistd.h>
 
@@ -258,11 +262,127 @@ void bindOutcome(SqliteStatement &s, const Row &row)
     s.bindUtf8(10, bytesOrNull(t.requestId));
 }
 
-/// Inserts or updates rows in the item table, within the caller's transaction.
+/// A row that can go into a run of delivered items (see the delivered_run table): new, lean,
+/// delivered, and not the boundary a resume checks (that stays a row of its own).
+bool fitsDeliveredRun(const Row &r)
+{
+    return isLean(r) && r.status == ItemStatus::Delivered && !r.hasDigest && r.payload.isNull();
+}
+
+/// Fewer consecutive deliveries than this stay rows of their own.
+constexpr size_t MinDeliveredRun = 2;
+
+/// UTF-8 text as a JSON string: '"', '\\' and controls escaped, every other byte as it is.
+void appendJsonString(QByteArray &out, const QByteArray &utf8)
+{
+    out += '"';
+    for (const char c : utf8) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (quint8(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(quint8(c)));
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+/// Writes rows[0 .. count) (consecutive ids, each fitsDeliveredRun(), alike in HTTP status
+/// and attempts) as one row of delivered_run.
+bool writeDeliveredRun(SqliteStatement &s, const Row *rows, size_t count)
+{
+    const Row &first = rows[0];
+    s.bindInt(1, first.id);
+    s.bindInt(2, qint64(count));
+    if (first.httpStatus > 0)
+        s.bindInt(3, first.httpStatus);
+    else
+        s.bindNull(3);
+    s.bindInt(4, first.attempts);
+    QByteArray keys;
+    if (std::any_of(rows, rows + count, [](const Row &r) { return !r.key.isNull(); })) {
+        keys += '[';
+        for (size_t i = 0; i < count; ++i) {
+            if (i > 0)
+                keys += ',';
+            appendJsonString(
+                keys, rows[i].key.isNull() ? QByteArray::number(rows[i].id + 1) : rows[i].key);
+        }
+        keys += ']';
+    }
+    s.bindUtf8(5, keys.isEmpty() ? QByteArray() : keys);
+    const bool ok = s.run();
+    s.reset();
+    return ok;
+}
+
+/// An update found no row for id: if the item is in a run of delivered items (a second
+/// answer, a retry by hand), the run's items become rows of their own again. found: whether
+/// it was in one.
+bool splitDeliveredRun(SqliteDb &db, qint64 id, bool *found)
+{
+    *found = false;
+    SqliteStatement select;
+    if (!select.prepare(db,
+                        "SELECT first, count, http_status, attempts, keys FROM delivered_run "
+                        "WHERE first <= ?1 ORDER BY first DESC LIMIT 1"))
+        return false;
+    select.bindInt(1, id);
+    bool ok = true;
+    if (!select.step(&ok))
+        return ok;
+    journal::DeliveredRun run;
+    if (!run.read(select) || id >= run.first + run.count)
+        return true;
+    *found = true;
+    SqliteStatement remove;
+    SqliteStatement insert;
+    if (!remove.prepare(db, "DELETE FROM delivered_run WHERE first = ?1")
+        || !insert.prepare(db, leanInsertSql(1).constData()))
+        return false;
+    remove.bindInt(1, run.first);
+    if (!remove.run())
+        return false;
+    Row row;
+    row.insert = true;
+    row.status = ItemStatus::Delivered;
+    row.httpStatus = quint16(run.httpStatus);
+    row.attempts = run.attempts;
+    for (qint64 item = run.first; item < run.first + run.count; ++item) {
+        row.id = item;
+        row.key = run.keys.isEmpty() ? QByteArray() : run.key(item).toUtf8();
+        bindLean(insert, 1, row);
+        if (!insert.run())
+            return false;
+    }
+    return true;
+}
+
+/// Runs an update of one item's row (s, its parameters bound); an item that is in a run of
+/// delivered items is first given a row of its own.
+bool runUpdate(SqliteDb &db, SqliteStatement &s, qint64 id)
+{
+    if (!s.run())
+        return false;
+    if (sqlite3_changes(db.handle()) > 0)
+        return true;
+    bool found = false;
+    if (!splitDeliveredRun(db, id, &found))
+        return false;
+    return !found || s.run();
+}
+
+/// Inserts or updates rows in the item table, within the caller's transaction; consecutive
+/// new deliveries go into delivered_run.
 bool writeRows(SqliteDb &db, const Row *rows, size_t count)
 {
     if (count == 0)
         return true;
+    SqliteStatement deliveredRun;
     SqliteStatement lean;
     SqliteStatement leanMany;
     SqliteStatement insert;
@@ -282,13 +402,29 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
                            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)")
         || !result.prepare(db, updateResult.constData())
         || !status.prepare(db, "UPDATE item SET status=?2, attempts=?3 WHERE id=?1")
-        || !resultAndPayload.prepare(db, updateResultAndPayload.constData()))
+        || !resultAndPayload.prepare(db, updateResultAndPayload.constData())
+        || !deliveredRun.prepare(db,
+                                 "INSERT INTO delivered_run (first, count, http_status, "
+                                 "attempts, keys) VALUES (?1,?2,?3,?4,?5)"))
         return false;
     // Lean rows wait here until there are enough for one statement.
     std::array<const Row *, RowsPerInsert> waiting {};
     int waitingCount = 0;
     for (size_t i = 0; i < count; ++i) {
         const Row &row = rows[i];
+        if (fitsDeliveredRun(row)) {
+            size_t end = i + 1;
+            while (end < count && fitsDeliveredRun(rows[end])
+                   && rows[end].id == rows[end - 1].id + 1 && rows[end].httpStatus == row.httpStatus
+                   && rows[end].attempts == row.attempts)
+                ++end;
+            if (end - i >= MinDeliveredRun) {
+                if (!writeDeliveredRun(deliveredRun, rows + i, end - i))
+                    return false;
+                i = end - 1;
+                continue;
+            }
+        }
         if (isLean(row)) {
             waiting[size_t(waitingCount++)] = &row;
             if (waitingCount == RowsPerInsert) {
@@ -315,7 +451,7 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
                 if (row.hasDigest)
                     s.bindInt(15, qint64(row.digest));
             }
-            if (!s.run())
+            if (!(row.insert ? s.run() : runUpdate(db, s, row.id)))
                 return false;
             s.reset();
             continue;
@@ -323,7 +459,7 @@ bool writeRows(SqliteDb &db, const Row *rows, size_t count)
         status.bindInt(1, row.id);
         status.bindInt(2, int(row.status));
         status.bindInt(3, row.attempts);
-        if (!status.run())
+        if (!runUpdate(db, status, row.id))
             return false;
         status.reset();
     }
@@ -497,7 +633,8 @@ std::unique_ptr<RunJournal> RunJournal::reopen(const QString &fileName, QString 
     }
     auto db = std::make_unique<SqliteDb>();
     QString why;
-    if (!db->open(fileName, false) || !journal::prepareSchema(*db, false, &why)) {
+    if (!db->open(fileName, false) || !journal::prepareSchema(*db, false, &why)
+        || !journal::upgradeSchema(*db, &why)) {
         *error = QStringLiteral("journal %1: %2").arg(shown, why.isEmpty() ? db->error() : why);
         return nullptr;
     }
