@@ -49,7 +49,8 @@ build_and_test() {
     rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
   fi
   echo "== configure $dir" >&2
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_FLAGS="$extra_flags" "$@" >/dev/null
+  # lld: sixty test executables per build link in a quarter of ld.bfd's time.
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_FLAGS="$extra_flags" -DSLUICE_LINKER=lld "$@" >/dev/null
   echo "== build $dir" >&2
   cmake --build "$dir" -j"$jobs" ${TARGET:+--target "$TARGET"}
   echo "== test $dir" >&2
