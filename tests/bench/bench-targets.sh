@@ -446,9 +446,13 @@ plain = {r[17]: float(r[7]) for r in runs if r[1].endswith("(no journal)")}
 ratios = [float(r[7]) / plain[r[17]] for r in runs
           if not r[1].endswith("(no journal)") and plain.get(r[17])]
 if ratios:
+    cpu = {journal: statistics.median(float(r[9]) for r in runs
+                                      if r[1].endswith("(no journal)") != journal)
+           for journal in (True, False)}
     print(f"  ×no-journal, {runs[0][1].removesuffix(' (no journal)')} {runs[0][2]}, "
           f"{len(ratios)} pairs: " + " ".join(f"{x:.2f}" for x in ratios)
-          + f"; median {statistics.median(ratios):.3f}", file=sys.stderr)
+          + f"; median {statistics.median(ratios):.3f}; CPU µs/item, median: "
+          f"{cpu[True]:.1f} with the journal, {cpu[False]:.1f} without", file=sys.stderr)
 PY
 }
 sqlite_rows() { "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from sensors").fetchone()[0])' "$1"; }
