@@ -23,7 +23,7 @@ namespace sluice {
 
 namespace {
 
-constexpr int DebounceMs = 250;
+constexpr int ProblemsDebounceMs = 250;
 
 QString cellText(const QTableWidget *table, int row, int column)
 {
@@ -133,7 +133,7 @@ TargetPanel::TargetPanel(QWidget *parent)
                         "to the keychain when the transfer is saved."));
 
     m_debounce.setSingleShot(true);
-    m_debounce.setInterval(DebounceMs);
+    m_debounce.setInterval(ProblemsDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &TargetPanel::showProblems);
 
     connect(m_ui->urlEdit, &QLineEdit::textEdited, this, &TargetPanel::userEdited);

@@ -19,7 +19,7 @@ namespace sluice {
 
 namespace {
 
-constexpr int DebounceMs = 250;
+constexpr int RefreshDebounceMs = 250;
 /// More problems than this are summarised, so the list never pushes the editor away.
 constexpr int MaxShownErrors = 8;
 
@@ -89,7 +89,7 @@ TransformPanel::TransformPanel(QWidget *parent)
     m_ui->splitter->setStretchFactor(1, 2);
 
     m_debounce.setSingleShot(true);
-    m_debounce.setInterval(DebounceMs);
+    m_debounce.setInterval(RefreshDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &TransformPanel::refresh);
 
     connect(m_ui->templateRadio, &QRadioButton::toggled, this,

@@ -127,6 +127,11 @@ bool isRowNumberKey(const QString &key, qint64 id)
     return value == id + 1;
 }
 
+} // namespace
+
+// The writer's rows: named, not anonymous, because RunJournal::Fold (a member type) holds them.
+namespace journalwriter {
+
 /// The columns few rows have: kept apart, so that a row is small (the writer holds tens of
 /// thousands of rows between two writes in a bulk mode).
 struct RowTexts
@@ -165,6 +170,13 @@ struct Row
         return *texts;
     }
 };
+
+} // namespace journalwriter
+
+namespace {
+
+using journalwriter::Row;
+using journalwriter::RowTexts;
 
 /// Forgets a result's texts (error, note, response, request id); the URL and idempotency key
 /// an insert needs stay.
