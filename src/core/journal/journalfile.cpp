@@ -427,8 +427,9 @@ bool JournalFile::forEachItem(const QString &fileName,
     const bool withRuns = journal::hasDeliveredRuns(db);
     if (withRuns
         && !runs.prepare(db,
-                         "SELECT first, count, http_status, attempts, keys FROM delivered_run "
-                         "ORDER BY first")) {
+                         QByteArray(QByteArray("SELECT ") + journal::DeliveredRunColumns
+                                    + " FROM delivered_run ORDER BY first")
+                             .constData())) {
         *error = db.error();
         return false;
     }

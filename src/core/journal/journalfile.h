@@ -51,6 +51,9 @@ bool upgradeSchema(SqliteDb &db, QString *error);
 /// Whether db has the delivered_run table (format 2 and later).
 bool hasDeliveredRuns(SqliteDb &db);
 
+/// The columns of the delivered_run table, in the order DeliveredRun::read() takes them.
+inline constexpr char DeliveredRunColumns[] = "first, count, http_status, attempts, keys";
+
 /// A row of the delivered_run table.
 struct DeliveredRun
 {
@@ -60,8 +63,8 @@ struct DeliveredRun
     int attempts = 0;
     QStringList keys; ///< empty: every key is the default one
 
-    /// Reads the row a statement selecting first, count, http_status, attempts, keys is on;
-    /// false when it is damaged (keys that do not match count).
+    /// Reads the row a statement selecting DeliveredRunColumns is on; false when it is
+    /// damaged (keys that do not match count).
     bool read(const SqliteStatement &row);
     /// The key of item id, which must be in the run.
     QString key(qint64 id) const;

@@ -4,6 +4,7 @@
 #include "journal/sqlitedb.h"
 #include "log/logging.h"
 #include "util/queuedcall.h"
+#include "json/jsonwriter.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -16,8 +17,6 @@
 #include <optional>
 
 #include <sqlite3.h>
-
-#include <cstdio>
 
 #include <pthread.h>
 #include <unistd.h>
@@ -284,25 +283,6 @@ bool fitsDeliveredRun(const Row &r)
 /// Fewer consecutive deliveries than this stay rows of their own.
 constexpr size_t MinDeliveredRun = 2;
 
-/// UTF-8 text as a JSON string: '"', '\\' and controls escaped, every other byte as it is.
-void appendJsonString(QByteArray &out, const QByteArray &utf8)
-{
-    out += '"';
-    for (const char c : utf8) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (quint8(c) < 0x20) {
-            char escaped[8];
-            std::snprintf(escaped, sizeof escaped, "\\u%04x", unsigned(quint8(c)));
-            out += escaped;
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
 /// Writes rows[0 .. count) (consecutive ids, each fitsDeliveredRun(), alike in HTTP status
 /// and attempts) as one row of delivered_run.
 bool writeDeliveredRun(SqliteStatement &s, const Row *rows, size_t count)
@@ -317,12 +297,13 @@ bool writeDeliveredRun(SqliteStatement &s, const Row *rows, size_t count)
     s.bindInt(4, first.attempts);
     QByteArray keys;
     if (std::any_of(rows, rows + count, [](const Row &r) { return !r.key.isNull(); })) {
+        JsonWriter json(&keys);
         keys += '[';
         for (size_t i = 0; i < count; ++i) {
             if (i > 0)
                 keys += ',';
-            appendJsonString(
-                keys, rows[i].key.isNull() ? QByteArray::number(rows[i].id + 1) : rows[i].key);
+            json.writeString(rows[i].key.isNull() ? QString::number(rows[i].id + 1)
+                                                  : QString::fromUtf8(rows[i].key));
         }
         keys += ']';
     }
@@ -340,8 +321,10 @@ bool splitDeliveredRun(SqliteDb &db, qint64 id, bool *found)
     *found = false;
     SqliteStatement select;
     if (!select.prepare(db,
-                        "SELECT first, count, http_status, attempts, keys FROM delivered_run "
-                        "WHERE first <= ?1 ORDER BY first DESC LIMIT 1"))
+                        QByteArray(QByteArray("SELECT ") + journal::DeliveredRunColumns
+                                   + " FROM delivered_run WHERE first <= ?1 ORDER BY first "
+                                     "DESC LIMIT 1")
+                            .constData()))
         return false;
     select.bindInt(1, id);
     bool ok = true;
