@@ -4,68 +4,18 @@
 #include <utility>
 
 #include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlField>
-#include <QSqlQuery>
-#include <QSqlRecord>
 #include <QThread>
 
+#include "db/pgcursor.h"
+#include "db/qtsqlcursor.h"
 #include "db/sqlconnection.h"
 #include "db/sqlparameters.h"
 #include "log/logging.h"
+#include "types/sourcevalue.h"
 
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-namespace {
-
-// PostgreSQL type OIDs (QSqlField::typeID() under QPSQL).
-constexpr int PgNumericOid = 1700;
-constexpr int PgTimestampTzOid = 1184;
-constexpr int PgTimeTzOid = 1266;
-
-bool isSqlite(const QString &driver)
-{
-    return driver == "QSQLITE"_L1;
-}
-
-bool isPostgres(const QString &driver)
-{
-    return driver == "QPSQL"_L1;
-}
-
-QString errorText(const QSqlError &error)
-{
-    QString text = error.text().trimmed();
-    // SQLITE_BUSY: a writer holds the file's lock for longer than the driver waits (5 s
-    // unless QSQLITE_BUSY_TIMEOUT says otherwise).
-    if (text.contains("database is locked"_L1))
-        text += u" (another program holds a lock on the SQLite file while it writes: run again "
-                u"when it has finished, or wait longer with QSQLITE_BUSY_TIMEOUT=MILLISECONDS "
-                u"in source.options)"_s;
-    return text;
-}
-
-/// Whether the column's values arrive as text under QSql::HighPrecision although the
-/// column is numeric (read from the drivers' sources; QPSQL and QSQLITE measured).
-bool arrivesAsExactText(const QString &driver, const QSqlField &field)
-{
-    if (isSqlite(driver))
-        return false; // INTEGER stays qint64 and REAL stays double
-    if (isPostgres(driver))
-        return field.typeID() == PgNumericOid; // float4/float8 stay double
-    // QMYSQL/QMARIADB and QODBC hand every column they type as Double over as text.
-    return field.metaType().id() == QMetaType::Double;
-}
-
-bool isTimeZoneAware(const QString &driver, const QSqlField &field)
-{
-    return isPostgres(driver)
-        && (field.typeID() == PgTimestampTzOid || field.typeID() == PgTimeTzOid);
-}
-
-} // namespace
 
 void registerRowMetaTypes()
 {
@@ -73,6 +23,7 @@ void registerRowMetaTypes()
     qRegisterMetaType<sluice::ColumnInfo>();
     qRegisterMetaType<sluice::ColumnList>("sluice::ColumnList");
     qRegisterMetaType<sluice::SourceFailure>();
+    registerSourceValueTypes();
 }
 
 SqlRowReader::SqlRowReader(ConnectionSettings settings, QuerySpec query, int chunkSize,
@@ -118,29 +69,8 @@ void SqlRowReader::open()
         return;
     }
 
-    const QSqlRecord record = m_sqlQuery->record();
-    m_columnCount = record.count();
-    ColumnList columns;
-    columns.reserve(m_columnCount);
-    for (int i = 0; i < m_columnCount; ++i) {
-        const QSqlField field = record.field(i);
-        ColumnInfo column;
-        column.name = field.name();
-        column.metaTypeId = field.metaType().id();
-        column.nativeTypeId = field.typeID();
-        column.timeZoneAware = isTimeZoneAware(m_settings.driver, field);
-        column.exactNumeric = arrivesAsExactText(m_settings.driver, field);
-        if (isPostgres(m_settings.driver) && column.nativeTypeId == PgTimeTzOid) {
-            // QPSQL parses timetz with QTime::fromString, which rejects the offset: every
-            // value would arrive as an invalid QTime. Refuse rather than send nothing.
-            fail(SourceFailure::Kind::Database,
-                 u"query: column \"%1\" is a PostgreSQL timetz, which Qt's QPSQL driver cannot "
-                 "read (every value arrives empty); cast it in the SQL, e.g. to time or text"_s.arg(
-                     column.name));
-            return;
-        }
-        columns.append(column);
-    }
+    const ColumnList &columns = m_cursor->columns();
+    m_columnCount = int(columns.size());
     m_state = State::Streaming;
     qCDebug(lcSource) << "opened" << m_settings.driver << "with" << m_columnCount << "columns";
     Q_EMIT opened(columns);
@@ -182,46 +112,14 @@ QString SqlRowReader::openConnection()
 
 QString SqlRowReader::runQuery()
 {
-    auto query = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connectionName, false));
-    // Both must be set before the query runs: forward-only is what makes QPSQL stream
-    // (single-row mode) and QSQLITE not cache rows; HighPrecision keeps exact decimals exact.
-    query->setForwardOnly(true);
-    query->setNumericalPrecisionPolicy(QSql::HighPrecision);
-
-    const QStringList names = findSqlParameters(m_query.sql);
-    if (names.isEmpty()) {
-        // Nothing to bind, so no PREPARE: QPSQL runs a prepared statement as an SQL EXECUTE,
-        // and PostgreSQL materialises an EXECUTE's whole result on the server (a temporary
-        // file of 330 MB for 3 million rows here) before it sends the first row. A plain
-        // query streams from the first row. It also keeps Qt's placeholder scanner away.
-        if (!query->exec(m_query.sql))
-            return "query: "_L1 + errorText(query->lastError());
-    } else {
-        const bool prepared = query->prepare(m_query.sql);
-        // Qt finds placeholders with its own scanner, which does not skip comments or dollar
-        // quotes and reads :123 as a name. Where it disagrees, values would be bound to the
-        // wrong markers (or the database rejects the rewritten SQL with a puzzling message),
-        // so stop with one that says why. Qt counts even when preparing fails.
-        const qsizetype qtMarkers = query->boundValues().size();
-        const qsizetype ourMarkers = countSqlParameterUses(m_query.sql);
-        if (qtMarkers != ourMarkers) {
-            return u"query: Qt finds %1 parameter marker(s) in the SQL where Sluice finds %2; "
-                   "Qt also reads :name inside comments and dollar-quoted text, and :123 as a "
-                   "parameter, so remove those"_s.arg(qtMarkers)
-                       .arg(ourMarkers);
-        }
-        if (!prepared) {
-            const QString text = errorText(query->lastError());
-            return "query: "_L1 + (text.isEmpty() ? u"the SQL cannot be prepared"_s : text);
-        }
-        for (const QString &name : names)
-            query->bindValue(u':' + name, m_query.parameters.value(name));
-        if (!query->exec())
-            return "query: "_L1 + errorText(query->lastError());
-    }
-    if (!query->isSelect())
-        return u"query: the statement returns no rows (a source query must be a SELECT)"_s;
-    m_sqlQuery = std::move(query);
+    QString error;
+    // PostgreSQL through libpq itself: parameterised queries stream, and every type keeps
+    // its value (db/pgcursor.h). Every other driver through QSqlQuery.
+    m_cursor = m_settings.driver == "QPSQL"_L1
+        ? openPgCursor(m_connectionName, m_query, &error)
+        : openQtSqlCursor(m_connectionName, m_settings.driver, m_query, &error);
+    if (!m_cursor)
+        return error;
     m_queryRunning = true;
     return {};
 }
@@ -252,12 +150,11 @@ void SqlRowReader::fetchChunk()
             close();
             return;
         }
-        if (!m_sqlQuery->next()) {
+        if (const RowCursor::Step step = m_cursor->next(nullptr); step != RowCursor::Step::Row) {
             m_queryRunning = false;
             m_skip = 0;
-            if (m_sqlQuery->lastError().isValid()) {
-                fail(SourceFailure::Kind::Database,
-                     "query: "_L1 + errorText(m_sqlQuery->lastError()));
+            if (step == RowCursor::Step::Error) {
+                fail(SourceFailure::Kind::Database, "query: "_L1 + m_cursor->errorText());
                 return;
             }
             m_state = State::AtEnd;
@@ -298,7 +195,7 @@ void SqlRowReader::fetchChunk()
             m_lookahead = std::move(row);
     }
     if (result == ReadResult::Error) {
-        fail(SourceFailure::Kind::Database, "query: "_L1 + errorText(m_sqlQuery->lastError()));
+        fail(SourceFailure::Kind::Database, "query: "_L1 + m_cursor->errorText());
         return;
     }
 
@@ -314,15 +211,17 @@ void SqlRowReader::fetchChunk()
 
 SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
 {
-    if (!m_sqlQuery->next()) {
+    switch (m_cursor->next(row)) {
+    case RowCursor::Step::Row:
+        return ReadResult::Row;
+    case RowCursor::Step::End:
         m_queryRunning = false;
-        return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
+        return ReadResult::End;
+    case RowCursor::Step::Error:
+        break;
     }
-    row->clear();
-    row->reserve(m_columnCount);
-    for (int i = 0; i < m_columnCount; ++i)
-        row->append(m_sqlQuery->isNull(i) ? QVariant() : m_sqlQuery->value(i));
-    return ReadResult::Row;
+    m_queryRunning = false;
+    return ReadResult::Error;
 }
 
 void SqlRowReader::setRowMapper(RowMapper mapper)
@@ -358,11 +257,11 @@ void SqlRowReader::fail(SourceFailure::Kind kind, const QString &message)
 void SqlRowReader::release()
 {
     m_lookahead.reset();
-    if (m_sqlQuery) {
+    if (m_cursor) {
         // Cancelled rather than read to its end (PostgreSQL only; see StatementCanceller).
         if (m_queryRunning)
             m_canceller->cancel();
-        m_sqlQuery.reset();
+        m_cursor.reset();
         m_queryRunning = false;
     }
     m_canceller->detach();
