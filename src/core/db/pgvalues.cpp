@@ -194,6 +194,14 @@ QByteArray temporalText(Kind kind, QByteArrayView text)
     return text.toByteArray(); // time, interval, or a form not foreseen: as the server wrote it
 }
 
+/// Why a json value is not sent. PostgreSQL's json type keeps a member name given twice,
+/// which receivers read in different ways (the first wins, the last wins, an error): the
+/// item is refused rather than sent for the API to pick one.
+QString jsonProblem(const JsonSyntaxError &syntax)
+{
+    return u"holds JSON that Sluice does not send (%1)"_s.arg(syntax.toString());
+}
+
 bool isTemporal(Kind kind)
 {
     switch (kind) {
@@ -252,7 +260,7 @@ bool writeElement(JsonWriter &writer, Kind kind, QByteArrayView text, QString *e
         JsonSyntaxError syntax;
         const std::optional<QByteArray> compact = compactJson(text, &syntax);
         if (!compact) {
-            *error = u"holds text that is not valid JSON"_s;
+            *error = jsonProblem(syntax);
             return false;
         }
         writer.writeRaw(*compact);
@@ -572,7 +580,7 @@ QVariant value(const Type &type, QByteArrayView text)
         JsonSyntaxError syntax;
         if (std::optional<QByteArray> compact = compactJson(text, &syntax))
             return QVariant::fromValue(JsonText {std::move(*compact)});
-        return QVariant::fromValue(ValueError {u"holds text that is not valid JSON"_s});
+        return QVariant::fromValue(ValueError {jsonProblem(syntax)});
     }
     case Kind::Bytea:
         if (text.startsWith("\\x"))
