@@ -600,6 +600,18 @@ std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const He
         *error = QStringLiteral("journal %1: %2").arg(shown, db->error());
         return nullptr;
     }
+    if (header.shard) {
+        SqliteStatement shard;
+        bool ok = shard.prepare(*db, "UPDATE run SET shard = ?");
+        if (ok) {
+            shard.bindText(1, header.shard->toText());
+            ok = shard.run();
+        }
+        if (!ok) {
+            *error = QStringLiteral("journal %1: %2").arg(shown, db->error());
+            return nullptr;
+        }
+    }
     if (!journal->startWriter(std::move(db), error))
         return nullptr;
     return journal;

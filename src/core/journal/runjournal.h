@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,7 @@ public:
         QByteArray transfer; ///< the transfer as run (TransferSpec::toJson(): no secrets)
         QString transferFile; ///< where it was loaded from, if anywhere
         QString baseDir; ///< folder relative paths in it are relative to
+        std::optional<Shard> shard; ///< the shard the run reads (`sluice run --shard K/N`)
     };
 
     ~RunJournal() override;
