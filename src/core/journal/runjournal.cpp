@@ -555,7 +555,7 @@ RunJournal::~RunJournal()
 }
 
 std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const Header &header,
-                                               QString *error)
+                                               QString *error, const std::optional<Shard> &shard)
 {
     const QString shown = QDir::toNativeSeparators(fileName);
     const QFileInfo info(fileName);
@@ -600,12 +600,12 @@ std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const He
         *error = QStringLiteral("journal %1: %2").arg(shown, db->error());
         return nullptr;
     }
-    if (header.shard) {
-        SqliteStatement shard;
-        bool ok = shard.prepare(*db, "UPDATE run SET shard = ?");
+    if (shard) {
+        SqliteStatement update;
+        bool ok = update.prepare(*db, "UPDATE run SET shard = ?");
         if (ok) {
-            shard.bindText(1, header.shard->toText());
-            ok = shard.run();
+            update.bindText(1, shard->toText());
+            ok = update.run();
         }
         if (!ok) {
             *error = QStringLiteral("journal %1: %2").arg(shown, db->error());

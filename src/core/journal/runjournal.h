@@ -57,15 +57,16 @@ public:
         QByteArray transfer; ///< the transfer as run (TransferSpec::toJson(): no secrets)
         QString transferFile; ///< where it was loaded from, if anywhere
         QString baseDir; ///< folder relative paths in it are relative to
-        std::optional<Shard> shard; ///< the shard the run reads (`sluice run --shard K/N`)
     };
 
     ~RunJournal() override;
 
     /// Creates a new journal file (its folder too). Null with *error naming the file when
-    /// it cannot: it exists, the folder cannot be written.
+    /// it cannot: it exists, the folder cannot be written. shard: the run reads only that
+    /// shard's rows (`sluice run --shard K/N`), recorded for its resume.
     static std::unique_ptr<RunJournal> create(const QString &fileName, const Header &header,
-                                              QString *error);
+                                              QString *error,
+                                              const std::optional<Shard> &shard = std::nullopt);
     /// Opens an existing journal to go on writing it (a resume). Null with *error when it is
     /// not a journal, is newer, or is in use by another process.
     static std::unique_ptr<RunJournal> reopen(const QString &fileName, QString *error);

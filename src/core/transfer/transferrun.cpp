@@ -90,8 +90,7 @@ bool TransferRun::openJournal(QStringList *errors)
         header.transfer = m_spec.toJson();
         header.transferFile = m_options.transferFile;
         header.baseDir = m_spec.source.baseDir;
-        header.shard = m_options.shard;
-        m_journal = RunJournal::create(m_options.journalFile, header, &error);
+        m_journal = RunJournal::create(m_options.journalFile, header, &error, m_options.shard);
     }
     if (!m_journal) {
         errors->append(error);
