@@ -7,7 +7,7 @@ namespace {
 
 /// A whole number of plain decimal digits (no sign, no blanks); nullopt otherwise or when it
 /// is larger than limit.
-std::optional<int> digits(QStringView text, int limit)
+std::optional<int> shardNumber(QStringView text, int limit)
 {
     if (text.isEmpty() || text.size() > 9)
         return std::nullopt;
@@ -41,12 +41,12 @@ std::optional<Shard> Shard::fromText(QStringView text, QString *error)
         return fail(QStringLiteral("K is missing (%1; in a Kubernetes Indexed Job: "
                                    "--shard $JOB_COMPLETION_INDEX/N)")
                         .arg(expected));
-    const std::optional<int> count = digits(n, MaxCount);
+    const std::optional<int> count = shardNumber(n, MaxCount);
     if (!count || *count < 1)
         return fail(QStringLiteral("N must be a whole number from 1 to %1, got \"%2\"")
                         .arg(MaxCount)
                         .arg(n));
-    const std::optional<int> index = digits(k, MaxCount);
+    const std::optional<int> index = shardNumber(k, MaxCount);
     if (!index || *index >= *count)
         return fail(QStringLiteral("K must be a whole number from 0 to %1 (shards are counted "
                                    "from 0), got \"%2\"")
