@@ -169,7 +169,7 @@ struct RunSpec
     /// (the file's key is then absent; in the file it is at least 1).
     int stopAfterFailures = 0;
     /// Set: an incremental transfer ("run.watermark"); the file's key is absent otherwise.
-    std::optional<WatermarkSpec> watermark;
+    std::optional<WatermarkSpec> watermark = std::nullopt;
     friend bool operator==(const RunSpec &, const RunSpec &) = default;
 };
 
