@@ -7,6 +7,7 @@
 #include "spec/transferspec.h"
 #include "transfer/failedwriter.h"
 #include "transfer/transferrun.h"
+#include "transfer/watermark.h"
 #include "util/text.h"
 #include "util/unixsignalwatcher.h"
 
@@ -73,6 +74,7 @@ struct RunArguments
     RunOptions options;
     std::optional<QString> failedFile; ///< --failed
     QString journalFile; ///< --journal, the default one, or empty with --no-journal
+    QString stateFile; ///< run.watermark: --state, or the default one; empty without a watermark
     bool quiet = false;
     int progressIntervalMs = ProgressReporter::DefaultLinesIntervalMs;
 };
@@ -84,6 +86,7 @@ const QString IntervalOption = QStringLiteral("progress-interval");
 const QString JournalOption = QStringLiteral("journal");
 const QString NoJournalOption = QStringLiteral("no-journal");
 const QString ShardOption = QStringLiteral("shard");
+const QString StateOption = QStringLiteral("state");
 
 /// The options `run` and `resume` share.
 void addOutputOptions(QCommandLineParser *parser)
@@ -132,6 +135,11 @@ void addRunOptions(QCommandLineParser *parser)
                         "0/N ... N-1/N, on one machine or many, move every row once. In a "
                         "Kubernetes Indexed Job: --shard $JOB_COMPLETION_INDEX/N."),
          QStringLiteral("K/N")});
+    parser->addOption({StateOption,
+                       QStringLiteral("An incremental transfer (run.watermark) keeps its state "
+                                      "in FILE (default: beside the transfer, "
+                                      "NAME.state.json)."),
+                       QStringLiteral("FILE")});
     addOutputOptions(parser);
 }
 
@@ -176,6 +184,37 @@ bool readOverrides(const QStringList &assignments, const TransferSpec &spec, Run
         }
         options->parameterOverrides.insert(name, *value);
     }
+    return true;
+}
+
+/// run.watermark: where the state is kept, and the value it binds the parameter to (unless
+/// --set gives the parameter); without a state file the first run binds the file's value.
+bool readWatermarkState(const QCommandLineParser &parser, const QString &transferFile,
+                        RunArguments *run)
+{
+    const std::optional<WatermarkSpec> &watermark = run->spec.run.watermark;
+    if (!watermark) {
+        if (!parser.isSet(StateOption))
+            return true;
+        printError(QStringLiteral("--state: %1 has no run.watermark (it is not an incremental "
+                                  "transfer)")
+                       .arg(transferFile));
+        return false;
+    }
+    run->stateFile = parser.isSet(StateOption) ? parser.value(StateOption)
+                                               : WatermarkState::defaultFile(transferFile);
+    QString error;
+    const std::optional<WatermarkState> state = WatermarkState::load(
+        run->stateFile, *watermark, run->spec.query.parameters.value(watermark->parameter), &error);
+    if (!error.isEmpty()) {
+        printError(error);
+        return false;
+    }
+    if (!state)
+        return true;
+    if (!run->options.parameterOverrides.contains(watermark->parameter))
+        run->options.parameterOverrides.insert(watermark->parameter, state->value);
+    run->options.watermarkDelivered = state->delivered;
     return true;
 }
 
@@ -273,6 +312,8 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
             return std::nullopt;
         }
     }
+    if (!readWatermarkState(parser, positional.first(), &run))
+        return std::nullopt;
     if (!readOutputOptions(parser, &run))
         return std::nullopt;
     if (parser.isSet(JournalOption) && parser.isSet(NoJournalOption)) {
@@ -340,6 +381,16 @@ std::optional<RunArguments> parseResumeArguments(const QStringList &arguments, i
                        .arg(state->summary.delivered)
                        .arg(state->summary.failed)
                        .arg(state->summary.invalid));
+        return std::nullopt;
+    }
+    if (state->spec.run.watermark) {
+        // Its state file already holds what it delivered when it ended (a crash: what the
+        // run before it delivered), and a new run reads on from there; a resume would send
+        // items the state does not know of, and the next run would send them again.
+        printError(QStringLiteral("journal %1: the transfer is incremental (run.watermark): run "
+                                  "it again with sluice run %2; the new run reads from where "
+                                  "its state file says and sends what is still owed")
+                       .arg(positional.first(), state->summary.transferFile));
         return std::nullopt;
     }
     run.spec = state->spec;
@@ -438,9 +489,12 @@ void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
     const double rate = seconds > 0 ? double(c.finished() - run.resumedFinished()) / seconds : 0.0;
     if (stopped)
         std::printf("stopped after %d failed items: ", run.spec().run.stopAfterFailures);
-    std::printf("delivered %lld, failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
-                static_cast<long long>(c.delivered), static_cast<long long>(c.failed),
-                static_cast<long long>(c.invalid), seconds, rate);
+    std::printf("delivered %lld", static_cast<long long>(c.delivered));
+    if (c.alreadyDelivered > 0)
+        std::printf(" (%lld of them by the previous run, not sent again)",
+                    static_cast<long long>(c.alreadyDelivered));
+    std::printf(", failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
+                static_cast<long long>(c.failed), static_cast<long long>(c.invalid), seconds, rate);
     if (failedWriter.linesWritten() > 0)
         std::fprintf(stderr, "sluice %s: %lld failed or invalid items written to %s\n", g_command,
                      static_cast<long long>(failedWriter.linesWritten()),
@@ -473,6 +527,28 @@ int resumeRunCommand(const QStringList &arguments)
 }
 
 namespace {
+
+/// run.watermark: writes the state the next run starts from, when this one delivered
+/// something; false when it could not be written (said on stderr).
+bool saveWatermarkState(const TransferRun &run, const RunArguments &args)
+{
+    if (args.stateFile.isEmpty())
+        return true;
+    QString error;
+    const std::optional<WatermarkState> state = run.watermarkState(&error);
+    if (state && state->save(args.stateFile, &error)) {
+        if (!args.quiet)
+            std::fprintf(stderr, "sluice run: state %s: the next run starts from :%s = %s\n",
+                         QDir::toNativeSeparators(args.stateFile).toUtf8().constData(),
+                         state->parameter.toUtf8().constData(),
+                         parameterText(state->value).toUtf8().constData());
+        return true;
+    }
+    if (error.isEmpty())
+        return true; // nothing delivered: the state stays as it was
+    printError(error + QStringLiteral(" (the state file is unchanged)"));
+    return false;
+}
 
 int execute(RunArguments &args)
 {
@@ -523,7 +599,22 @@ int execute(RunArguments &args)
                                                  .constData());
         }
     }
+    if (!args.quiet && !args.stateFile.isEmpty()) {
+        const QString parameter = args.spec.run.watermark->parameter;
+        const bool first = !args.options.parameterOverrides.contains(parameter)
+            && !QFileInfo::exists(args.stateFile);
+        std::fprintf(stderr, "sluice run: incremental: :%s = %s (%s %s)\n",
+                     parameter.toUtf8().constData(),
+                     parameterText(args.options.parameterOverrides.value(
+                                       parameter, args.spec.query.parameters.value(parameter)))
+                         .toUtf8()
+                         .constData(),
+                     first ? "first run, no state yet in" : "state",
+                     QDir::toNativeSeparators(args.stateFile).toUtf8().constData());
+    }
     exitCode = runToEnd(run, reporter, failedWriter, &outcome);
+    if (!saveWatermarkState(run, args) && exitCode == ExitAllDelivered)
+        exitCode = ExitNotAllDelivered;
 
     QString closeError;
     if (!failedWriter.close(&closeError)) {

@@ -211,6 +211,7 @@ void TargetPanel::setTarget(const TargetSpec &target, const RunSpec &run)
     m_ui->maxRetriesSpin->setValue(run.maxRetries);
     m_ui->maxRateSpin->setValue(run.maxRequestsPerSecond);
     m_exactRate = run.maxRequestsPerSecond;
+    m_watermark = run.watermark;
     m_updating = false;
     updateChoices();
     updateRemoveButton();
@@ -327,6 +328,7 @@ RunSpec TargetPanel::run() const
     run.maxRetries = m_ui->maxRetriesSpin->value();
     run.maxRequestsPerSecond = m_exactRate.value_or(m_ui->maxRateSpin->value());
     run.stopAfterFailures = m_ui->stopAfterFailuresSpin->value();
+    run.watermark = m_watermark;
     return run;
 }
 
@@ -433,6 +435,9 @@ QList<SpecError> TargetPanel::problems() const
     scratch.query.sql = u"SELECT 1"_s;
     scratch.target = target();
     scratch.run = run();
+    // Not edited here, and its rules are about the query and the item key: the whole
+    // transfer's check (MainWindow) reports it.
+    scratch.run.watermark.reset();
     QList<SpecError> mine;
     // A status field that cannot be read has no list to validate: it says why itself.
     const std::pair<const QLineEdit *, QString> statusFields[] {

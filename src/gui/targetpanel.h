@@ -113,6 +113,8 @@ private:
     /// The rate setTarget() was given, while the box shows it (rounded to its decimals):
     /// a file's 0.125 stays 0.125 unless the steward changes it.
     std::optional<double> m_exactRate;
+    /// run.watermark, which no form edits: kept from setTarget() so that saving keeps it.
+    std::optional<WatermarkSpec> m_watermark;
 };
 
 } // namespace sluice

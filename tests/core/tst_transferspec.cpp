@@ -232,6 +232,9 @@ private slots:
     void statusesAndStopAreRead();
     void idempotencyKeyRefusedInBulkModes();
     void withoutNewFieldsSavesByteIdentical();
+    void watermarkIsReadAndWritten();
+    void watermarkErrors_data();
+    void watermarkErrors();
     void duplicateRisk_data();
     void duplicateRisk();
     void keychainReferences();
@@ -1656,6 +1659,102 @@ void tst_TransferSpec::withoutNewFieldsSavesByteIdentical()
     QFile again(second);
     QVERIFY(again.open(QIODevice::ReadOnly));
     QCOMPARE(again.readAll(), saved);
+}
+
+void tst_TransferSpec::watermarkIsReadAndWritten()
+{
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"run"_s, u"watermark"_s},
+          QJsonObject {{u"column"_s, u"measured_at"_s}, {u"parameter"_s, u"startdate"_s}});
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::fromJson(text(json), &spec, &errors));
+    QCOMPARE(strings(errors), QStringList());
+    QVERIFY(spec.run.watermark);
+    QCOMPARE(spec.run.watermark->column, u"measured_at"_s);
+    QCOMPARE(spec.run.watermark->parameter, u"startdate"_s);
+
+    // Last in run, column before parameter; read back equal, saved byte for byte the same.
+    const QByteArray out = spec.toJson();
+    QVERIFY2(out.contains(R"("maxRequestsPerSecond":0,)"
+                          R"("watermark":{"column":"measured_at","parameter":"startdate"}})"),
+             out.constData());
+    TransferSpec again;
+    QVERIFY(TransferSpec::fromJson(out, &again, nullptr));
+    QCOMPARE(again, spec);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString first = dir.filePath(u"first.json"_s);
+    QVERIFY(spec.save(first, nullptr));
+    TransferSpec loaded;
+    QVERIFY(TransferSpec::load(first, &loaded, nullptr));
+    QCOMPARE(loaded.run.watermark, spec.run.watermark);
+    const QString second = dir.filePath(u"second.json"_s);
+    QVERIFY(loaded.save(second, nullptr));
+    QFile a(first);
+    QFile b(second);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(b.readAll(), a.readAll());
+
+    // Without it, nothing is written.
+    spec.run.watermark.reset();
+    QVERIFY(!spec.toJson().contains("watermark"));
+}
+
+void tst_TransferSpec::watermarkErrors_data()
+{
+    QTest::addColumn<QJsonValue>("watermark");
+    QTest::addColumn<bool>("withKey");
+    QTest::addColumn<QStringList>("expected");
+
+    const auto object = [](const QString &column, const QString &parameter) {
+        QJsonObject o;
+        if (!column.isNull())
+            o.insert(u"column"_s, column);
+        if (!parameter.isNull())
+            o.insert(u"parameter"_s, parameter);
+        return QJsonValue(o);
+    };
+    QTest::newRow("parameter without a first value")
+        << object(u"id"_s, u"since"_s) << true
+        << QStringList {u"run.watermark.parameter: query.parameters has no \"since\": give it "
+                        u"the value the first run starts from (e.g. \"since\": 0, or "
+                        u"\"since\": \"1970-01-01\")"_s};
+    QTest::newRow("no column") << object({}, u"startdate"_s) << true
+                               << QStringList {u"run.watermark.column: is required"_s};
+    QTest::newRow("empty column") << object(u""_s, u"startdate"_s) << true
+                                  << QStringList {u"run.watermark.column: is required"_s};
+    QTest::newRow("no parameter") << object(u"id"_s, {}) << true
+                                  << QStringList {u"run.watermark.parameter: is required"_s};
+    QTest::newRow("parameter with a colon")
+        << object(u"id"_s, u":startdate"_s) << true
+        << QStringList {u"run.watermark.parameter: \":startdate\" is not a valid parameter "
+                        u"name "_s
+                        + NameRule};
+    QJsonObject extra = object(u"id"_s, u"startdate"_s).toObject();
+    extra.insert(u"order"_s, u"asc"_s);
+    QTest::newRow("unknown key") << QJsonValue(extra) << true
+                                 << QStringList {u"run.watermark.order: unknown key"_s};
+    QTest::newRow("not an object")
+        << QJsonValue(u"id"_s) << true << QStringList {u"run.watermark: must be an object"_s};
+    QTest::newRow("no item key")
+        << object(u"id"_s, u"startdate"_s) << false
+        << QStringList {u"run.watermark: needs transform.key: an incremental run remembers the "
+                        u"rows it delivered by their key"_s};
+}
+
+void tst_TransferSpec::watermarkErrors()
+{
+    QFETCH(QJsonValue, watermark);
+    QFETCH(bool, withKey);
+    QFETCH(QStringList, expected);
+    QJsonObject json = parse(DesignExample);
+    setAt(json, {u"run"_s, u"watermark"_s}, watermark);
+    if (!withKey)
+        setAt(json, {u"transform"_s, u"key"_s}, QJsonValue::Undefined);
+    QList<SpecError> errors;
+    QVERIFY(!TransferSpec::fromJson(text(json), nullptr, &errors));
+    QCOMPARE(strings(errors), expected);
 }
 
 void tst_TransferSpec::duplicateRisk_data()

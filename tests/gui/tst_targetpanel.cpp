@@ -188,6 +188,10 @@ void TstTargetPanel::roundTrip_data()
     create.batchBytes = 512 * 1024;
     // A rate the box shows rounded (0.13) comes back as the file wrote it.
     QTest::newRow("create, odd rate") << create << RunSpec {5000, 16, 5, 0.125};
+    // No form edits run.watermark; saving from the app keeps it.
+    QTest::newRow("incremental") << bulk(TargetMode::Ndjson)
+                                 << RunSpec {5000, 16, 5,
+                                             0,    0,  WatermarkSpec {u"updated_at"_s, u"since"_s}};
 }
 
 void TstTargetPanel::roundTrip()

@@ -340,6 +340,12 @@ QByteArray TransferSpec::toJson() const
             writeRate(json, u"maxRequestsPerSecond"_s, run.maxRequestsPerSecond);
             if (run.stopAfterFailures != 0)
                 json.integer(u"stopAfterFailures"_s, run.stopAfterFailures);
+            if (run.watermark) {
+                json.object(u"watermark"_s, [this](JsonObjectWriter &watermark) {
+                    watermark.string(u"column"_s, run.watermark->column);
+                    watermark.string(u"parameter"_s, run.watermark->parameter);
+                });
+            }
         });
     }
     return out;

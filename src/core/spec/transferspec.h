@@ -140,6 +140,17 @@ struct TargetSpec
     friend bool operator==(const TargetSpec &, const TargetSpec &) = default;
 };
 
+/// An incremental transfer ("run.watermark"): each run binds the query parameter `parameter`
+/// to the highest value of `column` among the items the previous run delivered (kept in a
+/// state file by the headless runner; see docs/design.md, "Incremental runs"). The first run
+/// binds the file's query.parameters value, which must therefore be there.
+struct WatermarkSpec
+{
+    QString column; ///< a column of the query's result
+    QString parameter; ///< a query parameter name, without the colon
+    friend bool operator==(const WatermarkSpec &, const WatermarkSpec &) = default;
+};
+
 struct RunSpec
 {
     static constexpr int DefaultChunkSize = 5000;
@@ -160,6 +171,8 @@ struct RunSpec
     /// The run stops once this many items have ended Failed or Invalid (both count); 0: never
     /// (the file's key is then absent; in the file it is at least 1).
     int stopAfterFailures = 0;
+    /// Set: an incremental transfer ("run.watermark"); the file's key is absent otherwise.
+    std::optional<WatermarkSpec> watermark = std::nullopt;
     friend bool operator==(const RunSpec &, const RunSpec &) = default;
 };
 

@@ -619,7 +619,7 @@ public:
             return;
         checkKeys(*object, path,
                   {"chunkSize"_L1, "concurrency"_L1, "maxRetries"_L1, "maxRequestsPerSecond"_L1,
-                   "stopAfterFailures"_L1});
+                   "stopAfterFailures"_L1, "watermark"_L1});
         if (const auto chunkSize = integer(*object, path, u"chunkSize"_s, 1, RunSpec::MaxChunkSize))
             run->chunkSize = *chunkSize;
         if (const auto concurrency
@@ -633,6 +633,35 @@ public:
         if (const auto stop
             = integer(*object, path, u"stopAfterFailures"_s, 1, RunSpec::MaxStopAfterFailures))
             run->stopAfterFailures = *stop;
+        run->watermark = watermark(*object);
+    }
+
+    /// "run.watermark": {"column", "parameter"}, both required. The parameter needs a value in
+    /// query.parameters (the first run's), so parseQuery() must have run.
+    std::optional<WatermarkSpec> watermark(const QJsonObject &run)
+    {
+        const QString path = u"run.watermark"_s;
+        const std::optional<QJsonObject> object = objectField(run, u"run"_s, u"watermark"_s, false);
+        if (!object)
+            return std::nullopt;
+        checkKeys(*object, path, {"column"_L1, "parameter"_L1});
+        const auto column = string(*object, path, u"column"_s, true);
+        const auto parameter = string(*object, path, u"parameter"_s, true);
+        if (!column || !parameter)
+            return std::nullopt;
+        const QString parameterPath = joinPath(path, u"parameter"_s);
+        if (!isIdentifier(*parameter)) {
+            error(parameterPath,
+                  quoted(*parameter) + u" is not a valid parameter name ("_s
+                      + IdentifierRule.toString() + u')');
+            return std::nullopt;
+        }
+        if (m_query && !m_query->parameters.contains(*parameter)) {
+            error(parameterPath,
+                  u"query.parameters has no \"%1\": give it the value the first run starts "
+                  u"from (e.g. \"%1\": 0, or \"%1\": \"1970-01-01\")"_s.arg(*parameter));
+        }
+        return WatermarkSpec {*column, *parameter};
     }
 
     /// False for a version this code must not guess at: the rest of the
@@ -678,6 +707,12 @@ QList<SpecError> parseTransferSpec(QByteArrayView text, const QJsonObject &json,
         parser.parseTransform(json, &spec->transform);
         parser.parseTarget(json, &spec->target);
         parser.parseRun(json, &spec->run);
+        // The state file remembers the rows delivered above the watermark by their key; a
+        // row number is not the same row from one run to the next.
+        if (spec->run.watermark && spec->transform.key.isEmpty())
+            parser.error(u"run.watermark"_s,
+                         u"needs transform.key: an incremental run remembers the rows it "
+                         u"delivered by their key"_s);
     }
     return parser.errors;
 }

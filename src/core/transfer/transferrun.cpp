@@ -3,6 +3,7 @@
 
 #include "db/rowsource.h"
 #include "db/shardquery.h"
+#include "db/sqlparameters.h"
 #include "db/sqlrowreader.h"
 #include "journal/runjournal.h"
 #include "log/logging.h"
@@ -174,6 +175,7 @@ RunCounts TransferRun::counts() const
     c.delivered = m_delivered;
     c.failed = m_failed;
     c.invalid = m_invalid;
+    c.alreadyDelivered = m_alreadyDelivered;
     c.retrying = m_retrying.size();
     c.sending = m_dispatcher ? m_dispatcher->itemsInFlight() : 0;
     c.queued = qMax<qint64>(0, c.read - c.finished() - c.sending - c.retrying);
@@ -404,6 +406,7 @@ void TransferRun::start()
     QStringList errors;
     for (const SpecError &e : m_spec.validate())
         errors.append(e.toString());
+    const QMap<QString, QVariant> fileParameters = m_spec.query.parameters;
     m_spec.query.parameters.insert(m_options.parameterOverrides);
     // A resume reads the shard its journal read.
     if (m_options.resume)
@@ -411,6 +414,17 @@ void TransferRun::start()
     if (QString error;
         m_options.shard && !shardQuery(m_spec.source, m_spec.query, *m_options.shard, &error))
         errors.append(error);
+    if (const auto &watermark = m_spec.run.watermark; watermark && errors.isEmpty()) {
+        if (!findSqlParameters(m_spec.query.sql).contains(watermark->parameter))
+            errors.append(QStringLiteral("run.watermark.parameter: query.sql does not use :%1; "
+                                         "it must read the rows above it (e.g. WHERE %2 > :%1 "
+                                         "ORDER BY %2)")
+                              .arg(watermark->parameter, watermark->column));
+        else if (!m_options.resume)
+            m_watermark = std::make_unique<WatermarkTracker>(
+                *watermark, m_spec.query.parameters.value(watermark->parameter),
+                fileParameters.value(watermark->parameter), m_options.watermarkDelivered);
+    }
     if (!errors.isEmpty()) {
         QTimer::singleShot(0, this,
                            [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
@@ -455,11 +469,20 @@ void TransferRun::onOpened(const ColumnList &columns)
         fail(Outcome::ConfigError, lines.join(u'\n'));
         return;
     }
+    QString watermarkError;
+    if (m_watermark && !m_watermark->open(columns, &watermarkError)) {
+        fail(Outcome::ConfigError, watermarkError);
+        return;
+    }
     m_transform = std::make_shared<const Transform>(std::move(*transform));
     // Rows become items in the reader's thread, beside the reading: this thread only sends.
-    m_source->setRowMapper([transform = m_transform](const QVariantList &row, qint64 id) {
-        return transform->apply(row, id);
-    });
+    m_source->setRowMapper(
+        [transform = m_transform, mark = watermarkColumn()](const QVariantList &row, qint64 id) {
+            Item item = transform->apply(row, id);
+            if (mark >= 0)
+                item.watermark = row.value(mark);
+            return item;
+        });
     if (m_checkBoundary)
         m_source->skipRows(m_options.resume->rowsRead - 1);
 
@@ -564,11 +587,25 @@ void TransferRun::onChunk(const RowChunk &chunk)
     if (!chunk.rows.isEmpty()) {
         items.reserve(chunk.rows.size());
         qint64 id = chunk.firstId;
-        for (const QVariantList &row : chunk.rows)
+        const int mark = watermarkColumn();
+        for (const QVariantList &row : chunk.rows) {
             items.append(m_transform->apply(row, id++));
+            if (mark >= 0)
+                items.last().watermark = row.value(mark);
+        }
     }
     if (m_checkBoundary && !checkBoundary(chunk, &items))
         return;
+    QSet<qint64> alreadyDelivered;
+    if (m_watermark) {
+        QString error;
+        if (!m_watermark->queued(items, &alreadyDelivered, &error)) {
+            fail(Outcome::ConfigError, error);
+            return;
+        }
+        if (chunk.atEnd)
+            m_watermark->readToEnd();
+    }
     m_read += items.size();
     if (chunk.atEnd) {
         m_sourceDone = true;
@@ -585,6 +622,10 @@ void TransferRun::onChunk(const RowChunk &chunk)
     QList<Item> valid;
     valid.reserve(items.size());
     for (Item &item : items) {
+        if (alreadyDelivered.contains(item.id)) {
+            deliverAlready(item);
+            continue;
+        }
         if (item.isValid()) {
             valid.append(std::move(item));
             continue;
@@ -600,6 +641,8 @@ void TransferRun::onChunk(const RowChunk &chunk)
             << "item" << item.key << "(row" << item.id + 1 << ") is invalid:" << item.error;
         if (m_journal)
             m_journal->recordFinished(result);
+        if (m_watermark)
+            m_watermark->finished(item.id, false);
         Q_EMIT itemFinished(result);
     }
     if (!valid.isEmpty())
@@ -615,6 +658,35 @@ void TransferRun::onChunk(const RowChunk &chunk)
     } else {
         maybeRequestChunk();
     }
+}
+
+int TransferRun::watermarkColumn() const
+{
+    return m_watermark ? m_watermark->columnIndex() : -1;
+}
+
+void TransferRun::deliverAlready(const Item &item)
+{
+    ItemResult result;
+    result.id = item.id;
+    result.key = item.key;
+    result.status = ItemStatus::Delivered;
+    result.url = item.url;
+    result.note = QStringLiteral("delivered by the previous run (run.watermark): not sent again");
+    ++m_delivered;
+    ++m_alreadyDelivered;
+    if (m_journal)
+        m_journal->recordFinished(result);
+    m_watermark->finished(item.id, true);
+    Q_EMIT itemFinished(result);
+}
+
+std::optional<WatermarkState> TransferRun::watermarkState(QString *error) const
+{
+    error->clear();
+    if (!m_watermark || m_state != State::Finished)
+        return std::nullopt;
+    return m_watermark->state(error);
 }
 
 void TransferRun::releaseSource()
@@ -659,6 +731,8 @@ void TransferRun::onItemStatus(qint64 id, ItemStatus status, int attempts)
 void TransferRun::onItemFinished(const ItemResult &result)
 {
     m_retrying.remove(result.id);
+    if (m_watermark)
+        m_watermark->finished(result.id, result.status == ItemStatus::Delivered);
     const int prior = m_priorAttempts.take(result.id);
     if (result.status == ItemStatus::Delivered) {
         ++m_delivered;

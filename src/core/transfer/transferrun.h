@@ -3,6 +3,7 @@
 
 #include "net/retrypolicy.h"
 #include "spec/transferspec.h"
+#include "transfer/watermark.h"
 #include "types/columninfo.h"
 #include "types/item.h"
 #include "types/shard.h"
@@ -60,6 +61,10 @@ struct RunOptions
     /// database filters: db/shardquery.h), and its journal records the shard. With resume the
     /// journal's shard is read instead, whatever this says.
     std::optional<Shard> shard;
+    /// run.watermark: the rows the previous run delivered at or above its watermark
+    /// (WatermarkState::delivered). An item with the same key and value is not sent again: it
+    /// ends Delivered at once, with a note, and counts in RunCounts::alreadyDelivered.
+    QList<WatermarkState::Row> watermarkDelivered;
 };
 
 /// Item counts of a run. Every item read is in exactly one of queued, sending,
@@ -73,6 +78,8 @@ struct RunCounts
     qint64 delivered = 0;
     qint64 failed = 0;
     qint64 invalid = 0;
+    /// Of delivered: items a previous run had delivered (run.watermark), not sent again.
+    qint64 alreadyDelivered = 0;
 
     qint64 finished() const { return delivered + failed + invalid; }
 };
@@ -152,6 +159,10 @@ public:
     /// A resume: the items the journal held as finished before it (delivered, failed,
     /// invalid), counted in counts() from the start.
     qint64 resumedFinished() const { return m_resumedFinished; }
+    /// run.watermark: the state the next run starts from (WatermarkTracker::state()), once
+    /// the run finished; nullopt when it delivered nothing (or is a resume, which keeps no
+    /// watermark), and then the previous state stays as it is.
+    std::optional<WatermarkState> watermarkState(QString *error) const;
 
 Q_SIGNALS:
     /// The query ran and the transform compiled: sending begins.
@@ -179,6 +190,10 @@ private:
     void onItemFinished(const ItemResult &result);
     void maybeRequestChunk();
     void releaseSource();
+    /// The watermark column's index in a row; -1 without run.watermark.
+    int watermarkColumn() const;
+    /// An item the previous run delivered (run.watermark): Delivered at once, not sent.
+    void deliverAlready(const Item &item);
     void createDispatcher();
     void maybeFinish();
     /// Stops the run when run.stopAfterFailures items have failed (see Outcome::Stopped).
@@ -241,6 +256,8 @@ private:
     double m_finalSeconds = -1;
     std::unique_ptr<RunJournal> m_journal;
     bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
+    std::unique_ptr<WatermarkTracker> m_watermark; ///< run.watermark (not when resuming)
+    qint64 m_alreadyDelivered = 0;
     qint64 m_resumedFinished = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QVariant>
 
 namespace sluice {
 
@@ -42,6 +43,8 @@ struct Item
     /// attempt; empty when the transfer has none. (Initialised here so that the many
     /// Item {id, key, payload, url, error} in the code need not name it.)
     QByteArray idempotencyKey = {};
+    /// run.watermark: the row's value of the watermark column (null without a watermark).
+    QVariant watermark = {};
 
     bool isValid() const { return error.isEmpty(); }
 };
