@@ -10,6 +10,9 @@
 #include <QSqlRecord>
 #include <QThread>
 
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+#include "db/mysqlcursor.h"
+#endif
 #include "db/sqlconnection.h"
 #include "db/sqlparameters.h"
 #include "log/logging.h"
@@ -33,6 +36,11 @@ bool isSqlite(const QString &driver)
 bool isPostgres(const QString &driver)
 {
     return driver == "QPSQL"_L1;
+}
+
+bool isMysql(const QString &driver)
+{
+    return driver == "QMYSQL"_L1 || driver == "QMARIADB"_L1;
 }
 
 QString errorText(const QSqlError &error)
@@ -64,6 +72,23 @@ bool isTimeZoneAware(const QString &driver, const QSqlField &field)
     return isPostgres(driver)
         && (field.typeID() == PgTimestampTzOid || field.typeID() == PgTimeTzOid);
 }
+
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+/// A MysqlCursor result as the reader's own ReadResult (R: Row, End and Error too).
+template<typename R>
+R fromCursor(MysqlCursor::Result result)
+{
+    switch (result) {
+    case MysqlCursor::Result::Row:
+        return R::Row;
+    case MysqlCursor::Result::End:
+        break;
+    case MysqlCursor::Result::Error:
+        return R::Error;
+    }
+    return R::End;
+}
+#endif
 
 } // namespace
 
@@ -118,6 +143,16 @@ void SqlRowReader::open()
         return;
     }
 
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    if (m_mysql) {
+        m_columnCount = int(m_mysql->columns().size());
+        m_state = State::Streaming;
+        qCDebug(lcSource) << "opened" << m_settings.driver << "(streaming) with" << m_columnCount
+                          << "columns";
+        Q_EMIT opened(m_mysql->columns());
+        return;
+    }
+#endif
     const QSqlRecord record = m_sqlQuery->record();
     m_columnCount = record.count();
     ColumnList columns;
@@ -182,6 +217,22 @@ QString SqlRowReader::openConnection()
 
 QString SqlRowReader::runQuery()
 {
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    // QMYSQL buffers every result whole: read MySQL/MariaDB through the native handle.
+    if (isMysql(m_settings.driver)) {
+        const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (mysqlCursorAvailable(db)) {
+            auto cursor = std::make_unique<MysqlCursor>(db);
+            if (!cursor->exec(m_query.sql, m_query.parameters))
+                return "query: "_L1 + cursor->errorText();
+            m_mysql = std::move(cursor);
+            m_queryRunning = true;
+            return {};
+        }
+        qCWarning(lcSource) << "the MariaDB client library cannot be used: the whole result is "
+                               "read into memory";
+    }
+#endif
     auto query = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connectionName, false));
     // Both must be set before the query runs: forward-only is what makes QPSQL stream
     // (single-row mode) and QSQLITE not cache rows; HighPrecision keeps exact decimals exact.
@@ -252,12 +303,11 @@ void SqlRowReader::fetchChunk()
             close();
             return;
         }
-        if (!m_sqlQuery->next()) {
+        if (const ReadResult skipped = skipRow(); skipped != ReadResult::Row) {
             m_queryRunning = false;
             m_skip = 0;
-            if (m_sqlQuery->lastError().isValid()) {
-                fail(SourceFailure::Kind::Database,
-                     "query: "_L1 + errorText(m_sqlQuery->lastError()));
+            if (skipped == ReadResult::Error) {
+                fail(SourceFailure::Kind::Database, "query: "_L1 + lastErrorText());
                 return;
             }
             m_state = State::AtEnd;
@@ -298,7 +348,7 @@ void SqlRowReader::fetchChunk()
             m_lookahead = std::move(row);
     }
     if (result == ReadResult::Error) {
-        fail(SourceFailure::Kind::Database, "query: "_L1 + errorText(m_sqlQuery->lastError()));
+        fail(SourceFailure::Kind::Database, "query: "_L1 + lastErrorText());
         return;
     }
 
@@ -312,8 +362,36 @@ void SqlRowReader::fetchChunk()
     Q_EMIT chunkReady(chunk);
 }
 
+SqlRowReader::ReadResult SqlRowReader::skipRow()
+{
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    if (m_mysql)
+        return fromCursor<ReadResult>(m_mysql->skip());
+#endif
+    if (m_sqlQuery->next())
+        return ReadResult::Row;
+    return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
+}
+
+QString SqlRowReader::lastErrorText() const
+{
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    if (m_mysql)
+        return m_mysql->errorText();
+#endif
+    return m_sqlQuery ? errorText(m_sqlQuery->lastError()) : QString();
+}
+
 SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
 {
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    if (m_mysql) {
+        const ReadResult result = fromCursor<ReadResult>(m_mysql->next(row));
+        if (result != ReadResult::Row)
+            m_queryRunning = false;
+        return result;
+    }
+#endif
     if (!m_sqlQuery->next()) {
         m_queryRunning = false;
         return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
@@ -358,6 +436,14 @@ void SqlRowReader::fail(SourceFailure::Kind kind, const QString &message)
 void SqlRowReader::release()
 {
     m_lookahead.reset();
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    if (m_mysql) {
+        // A half-read result is abandoned (the socket shut down), not drained.
+        m_mysql->finish();
+        m_mysql.reset();
+        m_queryRunning = false;
+    }
+#endif
     if (m_sqlQuery) {
         // Cancelled rather than read to its end (PostgreSQL only; see StatementCanceller).
         if (m_queryRunning)

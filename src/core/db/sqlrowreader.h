@@ -22,6 +22,8 @@ class QSqlQuery;
 
 namespace sluice {
 
+class MysqlCursor;
+
 /// Turns a row (one QVariant per column) and its 0-based id into an item. Runs in the
 /// reader's thread: it must be thread-safe (a compiled Transform's apply() is).
 using RowMapper = std::function<Item(const QVariantList &row, qint64 id)>;
@@ -49,7 +51,7 @@ struct RowChunk
 /// The connection is its own, uniquely named, and used by nothing else: with QPSQL a
 /// forward-only result is streamed in single-row mode, and any other statement on that
 /// connection would silently discard the rest of it. Memory stays flat for any number of
-/// rows (QMYSQL is the exception: Qt always buffers the whole result there).
+/// rows (QMYSQL buffers every result whole, so MySQL/MariaDB are read through MysqlCursor).
 ///
 /// Values come with QSql::HighPrecision: PostgreSQL numeric (and MySQL/ODBC decimal and
 /// floating columns) arrive as exact text, flagged by ColumnInfo::exactNumeric. QSQLITE
@@ -108,6 +110,8 @@ private:
     QString openConnection();
     QString runQuery();
     ReadResult readRow(QVariantList *row);
+    ReadResult skipRow();
+    QString lastErrorText() const;
     void fail(SourceFailure::Kind kind, const QString &message);
     void release();
 
@@ -118,6 +122,8 @@ private:
     QString m_connectionName; ///< non-empty while the connection is registered
     std::shared_ptr<StatementCanceller> m_canceller;
     std::unique_ptr<QSqlQuery> m_sqlQuery;
+    /// MySQL/MariaDB: the streaming cursor used instead of m_sqlQuery (db/mysqlcursor.h).
+    std::unique_ptr<MysqlCursor> m_mysql;
     bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
     int m_columnCount = 0;
     qint64 m_nextId = 0;
