@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include <QLibrary>
@@ -13,6 +15,8 @@
 #include <mysql.h>
 
 #include "db/sqllexer.h"
+#include "types/sourcevalue.h"
+#include "json/jsonreader.h"
 
 using namespace Qt::StringLiterals;
 
@@ -238,12 +242,42 @@ double floatAsDouble(float value)
 
 } // namespace
 
-struct MysqlCursor::Private
+/// The cursor itself: a prepared statement, fetched unbuffered.
+class MysqlCursor final : public RowCursor
 {
+public:
+    explicit MysqlCursor(MYSQL *mysql)
+        : mysql(mysql)
+    { }
+    ~MysqlCursor() override { finish(); }
+
+    /// Prepares sql (its :name markers become ?), binds the parameters by name and
+    /// executes it. Returns false with errorText() set on failure, or when the statement
+    /// returns no result set.
+    bool exec(const QString &sql, const QMap<QString, QVariant> &parameters);
+
+    const ColumnList &columns() const override { return m_columns; }
+    Step next(QVariantList *row) override;
+    QString errorText() const override { return error; }
+
+private:
+    bool fail(const QString &context)
+    {
+        const char *text = stmt ? api.mysql_stmt_error(stmt) : nullptr;
+        error = context + QString::fromUtf8(text ? text : "");
+        return false;
+    }
+    bool bindResult();
+    Step fetch();
+    QVariant value(std::size_t i);
+    /// Closes the statement; a result not read to its end is abandoned (the socket shut
+    /// down) rather than drained.
+    void finish();
+
     const MariaDbApi &api = MariaDbApi::instance();
     MYSQL *mysql = nullptr;
     MYSQL_STMT *stmt = nullptr;
-    ColumnList columns;
+    ColumnList m_columns;
     std::vector<Column> data;
     std::vector<MYSQL_BIND> binds;
     QString error;
@@ -252,44 +286,10 @@ struct MysqlCursor::Private
     /// during a row would lose the positions of the columns not yet read).
     bool rebind = false;
     qsizetype failedColumn = -1; ///< a long value of this column could not be fetched whole
-    bool shutDown = false;
-
-    bool fail(const QString &context)
-    {
-        const char *text = stmt ? api.mysql_stmt_error(stmt) : nullptr;
-        error = context + QString::fromUtf8(text ? text : "");
-        return false;
-    }
-    bool bindResult();
-    Result fetch();
-    QVariant value(std::size_t i);
 };
-
-MysqlCursor::MysqlCursor(const QSqlDatabase &db)
-    : d(std::make_unique<Private>())
-{
-    if (mysqlCursorAvailable(db))
-        d->mysql = static_cast<MYSQL *>(mysqlNativeHandle(db));
-}
-
-MysqlCursor::~MysqlCursor()
-{
-    finish();
-}
-
-bool MysqlCursor::isValid() const
-{
-    return d->mysql != nullptr;
-}
 
 bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parameters)
 {
-    if (!d->mysql) {
-        d->error = u"the MySQL/MariaDB client library cannot be used for streaming"_s;
-        return false;
-    }
-    finish();
-    d->error.clear();
 
     // :name markers become ?, in order; the lexer skips literals, identifiers and comments.
     QString text;
@@ -308,19 +308,18 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
         text += QStringView(sql).sliced(copied);
     }
 
-    d->stmt = d->api.mysql_stmt_init(d->mysql);
-    if (!d->stmt) {
-        d->error = u"cannot create a statement (out of memory)"_s;
+    stmt = api.mysql_stmt_init(mysql);
+    if (!stmt) {
+        error = u"cannot create a statement (out of memory)"_s;
         return false;
     }
     const QByteArray utf8 = text.toUtf8();
-    if (d->api.mysql_stmt_prepare(d->stmt, utf8.constData(),
-                                  static_cast<unsigned long>(utf8.size())))
-        return d->fail({});
-    if (d->api.mysql_stmt_param_count(d->stmt) != static_cast<unsigned long>(order.size())) {
-        d->error = u"the server counts %1 parameter marker(s) where Sluice finds %2"_s
-                       .arg(d->api.mysql_stmt_param_count(d->stmt))
-                       .arg(order.size());
+    if (api.mysql_stmt_prepare(stmt, utf8.constData(), static_cast<unsigned long>(utf8.size())))
+        return fail({});
+    if (api.mysql_stmt_param_count(stmt) != static_cast<unsigned long>(order.size())) {
+        error = u"the server counts %1 parameter marker(s) where Sluice finds %2"_s
+                    .arg(api.mysql_stmt_param_count(stmt))
+                    .arg(order.size());
         return false;
     }
 
@@ -368,20 +367,20 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
             bind.length_value = bind.buffer_length;
         }
     }
-    if (!params.empty() && d->api.mysql_stmt_bind_param(d->stmt, params.data()))
-        return d->fail({});
-    if (d->api.mysql_stmt_execute(d->stmt))
-        return d->fail({});
-    d->executed = true;
-    if (!d->bindResult()) {
-        if (d->error.isEmpty())
-            d->fail({});
+    if (!params.empty() && api.mysql_stmt_bind_param(stmt, params.data()))
+        return fail({});
+    if (api.mysql_stmt_execute(stmt))
+        return fail({});
+    executed = true;
+    if (!bindResult()) {
+        if (error.isEmpty())
+            fail({});
         return false;
     }
     return true;
 }
 
-bool MysqlCursor::Private::bindResult()
+bool MysqlCursor::bindResult()
 {
     MYSQL_RES *meta = api.mysql_stmt_result_metadata(stmt);
     if (!meta) {
@@ -391,8 +390,8 @@ bool MysqlCursor::Private::bindResult()
     const unsigned count = api.mysql_num_fields(meta);
     data.assign(count, Column());
     binds.assign(count, MYSQL_BIND());
-    columns.clear();
-    columns.reserve(count);
+    m_columns.clear();
+    m_columns.reserve(count);
     for (unsigned i = 0; i < count; ++i) {
         MYSQL_FIELD *field = api.mysql_fetch_field_direct(meta, i);
         Column &c = data[i];
@@ -405,8 +404,7 @@ bool MysqlCursor::Private::bindResult()
         info.metaTypeId = metaTypeOf(c.form);
         info.nativeTypeId = int(field->type);
         info.exactNumeric = c.form == Form::Decimal;
-        info.jsonText = c.form == Form::Json;
-        columns.append(info);
+        m_columns.append(info);
 
         MYSQL_BIND &b = binds[i];
         std::memset(&b, 0, sizeof b);
@@ -460,37 +458,32 @@ bool MysqlCursor::Private::bindResult()
     return true;
 }
 
-const ColumnList &MysqlCursor::columns() const
-{
-    return d->columns;
-}
-
-MysqlCursor::Result MysqlCursor::Private::fetch()
+RowCursor::Step MysqlCursor::fetch()
 {
     if (!executed)
-        return Result::End;
+        return Step::End;
     if (rebind) {
         rebind = false;
         if (api.mysql_stmt_bind_result(stmt, binds.data())) {
             executed = false;
             fail({});
-            return Result::Error;
+            return Step::Error;
         }
     }
     const int status = api.mysql_stmt_fetch(stmt);
     if (status == MYSQL_NO_DATA) {
         executed = false;
-        return Result::End;
+        return Step::End;
     }
     if (status != 0 && status != MYSQL_DATA_TRUNCATED) {
         executed = false;
         fail({});
-        return Result::Error;
+        return Step::Error;
     }
-    return Result::Row;
+    return Step::Row;
 }
 
-QVariant MysqlCursor::Private::value(std::size_t i)
+QVariant MysqlCursor::value(std::size_t i)
 {
     Column &c = data[i];
     if (c.isNull || c.form == Form::Null)
@@ -537,6 +530,14 @@ QVariant MysqlCursor::Private::value(std::size_t i)
     const qsizetype length = qsizetype(c.length);
     if (c.form == Form::Bytes)
         return QVariant(QByteArray(bytes, length));
+    if (c.form == Form::Json) {
+        // The server's text, which its JSON check accepted, compacted so that every token
+        // stays as written and only blank space goes.
+        if (std::optional<QByteArray> compact = compactJson(QByteArrayView(bytes, length)))
+            return QVariant::fromValue(JsonText {std::move(*compact)});
+        return QVariant::fromValue(
+            ValueError {u"the server's JSON text is not valid JSON (%1 bytes)"_s.arg(length)});
+    }
     if (c.form == Form::Bit) {
         quint64 bits = 0;
         for (qsizetype k = 0; k < length; ++k)
@@ -546,53 +547,58 @@ QVariant MysqlCursor::Private::value(std::size_t i)
     return QVariant(QString::fromUtf8(bytes, length));
 }
 
-MysqlCursor::Result MysqlCursor::next(QVariantList *row)
+RowCursor::Step MysqlCursor::next(QVariantList *row)
 {
-    const Result result = d->fetch();
-    if (result != Result::Row)
-        return result;
+    const Step step = fetch();
+    if (step != Step::Row || !row)
+        return step;
     row->clear();
-    row->reserve(qsizetype(d->data.size()));
-    for (std::size_t i = 0; i < d->data.size(); ++i)
-        row->append(d->value(i));
-    if (d->failedColumn >= 0) {
-        d->executed = false;
-        d->fail(u"column %1: "_s.arg(d->columns.at(d->failedColumn).name));
-        return Result::Error;
+    row->reserve(qsizetype(data.size()));
+    for (std::size_t i = 0; i < data.size(); ++i)
+        row->append(value(i));
+    if (failedColumn >= 0) {
+        executed = false;
+        fail(u"column %1: "_s.arg(m_columns.at(failedColumn).name));
+        return Step::Error;
     }
-    return Result::Row;
-}
-
-MysqlCursor::Result MysqlCursor::skip()
-{
-    return d->fetch();
-}
-
-QString MysqlCursor::errorText() const
-{
-    return d->error;
+    return Step::Row;
 }
 
 void MysqlCursor::finish()
 {
-    if (!d->stmt)
+    if (!stmt)
         return;
-    if (d->executed) {
+    if (executed) {
         // mysql_stmt_close would read every remaining row first (the protocol has no other
         // way to end a result): shut the socket down instead; the server stops sending.
-        d->api.mariadb_cancel(d->mysql);
-        d->shutDown = true;
-        d->executed = false;
+        api.mariadb_cancel(mysql);
+        executed = false;
     }
-    d->api.mysql_stmt_close(d->stmt);
-    d->stmt = nullptr;
-    d->binds.clear();
-    d->data.clear();
+    api.mysql_stmt_close(stmt);
+    stmt = nullptr;
 }
 
-bool MysqlCursor::connectionShutDown() const
+std::unique_ptr<RowCursor> openMysqlCursor(const QString &connectionName, const QuerySpec &query,
+                                           QString *error)
 {
-    return d->shutDown;
+    const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+    void *mysql = mysqlNativeHandle(db);
+    if (!db.isOpen() || !mysql || !MariaDbApi::instance().valid) {
+        *error = u"query: the MariaDB client library (libmariadb.so.3) cannot be used"_s;
+        return nullptr;
+    }
+    auto cursor = std::make_unique<MysqlCursor>(static_cast<MYSQL *>(mysql));
+    if (!cursor->exec(query.sql, query.parameters)) {
+        *error = "query: "_L1 + cursor->errorText();
+        return nullptr;
+    }
+    return cursor;
+}
+
+bool canStreamMysql(const QString &connectionName)
+{
+    const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+    return db.isOpen() && mysqlNativeHandle(db) && MariaDbApi::instance().valid;
 }
 
 void *mysqlNativeHandle(const QSqlDatabase &db)
@@ -603,11 +609,6 @@ void *mysqlNativeHandle(const QSqlDatabase &db)
     if (qstrcmp(type, "st_mysql*") != 0 && qstrcmp(type, "MYSQL*") != 0)
         return nullptr;
     return *static_cast<void *const *>(handle.constData());
-}
-
-bool mysqlCursorAvailable(const QSqlDatabase &db)
-{
-    return db.isOpen() && mysqlNativeHandle(db) && MariaDbApi::instance().valid;
 }
 
 void cancelMysqlConnection(void *mysql)

@@ -43,4 +43,25 @@ qsizetype countSqlParameterUses(const QString &sql)
     return count;
 }
 
+QString toPositionalParameters(const QString &sql, const QStringList &names)
+{
+    QString out;
+    out.reserve(sql.size());
+    qsizetype copied = 0;
+    SqlLexer lexer(sql);
+    while (const std::optional<SqlLexer::Token> token = lexer.next()) {
+        if (token->kind != SqlLexer::Kind::Parameter)
+            continue;
+        const qsizetype index
+            = names.indexOf(QStringView(sql).sliced(token->start + 1, token->length - 1));
+        if (index < 0)
+            continue;
+        out.append(QStringView(sql).sliced(copied, token->start - copied));
+        out.append(u'$' + QString::number(index + 1));
+        copied = token->start + token->length;
+    }
+    out.append(QStringView(sql).sliced(copied));
+    return out;
+}
+
 } // namespace sluice

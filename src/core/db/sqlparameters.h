@@ -23,4 +23,9 @@ QStringList findSqlParameters(const QString &sql);
 /// counting a name used twice twice.
 qsizetype countSqlParameterUses(const QString &sql);
 
+/// sql with every :name marker (by the rules of findSqlParameters()) replaced by $n, n being
+/// the 1-based position of the name in names (PostgreSQL's own markers). A name not in names
+/// is left as it is.
+QString toPositionalParameters(const QString &sql, const QStringList &names);
+
 } // namespace sluice

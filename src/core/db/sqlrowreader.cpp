@@ -4,93 +4,21 @@
 #include <utility>
 
 #include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlField>
-#include <QSqlQuery>
-#include <QSqlRecord>
 #include <QThread>
 
 #ifdef SLUICE_HAVE_MYSQL_CURSOR
 #include "db/mysqlcursor.h"
 #endif
+#include "db/pgcursor.h"
+#include "db/qtsqlcursor.h"
 #include "db/sqlconnection.h"
 #include "db/sqlparameters.h"
 #include "log/logging.h"
+#include "types/sourcevalue.h"
 
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-namespace {
-
-// PostgreSQL type OIDs (QSqlField::typeID() under QPSQL).
-constexpr int PgNumericOid = 1700;
-constexpr int PgTimestampTzOid = 1184;
-constexpr int PgTimeTzOid = 1266;
-
-bool isSqlite(const QString &driver)
-{
-    return driver == "QSQLITE"_L1;
-}
-
-bool isPostgres(const QString &driver)
-{
-    return driver == "QPSQL"_L1;
-}
-
-bool isMysql(const QString &driver)
-{
-    return driver == "QMYSQL"_L1 || driver == "QMARIADB"_L1;
-}
-
-QString errorText(const QSqlError &error)
-{
-    QString text = error.text().trimmed();
-    // SQLITE_BUSY: a writer holds the file's lock for longer than the driver waits (5 s
-    // unless QSQLITE_BUSY_TIMEOUT says otherwise).
-    if (text.contains("database is locked"_L1))
-        text += u" (another program holds a lock on the SQLite file while it writes: run again "
-                u"when it has finished, or wait longer with QSQLITE_BUSY_TIMEOUT=MILLISECONDS "
-                u"in source.options)"_s;
-    return text;
-}
-
-/// Whether the column's values arrive as text under QSql::HighPrecision although the
-/// column is numeric (read from the drivers' sources; QPSQL and QSQLITE measured).
-bool arrivesAsExactText(const QString &driver, const QSqlField &field)
-{
-    if (isSqlite(driver))
-        return false; // INTEGER stays qint64 and REAL stays double
-    if (isPostgres(driver))
-        return field.typeID() == PgNumericOid; // float4/float8 stay double
-    // QMYSQL/QMARIADB and QODBC hand every column they type as Double over as text.
-    return field.metaType().id() == QMetaType::Double;
-}
-
-bool isTimeZoneAware(const QString &driver, const QSqlField &field)
-{
-    return isPostgres(driver)
-        && (field.typeID() == PgTimestampTzOid || field.typeID() == PgTimeTzOid);
-}
-
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-/// A MysqlCursor result as the reader's own ReadResult (R: Row, End and Error too).
-template<typename R>
-R fromCursor(MysqlCursor::Result result)
-{
-    switch (result) {
-    case MysqlCursor::Result::Row:
-        return R::Row;
-    case MysqlCursor::Result::End:
-        break;
-    case MysqlCursor::Result::Error:
-        return R::Error;
-    }
-    return R::End;
-}
-#endif
-
-} // namespace
 
 void registerRowMetaTypes()
 {
@@ -98,6 +26,7 @@ void registerRowMetaTypes()
     qRegisterMetaType<sluice::ColumnInfo>();
     qRegisterMetaType<sluice::ColumnList>("sluice::ColumnList");
     qRegisterMetaType<sluice::SourceFailure>();
+    registerSourceValueTypes();
 }
 
 SqlRowReader::SqlRowReader(ConnectionSettings settings, QuerySpec query, int chunkSize,
@@ -143,39 +72,8 @@ void SqlRowReader::open()
         return;
     }
 
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-    if (m_mysql) {
-        m_columnCount = int(m_mysql->columns().size());
-        m_state = State::Streaming;
-        qCDebug(lcSource) << "opened" << m_settings.driver << "(streaming) with" << m_columnCount
-                          << "columns";
-        Q_EMIT opened(m_mysql->columns());
-        return;
-    }
-#endif
-    const QSqlRecord record = m_sqlQuery->record();
-    m_columnCount = record.count();
-    ColumnList columns;
-    columns.reserve(m_columnCount);
-    for (int i = 0; i < m_columnCount; ++i) {
-        const QSqlField field = record.field(i);
-        ColumnInfo column;
-        column.name = field.name();
-        column.metaTypeId = field.metaType().id();
-        column.nativeTypeId = field.typeID();
-        column.timeZoneAware = isTimeZoneAware(m_settings.driver, field);
-        column.exactNumeric = arrivesAsExactText(m_settings.driver, field);
-        if (isPostgres(m_settings.driver) && column.nativeTypeId == PgTimeTzOid) {
-            // QPSQL parses timetz with QTime::fromString, which rejects the offset: every
-            // value would arrive as an invalid QTime. Refuse rather than send nothing.
-            fail(SourceFailure::Kind::Database,
-                 u"query: column \"%1\" is a PostgreSQL timetz, which Qt's QPSQL driver cannot "
-                 "read (every value arrives empty); cast it in the SQL, e.g. to time or text"_s.arg(
-                     column.name));
-            return;
-        }
-        columns.append(column);
-    }
+    const ColumnList &columns = m_cursor->columns();
+    m_columnCount = int(columns.size());
     m_state = State::Streaming;
     qCDebug(lcSource) << "opened" << m_settings.driver << "with" << m_columnCount << "columns";
     Q_EMIT opened(columns);
@@ -217,62 +115,26 @@ QString SqlRowReader::openConnection()
 
 QString SqlRowReader::runQuery()
 {
+    QString error;
+    // PostgreSQL through libpq itself: parameterised queries stream, and every type keeps
+    // its value (db/pgcursor.h). MySQL/MariaDB through the client library's prepared
+    // statements, unbuffered (db/mysqlcursor.h): QMYSQL stores every result whole. Every
+    // other driver through QSqlQuery.
+    const bool mysql = m_settings.driver == "QMYSQL"_L1 || m_settings.driver == "QMARIADB"_L1;
+    if (m_settings.driver == "QPSQL"_L1) {
+        m_cursor = openPgCursor(m_connectionName, m_query, &error);
 #ifdef SLUICE_HAVE_MYSQL_CURSOR
-    // QMYSQL buffers every result whole: read MySQL/MariaDB through the native handle.
-    if (isMysql(m_settings.driver)) {
-        const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        if (mysqlCursorAvailable(db)) {
-            auto cursor = std::make_unique<MysqlCursor>(db);
-            if (!cursor->exec(m_query.sql, m_query.parameters))
-                return "query: "_L1 + cursor->errorText();
-            m_mysql = std::move(cursor);
-            m_queryRunning = true;
-            return {};
-        }
-        qCWarning(lcSource) << "the MariaDB client library cannot be used: the whole result is "
-                               "read into memory";
-    }
+    } else if (mysql && canStreamMysql(m_connectionName)) {
+        m_cursor = openMysqlCursor(m_connectionName, m_query, &error);
 #endif
-    auto query = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connectionName, false));
-    // Both must be set before the query runs: forward-only is what makes QPSQL stream
-    // (single-row mode) and QSQLITE not cache rows; HighPrecision keeps exact decimals exact.
-    query->setForwardOnly(true);
-    query->setNumericalPrecisionPolicy(QSql::HighPrecision);
-
-    const QStringList names = findSqlParameters(m_query.sql);
-    if (names.isEmpty()) {
-        // Nothing to bind, so no PREPARE: QPSQL runs a prepared statement as an SQL EXECUTE,
-        // and PostgreSQL materialises an EXECUTE's whole result on the server (a temporary
-        // file of 330 MB for 3 million rows here) before it sends the first row. A plain
-        // query streams from the first row. It also keeps Qt's placeholder scanner away.
-        if (!query->exec(m_query.sql))
-            return "query: "_L1 + errorText(query->lastError());
     } else {
-        const bool prepared = query->prepare(m_query.sql);
-        // Qt finds placeholders with its own scanner, which does not skip comments or dollar
-        // quotes and reads :123 as a name. Where it disagrees, values would be bound to the
-        // wrong markers (or the database rejects the rewritten SQL with a puzzling message),
-        // so stop with one that says why. Qt counts even when preparing fails.
-        const qsizetype qtMarkers = query->boundValues().size();
-        const qsizetype ourMarkers = countSqlParameterUses(m_query.sql);
-        if (qtMarkers != ourMarkers) {
-            return u"query: Qt finds %1 parameter marker(s) in the SQL where Sluice finds %2; "
-                   "Qt also reads :name inside comments and dollar-quoted text, and :123 as a "
-                   "parameter, so remove those"_s.arg(qtMarkers)
-                       .arg(ourMarkers);
-        }
-        if (!prepared) {
-            const QString text = errorText(query->lastError());
-            return "query: "_L1 + (text.isEmpty() ? u"the SQL cannot be prepared"_s : text);
-        }
-        for (const QString &name : names)
-            query->bindValue(u':' + name, m_query.parameters.value(name));
-        if (!query->exec())
-            return "query: "_L1 + errorText(query->lastError());
+        if (mysql)
+            qCWarning(lcSource) << "the MariaDB client library cannot be used: the whole "
+                                   "result is read into memory";
+        m_cursor = openQtSqlCursor(m_connectionName, m_settings.driver, m_query, &error);
     }
-    if (!query->isSelect())
-        return u"query: the statement returns no rows (a source query must be a SELECT)"_s;
-    m_sqlQuery = std::move(query);
+    if (!m_cursor)
+        return error;
     m_queryRunning = true;
     return {};
 }
@@ -303,11 +165,11 @@ void SqlRowReader::fetchChunk()
             close();
             return;
         }
-        if (const ReadResult skipped = skipRow(); skipped != ReadResult::Row) {
+        if (const RowCursor::Step step = m_cursor->next(nullptr); step != RowCursor::Step::Row) {
             m_queryRunning = false;
             m_skip = 0;
-            if (skipped == ReadResult::Error) {
-                fail(SourceFailure::Kind::Database, "query: "_L1 + lastErrorText());
+            if (step == RowCursor::Step::Error) {
+                fail(SourceFailure::Kind::Database, "query: "_L1 + m_cursor->errorText());
                 return;
             }
             m_state = State::AtEnd;
@@ -348,7 +210,7 @@ void SqlRowReader::fetchChunk()
             m_lookahead = std::move(row);
     }
     if (result == ReadResult::Error) {
-        fail(SourceFailure::Kind::Database, "query: "_L1 + lastErrorText());
+        fail(SourceFailure::Kind::Database, "query: "_L1 + m_cursor->errorText());
         return;
     }
 
@@ -362,45 +224,19 @@ void SqlRowReader::fetchChunk()
     Q_EMIT chunkReady(chunk);
 }
 
-SqlRowReader::ReadResult SqlRowReader::skipRow()
-{
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-    if (m_mysql)
-        return fromCursor<ReadResult>(m_mysql->skip());
-#endif
-    if (m_sqlQuery->next())
-        return ReadResult::Row;
-    return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
-}
-
-QString SqlRowReader::lastErrorText() const
-{
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-    if (m_mysql)
-        return m_mysql->errorText();
-#endif
-    return m_sqlQuery ? errorText(m_sqlQuery->lastError()) : QString();
-}
-
 SqlRowReader::ReadResult SqlRowReader::readRow(QVariantList *row)
 {
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-    if (m_mysql) {
-        const ReadResult result = fromCursor<ReadResult>(m_mysql->next(row));
-        if (result != ReadResult::Row)
-            m_queryRunning = false;
-        return result;
-    }
-#endif
-    if (!m_sqlQuery->next()) {
+    switch (m_cursor->next(row)) {
+    case RowCursor::Step::Row:
+        return ReadResult::Row;
+    case RowCursor::Step::End:
         m_queryRunning = false;
-        return m_sqlQuery->lastError().isValid() ? ReadResult::Error : ReadResult::End;
+        return ReadResult::End;
+    case RowCursor::Step::Error:
+        break;
     }
-    row->clear();
-    row->reserve(m_columnCount);
-    for (int i = 0; i < m_columnCount; ++i)
-        row->append(m_sqlQuery->isNull(i) ? QVariant() : m_sqlQuery->value(i));
-    return ReadResult::Row;
+    m_queryRunning = false;
+    return ReadResult::Error;
 }
 
 void SqlRowReader::setRowMapper(RowMapper mapper)
@@ -436,19 +272,11 @@ void SqlRowReader::fail(SourceFailure::Kind kind, const QString &message)
 void SqlRowReader::release()
 {
     m_lookahead.reset();
-#ifdef SLUICE_HAVE_MYSQL_CURSOR
-    if (m_mysql) {
-        // A half-read result is abandoned (the socket shut down), not drained.
-        m_mysql->finish();
-        m_mysql.reset();
-        m_queryRunning = false;
-    }
-#endif
-    if (m_sqlQuery) {
+    if (m_cursor) {
         // Cancelled rather than read to its end (PostgreSQL only; see StatementCanceller).
         if (m_queryRunning)
             m_canceller->cancel();
-        m_sqlQuery.reset();
+        m_cursor.reset();
         m_queryRunning = false;
     }
     m_canceller->detach();

@@ -11,6 +11,7 @@
 #include <QString>
 #include <QVariant>
 
+#include "db/rowcursor.h"
 #include "db/sourcefailure.h"
 #include "db/statementcanceller.h"
 #include "spec/transferspec.h"
@@ -18,11 +19,7 @@
 #include "types/connectionsettings.h"
 #include "types/item.h"
 
-class QSqlQuery;
-
 namespace sluice {
-
-class MysqlCursor;
 
 /// Turns a row (one QVariant per column) and its 0-based id into an item. Runs in the
 /// reader's thread: it must be thread-safe (a compiled Transform's apply() is).
@@ -46,17 +43,18 @@ struct RowChunk
 /// removed in that thread only; errors leave it as failed(), never as exceptions. Another
 /// thread stops it through canceller(): after StatementCanceller::stop() the reader starts
 /// no statement and reads no chunk any more, a PostgreSQL statement it is running is
-/// cancelled, and the failure that causes is not reported.
+/// cancelled (a MySQL/MariaDB one loses its connection), and the failure that causes is not
+/// reported.
 ///
-/// The connection is its own, uniquely named, and used by nothing else: with QPSQL a
-/// forward-only result is streamed in single-row mode, and any other statement on that
-/// connection would silently discard the rest of it. Memory stays flat for any number of
-/// rows (QMYSQL buffers every result whole, so MySQL/MariaDB are read through MysqlCursor).
+/// The connection is its own, uniquely named, and used by nothing else: a streaming result
+/// owns its connection. Memory stays flat for any number of rows (Qt's QMYSQL would buffer
+/// the whole result: MySQL/MariaDB are read through db/mysqlcursor.h instead).
 ///
-/// Values come with QSql::HighPrecision: PostgreSQL numeric (and MySQL/ODBC decimal and
-/// floating columns) arrive as exact text, flagged by ColumnInfo::exactNumeric. QSQLITE
-/// keeps REAL as double. NULLs are plain null QVariants. A PostgreSQL timetz column makes
-/// open() fail: Qt 6.4's QPSQL turns every timetz value into an invalid QTime.
+/// How rows are read depends on the driver (a RowCursor): PostgreSQL through libpq itself
+/// (db/pgcursor.h: parameterised queries stream, every type keeps its value), MySQL and
+/// MariaDB through their client library (db/mysqlcursor.h: streamed, every type keeps its
+/// value), the others through QSqlQuery (db/qtsqlcursor.h). NULLs are plain null QVariants; values
+/// that no Qt type carries are types/sourcevalue.h's (JSON, errors).
 class SqlRowReader final : public QObject
 {
     Q_OBJECT
@@ -74,11 +72,8 @@ public:
 
 public Q_SLOTS:
     /// Checks the settings and parameters (a problem there fails as Configuration), connects,
-    /// and runs the query forward-only:
-    /// prepared with every parameter bound (values are never spliced into the SQL), or,
-    /// when the SQL has no parameters, unprepared: QPSQL prepares as SQL PREPARE/EXECUTE,
-    /// and PostgreSQL materialises an EXECUTE's whole result on the server before the first
-    /// row. Emits opened() or failed(). Only the first call does anything.
+    /// and runs the query with every parameter bound (values are never spliced into the
+    /// SQL). Emits opened() or failed(). Only the first call does anything.
     void open();
     /// Reads up to chunkSize rows and emits ONE chunkReady(); the last chunk has atEnd set
     /// (a result of exactly n * chunkSize rows still ends with a full chunk, not an empty
@@ -110,8 +105,6 @@ private:
     QString openConnection();
     QString runQuery();
     ReadResult readRow(QVariantList *row);
-    ReadResult skipRow();
-    QString lastErrorText() const;
     void fail(SourceFailure::Kind kind, const QString &message);
     void release();
 
@@ -121,9 +114,7 @@ private:
     QString m_password;
     QString m_connectionName; ///< non-empty while the connection is registered
     std::shared_ptr<StatementCanceller> m_canceller;
-    std::unique_ptr<QSqlQuery> m_sqlQuery;
-    /// MySQL/MariaDB: the streaming cursor used instead of m_sqlQuery (db/mysqlcursor.h).
-    std::unique_ptr<MysqlCursor> m_mysql;
+    std::unique_ptr<RowCursor> m_cursor;
     bool m_queryRunning = false; ///< executed, and neither read to its end nor failed
     int m_columnCount = 0;
     qint64 m_nextId = 0;

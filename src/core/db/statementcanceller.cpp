@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "statementcanceller.h"
 
-#include <QLibrary>
 #include <QMutexLocker>
 #include <QSqlDatabase>
-#include <QSqlDriver>
-#include <QVariant>
 
+#include "db/libpq.h"
 #ifdef SLUICE_HAVE_MYSQL_CURSOR
 #include "db/mysqlcursor.h"
 #endif
@@ -15,47 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace sluice {
-
-namespace {
-
-/// libpq's cancel API, resolved once from the libpq already loaded.
-struct LibpqCancel
-{
-    using GetCancel = void *(*)(void *conn);
-    using Cancel = int (*)(void *cancel, char *errbuf, int errbufsize);
-    using FreeCancel = void (*)(void *cancel);
-
-    GetCancel getCancel = nullptr;
-    Cancel cancel = nullptr;
-    FreeCancel freeCancel = nullptr;
-
-    static const LibpqCancel &instance()
-    {
-        static const LibpqCancel api = [] {
-            LibpqCancel a;
-            QLibrary libpq(u"pq"_s, 5);
-            a.getCancel = reinterpret_cast<GetCancel>(libpq.resolve("PQgetCancel"));
-            a.cancel = reinterpret_cast<Cancel>(libpq.resolve("PQcancel"));
-            a.freeCancel = reinterpret_cast<FreeCancel>(libpq.resolve("PQfreeCancel"));
-            return a;
-        }();
-        return api;
-    }
-    bool isValid() const { return getCancel && cancel && freeCancel; }
-};
-
-/// libpq's connection behind db, or null when db is no PostgreSQL connection.
-void *postgresConnection(const QSqlDatabase &db)
-{
-    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    // Qt 6.4 names the type after libpq's struct: "pg_conn*".
-    const char *type = handle.typeName();
-    if (qstrcmp(type, "pg_conn*") != 0 && qstrcmp(type, "PGconn*") != 0)
-        return nullptr;
-    return *static_cast<void *const *>(handle.constData());
-}
-
-} // namespace
 
 StatementCanceller::~StatementCanceller()
 {
@@ -68,8 +25,8 @@ bool StatementCanceller::attach(const QSqlDatabase &db)
     if (m_stopped.load())
         return false;
     if (void *conn = postgresConnection(db); conn && !m_cancel) {
-        if (const LibpqCancel &api = LibpqCancel::instance(); api.isValid())
-            m_cancel = api.getCancel(conn);
+        if (const Libpq *api = Libpq::get())
+            m_cancel = api->getCancel(conn);
     }
 #ifdef SLUICE_HAVE_MYSQL_CURSOR
     m_mysql = mysqlNativeHandle(db);
@@ -81,7 +38,7 @@ void StatementCanceller::detach()
 {
     QMutexLocker locker(&m_mutex);
     if (m_cancel)
-        LibpqCancel::instance().freeCancel(m_cancel);
+        Libpq::get()->freeCancel(m_cancel);
     m_cancel = nullptr;
     m_mysql = nullptr;
 }
@@ -99,7 +56,7 @@ void StatementCanceller::cancel()
     if (!m_cancel)
         return;
     char error[256] = {};
-    if (!LibpqCancel::instance().cancel(m_cancel, error, int(sizeof error)))
+    if (!Libpq::get()->cancel(m_cancel, error, int(sizeof error)))
         qCDebug(lcSource) << "PQcancel failed:" << error;
 }
 

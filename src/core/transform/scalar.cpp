@@ -9,6 +9,7 @@
 #include <QTime>
 #include <QUuid>
 
+#include "types/sourcevalue.h"
 #include "util/text.h"
 
 using namespace Qt::StringLiterals;
@@ -266,6 +267,15 @@ void toScalar(const QVariant &value, const ColumnInfo &column, Scalar *s)
     default:
         break;
     }
+    if (value.metaType() == QMetaType::fromType<JsonText>()) {
+        s->kind = Scalar::Kind::Json;
+        s->bytes = valueOf<JsonText>(value).utf8;
+        return;
+    }
+    if (value.metaType() == QMetaType::fromType<ValueError>()) {
+        setError(s, column, valueOf<ValueError>(value).message);
+        return;
+    }
     if (value.canConvert(QMetaType::fromType<QString>())) {
         s->owned = value.toString();
         s->kind = Scalar::Kind::Text;
@@ -287,6 +297,7 @@ void writeTyped(JsonWriter &writer, const Scalar &s)
         writer.writeBool(s.boolean);
         return;
     case Scalar::Kind::Number:
+    case Scalar::Kind::Json:
         writer.writeRaw(s.ascii());
         return;
     case Scalar::Kind::Real:
@@ -322,6 +333,10 @@ void writeText(JsonWriter &writer, const Scalar &s)
         return;
     case Scalar::Kind::Text:
         writer.writeEscaped(s.text);
+        return;
+    case Scalar::Kind::Json:
+        // Interpolated into text, a JSON value is its JSON text.
+        writer.writeEscaped(QString::fromUtf8(s.bytes));
         return;
     }
 }

@@ -24,6 +24,7 @@ struct Scalar
         Real, ///< ascii() is a double in shortest form; typed output may add ".0"
         Ascii, ///< ascii() is text needing no escapes (dates, base64, UUIDs)
         Text, ///< text (needs escaping)
+        Json, ///< bytes is compact JSON (a json column, an array): written nested
         Error, ///< owned holds the message
     };
     Kind kind = Kind::Null;
@@ -47,8 +48,9 @@ struct Scalar
 
 /// Converts one column value by the template rules (docs/design.md, "Values"): typed
 /// JSON for NULL, booleans, integers, reals, exact numerics, text, blobs, dates, times,
-/// UUIDs; NaN, infinities and types with no JSON form give Kind::Error with a message
-/// that names the column. s->text may point into value: value must outlive s.
+/// UUIDs, JSON (JsonText); NaN, infinities and types with no JSON form give Kind::Error with a
+/// message that names the column, as does a ValueError. s->text may point into value: value must
+/// outlive s.
 void toScalar(const QVariant &value, const ColumnInfo &column, Scalar *s);
 
 /// s as a typed JSON value (a REAL that looks integral gets ".0"). Writes nothing for

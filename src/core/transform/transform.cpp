@@ -484,6 +484,12 @@ bool Transform::buildText(const QList<TextPiece> &pieces, const QVariantList &ro
             else
                 out->append(s.text);
             break;
+        case Scalar::Kind::Json:
+            if (url)
+                out->append(QLatin1StringView(s.bytes.toPercentEncoding()));
+            else
+                out->append(QString::fromUtf8(s.bytes));
+            break;
         }
     }
     if (use == TextUse::Header) {

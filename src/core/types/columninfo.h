@@ -21,8 +21,6 @@ struct ColumnInfo
     /// Exact decimal (PostgreSQL numeric, MySQL decimal) fetched as text under
     /// QSql::HighPrecision: a QString value of this column is a JSON number literal.
     bool exactNumeric = false;
-    /// The QString value of this column is JSON text, embedded as a nested value (MySQL JSON).
-    bool jsonText = false;
 
     friend bool operator==(const ColumnInfo &, const ColumnInfo &) = default;
 };
