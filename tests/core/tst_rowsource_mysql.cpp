@@ -331,7 +331,7 @@ void TstRowSourceMysql::columnFlags()
     }
     QCOMPARE(recorder.columns.at(recorder.column(u"bl"_s)).metaTypeId, int(QMetaType::QByteArray));
     QCOMPARE(recorder.columns.at(recorder.column(u"biu"_s)).metaTypeId, int(QMetaType::ULongLong));
-    QCOMPARE(row.at(recorder.column(u"made"_s)).value<JsonText>().utf8, QByteArray(R"({"k":1})"));
+    QCOMPARE(row.at(recorder.column(u"made"_s)).value<JsonText>().utf8, QByteArray("{\"k\":1}"));
 }
 
 void TstRowSourceMysql::streamsInChunks()
