@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QTest>
@@ -131,6 +132,7 @@ private Q_SLOTS:
     void namedParameters();
     void parameterValueIsData();
     void skipsRowsWhenResuming();
+    void slowReaderKeepsItsResult();
     void sqlError();
     void statementWithoutRows();
     void destructionMidStream();
@@ -474,6 +476,34 @@ void TstRowSourceMysql::skipsRowsWhenResuming()
     QCOMPARE(recorder.chunks.first().firstId, 950);
     QCOMPARE(recorder.rows().first().first().toLongLong(), 950);
     QCOMPARE(recorder.rows().last().first().toLongLong(), 999);
+}
+
+void TstRowSourceMysql::slowReaderKeepsItsResult()
+{
+    // A paused run stops reading; the server must not drop the result meanwhile. Its
+    // net_write_timeout is set to 1 s here (the default is 60 s).
+    QString error;
+    QVERIFY2(MariaDbTestServer::exec({u"SET GLOBAL net_write_timeout = 1"_s}, &error),
+             qPrintable(error));
+    const auto restore = qScopeGuard([] {
+        QString ignored;
+        MariaDbTestServer::exec({u"SET GLOBAL net_write_timeout = 60"_s}, &ignored);
+    });
+    RowSource source(m_settings, sql(u"SELECT id, t FROM big ORDER BY id"_s), 1000, {});
+    Recorder recorder;
+    recorder.listen(this, &source);
+    source.start();
+    QTRY_VERIFY(recorder.opened);
+    QSignalSpy spy(&source, &RowSource::chunkReady);
+    source.requestChunk();
+    QVERIFY(spy.wait(20000));
+    QTest::qWait(3000); // the socket buffers fill up and the server waits to write
+    while (!source.isAtEnd() && recorder.errors.isEmpty()) {
+        source.requestChunk();
+        QVERIFY(spy.wait(20000));
+    }
+    QVERIFY2(recorder.errors.isEmpty(), qPrintable(recorder.errors.join(u'\n')));
+    QCOMPARE(recorder.rowCount(), 300000);
 }
 
 void TstRowSourceMysql::sqlError()

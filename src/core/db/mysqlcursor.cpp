@@ -15,6 +15,7 @@
 #include <mysql.h>
 
 #include "db/sqllexer.h"
+#include "log/logging.h"
 #include "types/sourcevalue.h"
 #include "json/jsonreader.h"
 
@@ -44,7 +45,9 @@ struct MariaDbApi
     X(mysql_fetch_field_direct) \
     X(mysql_free_result) \
     X(mariadb_field_attr) \
-    X(mariadb_cancel)
+    X(mariadb_cancel) \
+    X(mysql_real_query) \
+    X(mysql_error)
 
 #define SLUICE_DECLARE(name) decltype(&::name) name = nullptr;
     SLUICE_MARIADB_FUNCTIONS(SLUICE_DECLARE)
@@ -264,7 +267,12 @@ private:
     bool fail(const QString &context)
     {
         const char *text = stmt ? api.mysql_stmt_error(stmt) : nullptr;
-        error = context + QString::fromUtf8(text ? text : "");
+        if (!text || !*text)
+            text = api.mysql_error(mysql);
+        // A connection the server dropped mid-result can leave both messages empty.
+        error = context
+            + (text && *text ? QString::fromUtf8(text)
+                             : u"the result ended early: the connection to the server was lost"_s);
         return false;
     }
     bool bindResult();
@@ -307,6 +315,14 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
         }
         text += QStringView(sql).sliced(copied);
     }
+
+    // The server gives up on a client that does not read for net_write_timeout seconds (60
+    // by default), and a streaming reader stops reading whenever the target is slow or the
+    // run is paused: the rows would end with "Lost connection". A year (the largest value)
+    // for this connection only; the socket is still closed when the reader stops.
+    static constexpr char Patience[] = "SET SESSION net_write_timeout = 31536000";
+    if (api.mysql_real_query(mysql, Patience, sizeof Patience - 1) != 0)
+        qCDebug(lcSource) << "cannot lengthen net_write_timeout:" << api.mysql_error(mysql);
 
     stmt = api.mysql_stmt_init(mysql);
     if (!stmt) {
