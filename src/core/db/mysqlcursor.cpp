@@ -250,27 +250,27 @@ class MysqlCursor final : public RowCursor
 {
 public:
     explicit MysqlCursor(MYSQL *mysql)
-        : mysql(mysql)
+        : m_mysql(mysql)
     { }
     ~MysqlCursor() override { finish(); }
 
-    /// Prepares sql (its :name markers become ?), binds the parameters by name and
+    /// Prepares sql (its :name markers become ?), m_binds the parameters by name and
     /// executes it. Returns false with errorText() set on failure, or when the statement
     /// returns no result set.
     bool exec(const QString &sql, const QMap<QString, QVariant> &parameters);
 
     const ColumnList &columns() const override { return m_columns; }
     Step next(QVariantList *row) override;
-    QString errorText() const override { return error; }
+    QString errorText() const override { return m_error; }
 
 private:
     bool fail(const QString &context)
     {
-        const char *text = stmt ? api.mysql_stmt_error(stmt) : nullptr;
+        const char *text = m_stmt ? m_api.mysql_stmt_error(m_stmt) : nullptr;
         if (!text || !*text)
-            text = api.mysql_error(mysql);
+            text = m_api.mysql_error(m_mysql);
         // A connection the server dropped mid-result can leave both messages empty.
-        error = context
+        m_error = context
             + (text && *text ? QString::fromUtf8(text)
                              : u"the result ended early: the connection to the server was lost"_s);
         return false;
@@ -282,23 +282,22 @@ private:
     /// down) rather than drained.
     void finish();
 
-    const MariaDbApi &api = MariaDbApi::instance();
-    MYSQL *mysql = nullptr;
-    MYSQL_STMT *stmt = nullptr;
+    const MariaDbApi &m_api = MariaDbApi::instance();
+    MYSQL *m_mysql = nullptr;
+    MYSQL_STMT *m_stmt = nullptr;
     ColumnList m_columns;
-    std::vector<Column> data;
-    std::vector<MYSQL_BIND> binds;
-    QString error;
-    bool executed = false; ///< rows may still come
+    std::vector<Column> m_data;
+    std::vector<MYSQL_BIND> m_binds;
+    QString m_error;
+    bool m_executed = false; ///< rows may still come
     /// A buffer grew while a row was read: bound again before the next fetch (binding
     /// during a row would lose the positions of the columns not yet read).
-    bool rebind = false;
-    qsizetype failedColumn = -1; ///< a long value of this column could not be fetched whole
+    bool m_rebind = false;
+    qsizetype m_failedColumn = -1; ///< a long value of this column could not be fetched whole
 };
 
 bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parameters)
 {
-
     // :name markers become ?, in order; the lexer skips literals, identifiers and comments.
     QString text;
     QStringList order;
@@ -321,21 +320,21 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
     // run is paused: the rows would end with "Lost connection". A year (the largest value)
     // for this connection only; the socket is still closed when the reader stops.
     static constexpr char Patience[] = "SET SESSION net_write_timeout = 31536000";
-    if (api.mysql_real_query(mysql, Patience, sizeof Patience - 1) != 0)
-        qCDebug(lcSource) << "cannot lengthen net_write_timeout:" << api.mysql_error(mysql);
+    if (m_api.mysql_real_query(m_mysql, Patience, sizeof Patience - 1) != 0)
+        qCDebug(lcSource) << "cannot lengthen net_write_timeout:" << m_api.mysql_error(m_mysql);
 
-    stmt = api.mysql_stmt_init(mysql);
-    if (!stmt) {
-        error = u"cannot create a statement (out of memory)"_s;
+    m_stmt = m_api.mysql_stmt_init(m_mysql);
+    if (!m_stmt) {
+        m_error = u"cannot create a statement (out of memory)"_s;
         return false;
     }
     const QByteArray utf8 = text.toUtf8();
-    if (api.mysql_stmt_prepare(stmt, utf8.constData(), static_cast<unsigned long>(utf8.size())))
+    if (m_api.mysql_stmt_prepare(m_stmt, utf8.constData(), static_cast<unsigned long>(utf8.size())))
         return fail({});
-    if (api.mysql_stmt_param_count(stmt) != static_cast<unsigned long>(order.size())) {
-        error = u"the server counts %1 parameter marker(s) where Sluice finds %2"_s
-                    .arg(api.mysql_stmt_param_count(stmt))
-                    .arg(order.size());
+    if (m_api.mysql_stmt_param_count(m_stmt) != static_cast<unsigned long>(order.size())) {
+        m_error = u"the server counts %1 parameter marker(s) where Sluice finds %2"_s
+                      .arg(m_api.mysql_stmt_param_count(m_stmt))
+                      .arg(order.size());
         return false;
     }
 
@@ -383,13 +382,13 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
             bind.length_value = bind.buffer_length;
         }
     }
-    if (!params.empty() && api.mysql_stmt_bind_param(stmt, params.data()))
+    if (!params.empty() && m_api.mysql_stmt_bind_param(m_stmt, params.data()))
         return fail({});
-    if (api.mysql_stmt_execute(stmt))
+    if (m_api.mysql_stmt_execute(m_stmt))
         return fail({});
-    executed = true;
+    m_executed = true;
     if (!bindResult()) {
-        if (error.isEmpty())
+        if (m_error.isEmpty())
             fail({});
         return false;
     }
@@ -398,20 +397,20 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
 
 bool MysqlCursor::bindResult()
 {
-    MYSQL_RES *meta = api.mysql_stmt_result_metadata(stmt);
+    MYSQL_RES *meta = m_api.mysql_stmt_result_metadata(m_stmt);
     if (!meta) {
-        error = u"the statement returns no rows (a source query must be a SELECT)"_s;
+        m_error = u"the statement returns no rows (a source query must be a SELECT)"_s;
         return false;
     }
-    const unsigned count = api.mysql_num_fields(meta);
-    data.assign(count, Column());
-    binds.assign(count, MYSQL_BIND());
+    const unsigned count = m_api.mysql_num_fields(meta);
+    m_data.assign(count, Column());
+    m_binds.assign(count, MYSQL_BIND());
     m_columns.clear();
     m_columns.reserve(count);
     for (unsigned i = 0; i < count; ++i) {
-        MYSQL_FIELD *field = api.mysql_fetch_field_direct(meta, i);
-        Column &c = data[i];
-        c.form = formOf(api, field);
+        MYSQL_FIELD *field = m_api.mysql_fetch_field_direct(meta, i);
+        Column &c = m_data[i];
+        c.form = formOf(m_api, field);
         c.type = field->type;
         c.decimals = field->decimals;
 
@@ -422,7 +421,7 @@ bool MysqlCursor::bindResult()
         info.exactNumeric = c.form == Form::Decimal;
         m_columns.append(info);
 
-        MYSQL_BIND &b = binds[i];
+        MYSQL_BIND &b = m_binds[i];
         std::memset(&b, 0, sizeof b);
         b.is_null = &c.isNull;
         b.error = &c.error;
@@ -468,31 +467,31 @@ bool MysqlCursor::bindResult()
             break;
         }
     }
-    api.mysql_free_result(meta);
-    if (api.mysql_stmt_bind_result(stmt, binds.data()))
+    m_api.mysql_free_result(meta);
+    if (m_api.mysql_stmt_bind_result(m_stmt, m_binds.data()))
         return fail({});
     return true;
 }
 
 RowCursor::Step MysqlCursor::fetch()
 {
-    if (!executed)
+    if (!m_executed)
         return Step::End;
-    if (rebind) {
-        rebind = false;
-        if (api.mysql_stmt_bind_result(stmt, binds.data())) {
-            executed = false;
+    if (m_rebind) {
+        m_rebind = false;
+        if (m_api.mysql_stmt_bind_result(m_stmt, m_binds.data())) {
+            m_executed = false;
             fail({});
             return Step::Error;
         }
     }
-    const int status = api.mysql_stmt_fetch(stmt);
+    const int status = m_api.mysql_stmt_fetch(m_stmt);
     if (status == MYSQL_NO_DATA) {
-        executed = false;
+        m_executed = false;
         return Step::End;
     }
     if (status != 0 && status != MYSQL_DATA_TRUNCATED) {
-        executed = false;
+        m_executed = false;
         fail({});
         return Step::Error;
     }
@@ -501,7 +500,7 @@ RowCursor::Step MysqlCursor::fetch()
 
 QVariant MysqlCursor::value(std::size_t i)
 {
-    Column &c = data[i];
+    Column &c = m_data[i];
     if (c.isNull || c.form == Form::Null)
         return {};
     switch (c.form) {
@@ -529,18 +528,18 @@ QVariant MysqlCursor::value(std::size_t i)
         c.buffer.resize(c.length);
         MYSQL_BIND b;
         std::memset(&b, 0, sizeof b);
-        b.buffer_type = binds[i].buffer_type;
+        b.buffer_type = m_binds[i].buffer_type;
         b.buffer = c.buffer.data();
         b.buffer_length = c.length;
         unsigned long length = 0;
         b.length = &length;
-        if (api.mysql_stmt_fetch_column(stmt, &b, unsigned(i), 0)) {
-            failedColumn = qsizetype(i);
+        if (m_api.mysql_stmt_fetch_column(m_stmt, &b, unsigned(i), 0)) {
+            m_failedColumn = qsizetype(i);
             return {};
         }
-        binds[i].buffer = c.buffer.data();
-        binds[i].buffer_length = c.length;
-        rebind = true;
+        m_binds[i].buffer = c.buffer.data();
+        m_binds[i].buffer_length = c.length;
+        m_rebind = true;
     }
     const char *bytes = c.buffer.data();
     const qsizetype length = qsizetype(c.length);
@@ -569,12 +568,12 @@ RowCursor::Step MysqlCursor::next(QVariantList *row)
     if (step != Step::Row || !row)
         return step;
     row->clear();
-    row->reserve(qsizetype(data.size()));
-    for (std::size_t i = 0; i < data.size(); ++i)
+    row->reserve(qsizetype(m_data.size()));
+    for (std::size_t i = 0; i < m_data.size(); ++i)
         row->append(value(i));
-    if (failedColumn >= 0) {
-        executed = false;
-        fail(u"column %1: "_s.arg(m_columns.at(failedColumn).name));
+    if (m_failedColumn >= 0) {
+        m_executed = false;
+        fail(u"column %1: "_s.arg(m_columns.at(m_failedColumn).name));
         return Step::Error;
     }
     return Step::Row;
@@ -582,16 +581,16 @@ RowCursor::Step MysqlCursor::next(QVariantList *row)
 
 void MysqlCursor::finish()
 {
-    if (!stmt)
+    if (!m_stmt)
         return;
-    if (executed) {
+    if (m_executed) {
         // mysql_stmt_close would read every remaining row first (the protocol has no other
         // way to end a result): shut the socket down instead; the server stops sending.
-        api.mariadb_cancel(mysql);
-        executed = false;
+        m_api.mariadb_cancel(m_mysql);
+        m_executed = false;
     }
-    api.mysql_stmt_close(stmt);
-    stmt = nullptr;
+    m_api.mysql_stmt_close(m_stmt);
+    m_stmt = nullptr;
 }
 
 std::unique_ptr<RowCursor> openMysqlCursor(const QString &connectionName, const QuerySpec &query,
