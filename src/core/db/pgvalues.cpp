@@ -153,9 +153,163 @@ QByteArray utcTimestamp(QByteArrayView text)
     return out;
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+qint64 daysFromCivil(qint64 y, int m, int d)
+{
+    y -= m <= 2;
+    const qint64 era = (y >= 0 ? y : y - 399) / 400;
+    const qint64 yoe = y - era * 400;
+    const qint64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const qint64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/// The date of a day number (civil_from_days).
+void civilFromDays(qint64 z, qint64 *y, int *m, int *d)
+{
+    z += 719468;
+    const qint64 era = (z >= 0 ? z : z - 146096) / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    *d = int(doy - (153 * mp + 2) / 5 + 1);
+    *m = int(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/// n fixed digits at text[at], or -1.
+int digitsAt(QByteArrayView text, qsizetype at, int n)
+{
+    if (at + n > text.size())
+        return -1;
+    int value = 0;
+    for (int i = 0; i < n; ++i) {
+        const char c = text[at + i];
+        if (c < '0' || c > '9')
+            return -1;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+char *put2(char *p, int value)
+{
+    p[0] = char('0' + value / 10);
+    p[1] = char('0' + value % 10);
+    return p + 2;
+}
+
+/// The common timestamptz "YYYY-MM-DD HH:MM:SS[.f]±hh[:mm[:ss]]" (a four-digit year AD) in
+/// UTC, without allocating on the way; empty for any other form (utcTimestamp() reads those).
+QString fastUtcTimestamp(QByteArrayView text)
+{
+    const int year = digitsAt(text, 0, 4);
+    const int month = digitsAt(text, 5, 2);
+    const int day = digitsAt(text, 8, 2);
+    const int hour = digitsAt(text, 11, 2);
+    const int minute = digitsAt(text, 14, 2);
+    const int second = digitsAt(text, 17, 2);
+    if (year < 0 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || text[4] != '-'
+        || text[10] != ' ' || text.endsWith(" BC"))
+        return {};
+    qsizetype at = 19;
+    const qsizetype fractionStart = at;
+    if (at < text.size() && text[at] == '.') {
+        ++at;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9')
+            ++at;
+    }
+    const QByteArrayView fraction = text.sliced(fractionStart, at - fractionStart);
+    if (at >= text.size() || (text[at] != '+' && text[at] != '-'))
+        return {};
+    const int sign = text[at] == '-' ? -1 : 1;
+    int offset = 0;
+    int unit = 3600;
+    ++at;
+    for (;;) {
+        const int part = digitsAt(text, at, 2);
+        if (part < 0 || unit < 1)
+            return {};
+        offset += part * unit;
+        unit /= 60;
+        at += 2;
+        if (at == text.size())
+            break;
+        if (text[at] != ':')
+            return {};
+        ++at;
+    }
+    const qint64 seconds = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60
+        + second - sign * offset;
+    const qint64 days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+    const int inDay = int(seconds - days * 86400);
+    qint64 y = 0;
+    int m = 0;
+    int d = 0;
+    civilFromDays(days, &y, &m, &d);
+    if (y < 0 || y > 9999)
+        return {};
+    char buffer[48];
+    char *p = put2(buffer, int(y / 100));
+    p = put2(p, int(y % 100));
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, inDay / 3600);
+    *p++ = ':';
+    p = put2(p, inDay / 60 % 60);
+    *p++ = ':';
+    p = put2(p, inDay % 60);
+    if (fraction.size() > 20)
+        return {};
+    p = std::copy(fraction.begin(), fraction.end(), p);
+    *p++ = 'Z';
+    return QString::fromLatin1(buffer, p - buffer);
+}
+
+/// A timestamp whose text needs only its blank turned into a 'T' (a four-digit year AD).
+bool isPlainTimestamp(QByteArrayView text)
+{
+    return text.size() >= 19 && text[4] == '-' && text[10] == ' ' && !text.endsWith(" BC");
+}
+
+QByteArray slowTemporalText(Kind kind, QByteArrayView text);
+
 /// The text of a date, time or interval in ISO 8601 form (see Kind); "infinity" and
 /// "-infinity" as they are.
-QByteArray temporalText(Kind kind, QByteArrayView text)
+QString temporalText(Kind kind, QByteArrayView text)
+{
+    // The common forms first, straight into the QString.
+    switch (kind) {
+    case Kind::Date:
+    case Kind::Time:
+    case Kind::Interval:
+        if (!text.endsWith(" BC") && digitsAt(text, 0, 4) >= 0 && text.size() == 10)
+            return QString::fromLatin1(text);
+        if (kind != Kind::Date)
+            return QString::fromLatin1(text);
+        break;
+    case Kind::Timestamp:
+        if (isPlainTimestamp(text)) {
+            QString out = QString::fromLatin1(text);
+            out[10] = u'T';
+            return out;
+        }
+        break;
+    case Kind::TimestampTz:
+        if (QString utc = fastUtcTimestamp(text); !utc.isEmpty())
+            return utc;
+        break;
+    default:
+        break;
+    }
+    return QString::fromLatin1(slowTemporalText(kind, text));
+}
+
+QByteArray slowTemporalText(Kind kind, QByteArrayView text)
 {
     if (text == "infinity" || text == "-infinity")
         return text.toByteArray();
@@ -192,6 +346,14 @@ QByteArray temporalText(Kind kind, QByteArrayView text)
         break;
     }
     return text.toByteArray(); // time, interval, or a form not foreseen: as the server wrote it
+}
+
+/// Why a json value is not sent. PostgreSQL's json type keeps a member name given twice,
+/// which receivers read in different ways (the first wins, the last wins, an error): the
+/// item is refused rather than sent for the API to pick one.
+QString jsonProblem(const JsonSyntaxError &syntax)
+{
+    return u"holds JSON that Sluice does not send (%1)"_s.arg(syntax.toString());
 }
 
 bool isTemporal(Kind kind)
@@ -252,7 +414,7 @@ bool writeElement(JsonWriter &writer, Kind kind, QByteArrayView text, QString *e
         JsonSyntaxError syntax;
         const std::optional<QByteArray> compact = compactJson(text, &syntax);
         if (!compact) {
-            *error = u"holds text that is not valid JSON"_s;
+            *error = jsonProblem(syntax);
             return false;
         }
         writer.writeRaw(*compact);
@@ -269,7 +431,7 @@ bool writeElement(JsonWriter &writer, Kind kind, QByteArrayView text, QString *e
         break;
     default:
         if (isTemporal(kind)) {
-            writer.writeString(QString::fromLatin1(temporalText(kind, text)));
+            writer.writeString(temporalText(kind, text));
             return true;
         }
         writer.writeString(QString::fromUtf8(text));
@@ -572,7 +734,7 @@ QVariant value(const Type &type, QByteArrayView text)
         JsonSyntaxError syntax;
         if (std::optional<QByteArray> compact = compactJson(text, &syntax))
             return QVariant::fromValue(JsonText {std::move(*compact)});
-        return QVariant::fromValue(ValueError {u"holds text that is not valid JSON"_s});
+        return QVariant::fromValue(ValueError {jsonProblem(syntax)});
     }
     case Kind::Bytea:
         if (text.startsWith("\\x"))
@@ -584,7 +746,7 @@ QVariant value(const Type &type, QByteArrayView text)
         return QVariant(QString::fromUtf8(text));
     default:
         if (isTemporal(type.kind))
-            return QVariant(QString::fromLatin1(temporalText(type.kind, text)));
+            return QVariant(temporalText(type.kind, text));
         break;
     }
     return QVariant::fromValue(ValueError {u"the database sent \""_s + QString::fromUtf8(text)
