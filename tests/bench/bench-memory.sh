@@ -45,10 +45,16 @@ work=$root/build/bench
 mkdir -p "$work"
 sink_pid=""
 mariadb_dir=""
+# Each step on its own: under set -e a failing step (wait reports the sink's SIGTERM)
+# would end the trap before the MariaDB server is stopped.
 cleanup() {
-  [[ -n "$sink_pid" ]] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null
-  [[ -n "$mariadb_dir" ]] && "$root/tests/scripts/mariadb-server.sh" stop "$mariadb_dir" >/dev/null
-  true
+  if [[ -n "$sink_pid" ]]; then
+    kill "$sink_pid" 2>/dev/null || true
+    wait "$sink_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$mariadb_dir" ]]; then
+    "$root/tests/scripts/mariadb-server.sh" stop "$mariadb_dir" >/dev/null || true
+  fi
 }
 trap cleanup EXIT
 
