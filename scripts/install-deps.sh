@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
-#   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers
-#   scripts/install-deps.sh test    build + PostgreSQL server, clang-format, fonts, clang and
+#   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers (and the MariaDB
+#                                   client headers: the streaming MySQL/MariaDB reader)
+#   scripts/install-deps.sh test    build + PostgreSQL and MariaDB servers, clang-format, fonts, clang and
 #                                   libclang-rt-14-dev (libFuzzer: tests/scripts/fuzz.sh), lld
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
@@ -11,16 +12,16 @@ set -euo pipefail
 
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-       libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc
+       libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc libmariadb-dev
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev)
 # gnome-keyring and dbus-daemon: the keychain test (tests/scripts/keychain-session.sh);
 # clang and its runtime: the libFuzzer targets (tests/scripts/fuzz.sh); lld: the linker the
 # test builds use (scripts/test.sh).
-test_extra=(postgresql nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm
+test_extra=(postgresql mariadb-server nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm
             gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev lld)
 # The keychain needs a Secret Service (gnome-keyring or KWallet) at run time.
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3 gnome-keyring libsecret-1-0)
-bench_extra=(postgresql nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
+bench_extra=(postgresql mariadb-server nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
              sqlite3 time)
 
 want=()

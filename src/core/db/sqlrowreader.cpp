@@ -6,6 +6,9 @@
 #include <QSqlDatabase>
 #include <QThread>
 
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+#include "db/mysqlcursor.h"
+#endif
 #include "db/pgcursor.h"
 #include "db/qtsqlcursor.h"
 #include "db/sqlconnection.h"
@@ -114,10 +117,22 @@ QString SqlRowReader::runQuery()
 {
     QString error;
     // PostgreSQL through libpq itself: parameterised queries stream, and every type keeps
-    // its value (db/pgcursor.h). Every other driver through QSqlQuery.
-    m_cursor = m_settings.driver == "QPSQL"_L1
-        ? openPgCursor(m_connectionName, m_query, &error)
-        : openQtSqlCursor(m_connectionName, m_settings.driver, m_query, &error);
+    // its value (db/pgcursor.h). MySQL/MariaDB through the client library's prepared
+    // statements, unbuffered (db/mysqlcursor.h): QMYSQL stores every result whole. Every
+    // other driver through QSqlQuery.
+    const bool mysql = m_settings.driver == "QMYSQL"_L1 || m_settings.driver == "QMARIADB"_L1;
+    if (m_settings.driver == "QPSQL"_L1) {
+        m_cursor = openPgCursor(m_connectionName, m_query, &error);
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    } else if (mysql && canStreamMysql(m_connectionName)) {
+        m_cursor = openMysqlCursor(m_connectionName, m_query, &error);
+#endif
+    } else {
+        if (mysql)
+            qCWarning(lcSource) << "the MariaDB client library cannot be used: the whole "
+                                   "result is read into memory";
+        m_cursor = openQtSqlCursor(m_connectionName, m_settings.driver, m_query, &error);
+    }
     if (!m_cursor)
         return error;
     m_queryRunning = true;

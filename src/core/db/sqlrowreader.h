@@ -43,16 +43,18 @@ struct RowChunk
 /// removed in that thread only; errors leave it as failed(), never as exceptions. Another
 /// thread stops it through canceller(): after StatementCanceller::stop() the reader starts
 /// no statement and reads no chunk any more, a PostgreSQL statement it is running is
-/// cancelled, and the failure that causes is not reported.
+/// cancelled (a MySQL/MariaDB one loses its connection), and the failure that causes is not
+/// reported.
 ///
 /// The connection is its own, uniquely named, and used by nothing else: a streaming result
-/// owns its connection. Memory stays flat for any number of rows (QMYSQL is the exception:
-/// Qt always buffers the whole result there).
+/// owns its connection. Memory stays flat for any number of rows (Qt's QMYSQL would buffer
+/// the whole result: MySQL/MariaDB are read through db/mysqlcursor.h instead).
 ///
 /// How rows are read depends on the driver (a RowCursor): PostgreSQL through libpq itself
-/// (db/pgcursor.h: parameterised queries stream, every type keeps its value), the others
-/// through QSqlQuery (db/qtsqlcursor.h). NULLs are plain null QVariants; values that no Qt
-/// type carries are types/sourcevalue.h's (JSON, errors).
+/// (db/pgcursor.h: parameterised queries stream, every type keeps its value), MySQL and
+/// MariaDB through their client library (db/mysqlcursor.h: streamed, every type keeps its
+/// value), the others through QSqlQuery (db/qtsqlcursor.h). NULLs are plain null QVariants; values
+/// that no Qt type carries are types/sourcevalue.h's (JSON, errors).
 class SqlRowReader final : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,9 @@
 #include <QSqlDatabase>
 
 #include "db/libpq.h"
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+#include "db/mysqlcursor.h"
+#endif
 #include "log/logging.h"
 
 using namespace Qt::StringLiterals;
@@ -25,6 +28,9 @@ bool StatementCanceller::attach(const QSqlDatabase &db)
         if (const Libpq *api = Libpq::get())
             m_cancel = api->getCancel(conn);
     }
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    m_mysql = mysqlNativeHandle(db);
+#endif
     return true;
 }
 
@@ -34,12 +40,19 @@ void StatementCanceller::detach()
     if (m_cancel)
         Libpq::get()->freeCancel(m_cancel);
     m_cancel = nullptr;
+    m_mysql = nullptr;
 }
 
 void StatementCanceller::cancel()
 {
     // Held while the request goes out, so detach() cannot free what PQcancel uses.
     QMutexLocker locker(&m_mutex);
+#ifdef SLUICE_HAVE_MYSQL_CURSOR
+    // MySQL/MariaDB: the socket is shut down, which ends what the reader waits for at once;
+    // the reader closes the connection afterwards.
+    if (m_mysql)
+        cancelMysqlConnection(m_mysql);
+#endif
     if (!m_cancel)
         return;
     char error[256] = {};

@@ -21,7 +21,9 @@ namespace sluice {
 /// dropping a half-read single-row-mode result makes QPSQL read and discard every remaining
 /// row first (2.6 s for 3 million rows here, 20 ms with the cancel). PostgreSQL ignores a
 /// cancel while it sends a prepared statement's (EXECUTE's) materialised result, so such a
-/// result is still drained. For other drivers stop() only marks the canceller stopped.
+/// result is still drained. A MySQL/MariaDB connection's socket is shut down instead
+/// (mariadb_cancel, db/mysqlcursor.h): the statement's connection is lost, which is all a
+/// reader that stops needs. For other drivers stop() only marks the canceller stopped.
 ///
 /// Threads: attach() and detach() run in the connection's thread (the reader's); the rest
 /// is thread-safe.
@@ -50,6 +52,7 @@ public:
 private:
     QMutex m_mutex;
     void *m_cancel = nullptr; ///< libpq's PGcancel; guarded by m_mutex
+    void *m_mysql = nullptr; ///< the MySQL/MariaDB connection's MYSQL*; guarded by m_mutex
     std::atomic<bool> m_stopped {false};
 };
 
