@@ -83,6 +83,7 @@ const QString QuietOption = QStringLiteral("quiet");
 const QString IntervalOption = QStringLiteral("progress-interval");
 const QString JournalOption = QStringLiteral("journal");
 const QString NoJournalOption = QStringLiteral("no-journal");
+const QString ShardOption = QStringLiteral("shard");
 
 /// The options `run` and `resume` share.
 void addOutputOptions(QCommandLineParser *parser)
@@ -109,7 +110,7 @@ void addRunOptions(QCommandLineParser *parser)
         "130 interrupted (undelivered items are written to --failed).\n\n"
         "Every run keeps a journal (a SQLite file) of every item's fate, in the app's data\n"
         "folder unless --journal says where; an interrupted run goes on with\n"
-        "`sluice resume JOURNAL`."));
+        "`sluice resume JOURNAL` (a shard's run: with the same shard)."));
     parser->addHelpOption();
     parser->addPositionalArgument(QStringLiteral("transfer"),
                                   QStringLiteral("The transfer file (.json)."),
@@ -124,6 +125,13 @@ void addRunOptions(QCommandLineParser *parser)
                        QStringLiteral("FILE")});
     parser->addOption(
         {NoJournalOption, QStringLiteral("Keeps no journal: the run cannot be resumed.")});
+    parser->addOption(
+        {ShardOption,
+         QStringLiteral("Moves only shard K of N (K from 0 to N-1): the rows whose "
+                        "source.shardKey falls in it, chosen by the database. N runs with "
+                        "0/N ... N-1/N, on one machine or many, move every row once. In a "
+                        "Kubernetes Indexed Job: --shard $JOB_COMPLETION_INDEX/N."),
+         QStringLiteral("K/N")});
     addOutputOptions(parser);
 }
 
@@ -248,6 +256,23 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
     }
     if (!readOverrides(parser.values(SetOption), run.spec, &run.options))
         return std::nullopt;
+    if (parser.isSet(ShardOption)) {
+        const QString text = parser.value(ShardOption);
+        QString why;
+        run.options.shard = Shard::fromText(text, &why);
+        if (!run.options.shard) {
+            printError(QStringLiteral("--shard %1: %2").arg(text, why));
+            return std::nullopt;
+        }
+        if (!run.spec.source.shardKey.isSet()) {
+            printError(
+                QStringLiteral("--shard %1: the transfer has no source.shardKey, the column that "
+                               "decides each row's shard; add one to %2, e.g. \"shardKey\": "
+                               "{\"column\": \"id\", \"type\": \"integer\"} (or \"text\")")
+                    .arg(text, positional.first()));
+            return std::nullopt;
+        }
+    }
     if (!readOutputOptions(parser, &run))
         return std::nullopt;
     if (parser.isSet(JournalOption) && parser.isSet(NoJournalOption)) {
@@ -266,7 +291,14 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
         // The default folder keeps completed runs for a month (File > Open Run... in the
         // app); unfinished ones stay until resumed or deleted.
         JournalFile::pruneCompleted(JournalFile::defaultFolder());
-        run.journalFile = JournalFile::newFileName(JournalFile::defaultFolder(), positional.first(),
+        // The shard in the name: N shards started in the same second get N files.
+        QString name = positional.first();
+        if (run.options.shard)
+            name = QFileInfo(name).completeBaseName()
+                + QStringLiteral("-shard%1of%2")
+                      .arg(run.options.shard->index)
+                      .arg(run.options.shard->count);
+        run.journalFile = JournalFile::newFileName(JournalFile::defaultFolder(), name,
                                                    QDateTime::currentDateTime());
     }
     run.options.journalFile = run.journalFile;
@@ -470,6 +502,12 @@ int execute(RunArguments &args)
     // way to avoid it.
     if (const QString risk = duplicateRisk(args.spec); !risk.isEmpty() && !args.quiet)
         printError(QStringLiteral("warning: ") + risk);
+    const std::optional<Shard> shard
+        = args.options.resume ? args.options.resume->shard : args.options.shard;
+    if (!args.quiet && shard)
+        std::fprintf(stderr, "sluice %s: shard %s: the rows whose %s falls in it\n", g_command,
+                     shard->toText().toUtf8().constData(),
+                     args.spec.source.shardKey.column.toUtf8().constData());
     if (!args.quiet && !args.journalFile.isEmpty()) {
         std::fprintf(stderr, "sluice %s: journal %s\n", g_command,
                      QDir::toNativeSeparators(args.journalFile).toUtf8().constData());

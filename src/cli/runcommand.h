@@ -14,7 +14,7 @@ enum RunExitCode : int {
     ExitInterrupted = 130, ///< stopped by SIGINT/SIGTERM; undelivered items are in --failed
 };
 
-/// `sluice run TRANSFER.json [--set NAME=VALUE]... [--failed FILE] [--quiet]`.
+/// `sluice run TRANSFER.json [--set NAME=VALUE]... [--shard K/N] [--failed FILE] [--quiet]`.
 /// arguments[0] is the program name, arguments[1] is "run". Runs the event loop of the
 /// QCoreApplication the caller created and returns the exit code.
 int runTransferCommand(const QStringList &arguments);

@@ -160,6 +160,7 @@ void ConnectionPanel::setSettings(const ConnectionSettings &settings)
     stopTest();
     m_ui->resultLabel->hide();
     m_baseDir = settings.baseDir;
+    m_shardKey = settings.shardKey;
     selectDriver(settings.driver);
 
     const bool sqlite = currentDriver() == Sqlite;
@@ -192,6 +193,7 @@ ConnectionSettings ConnectionPanel::settings() const
     ConnectionSettings settings;
     settings.driver = currentDriver();
     settings.baseDir = m_baseDir;
+    settings.shardKey = m_shardKey;
     settings.options = m_ui->optionsEdit->text().trimmed();
     if (settings.driver == Sqlite) {
         settings.database = m_ui->fileEdit->text().trimmed();

@@ -86,6 +86,8 @@ private:
     std::unique_ptr<Ui::ConnectionPanel> m_ui;
     ConnectionTester *m_tester = nullptr;
     QString m_baseDir;
+    /// source.shardKey: not edited here (`sluice run --shard` uses it), kept for the saved file.
+    sluice::ShardKey m_shardKey;
     bool m_loading = false; ///< setSettings() is filling the form: no changed()
     bool m_refocusTestButton = false;
 };

@@ -48,6 +48,16 @@ void TstPgValues::temporal_data()
         u"2024-02-29T20:00:00Z"_s);
     row("timestamptz LMT offset with seconds", pg::Kind::TimestampTz,
         "1850-01-01 00:00:00-04:56:02", u"1850-01-01T04:56:02Z"_s);
+    row("timestamptz into the next year", pg::Kind::TimestampTz, "2024-12-31 23:30:00-01",
+        u"2025-01-01T00:30:00Z"_s);
+    row("timestamptz back into a leap day", pg::Kind::TimestampTz, "2024-03-01 00:30:00+01",
+        u"2024-02-29T23:30:00Z"_s);
+    row("timestamptz +14 before 2000", pg::Kind::TimestampTz, "2000-01-01 00:00:00.75+14",
+        u"1999-12-31T10:00:00.75Z"_s);
+    row("timestamptz year 1 into 1 BC", pg::Kind::TimestampTz, "0001-01-01 00:30:00+01",
+        u"0000-12-31T23:30:00Z"_s);
+    row("timestamptz BC", pg::Kind::TimestampTz, "0044-03-15 12:00:00+00 BC",
+        u"-0043-03-15T12:00:00Z"_s);
     row("timestamptz -infinity", pg::Kind::TimestampTz, "-infinity", u"-infinity"_s);
     row("time", pg::Kind::Time, "13:45:01.5", u"13:45:01.5"_s);
     row("timetz hours", pg::Kind::TimeTz, "13:45:00+02", u"13:45:00+02:00"_s);

@@ -218,6 +218,7 @@ private slots:
     void loadSetsBaseDir();
     void toJsonDefaultsAndOmissions();
     void toJsonKeyOrder();
+    void toJsonShardKeyLast();
     void toJsonRate_data();
     void toJsonRate();
     void saveLoadRoundTrip();
@@ -343,6 +344,10 @@ void tst_TransferSpec::validVariants_data()
     row("passwordKeychain", u"source.passwordKeychain"_s, u"sensors db / steward"_s);
     row("passwordKeychain of 200", u"source.passwordKeychain"_s, QString(200, u'k'));
     row("port 1", u"source.port"_s, 1);
+    row("shardKey integer", u"source.shardKey"_s,
+        QJsonObject {{u"column"_s, u"id"_s}, {u"type"_s, u"integer"_s}});
+    row("shardKey text, quoted name", u"source.shardKey"_s,
+        QJsonObject {{u"type"_s, u"text"_s}, {u"column"_s, u"Site \"Nord\" ü"_s}});
     row("integral real port", u"source.port"_s, 5432.0);
     row("empty optional string", u"source.host"_s, u""_s);
     row("empty parameters", u"query.parameters"_s, QJsonObject());
@@ -598,6 +603,29 @@ void tst_TransferSpec::invalidDocuments_data()
     row("database empty for QSQLITE", u"source.database"_s, u""_s,
         {u"source.database: is required for QSQLITE"_s});
     row("database bool", u"source.database"_s, true, {u"source.database: must be a string"_s});
+    const auto shardKey = [](const QJsonObject &object) {
+        return QJsonValue(object);
+    };
+    row("shardKey string", u"source.shardKey"_s, u"id"_s,
+        {u"source.shardKey: must be an object"_s});
+    row("shardKey without column", u"source.shardKey"_s, shardKey({{u"type"_s, u"integer"_s}}),
+        {u"source.shardKey.column: is required"_s});
+    row("shardKey empty column", u"source.shardKey"_s,
+        shardKey({{u"column"_s, u""_s}, {u"type"_s, u"integer"_s}}),
+        {u"source.shardKey.column: is required"_s});
+    row("shardKey column control", u"source.shardKey"_s,
+        shardKey({{u"column"_s, u"a\tb"_s}, {u"type"_s, u"integer"_s}}),
+        {u"source.shardKey.column: \"a\tb\" is not a column name (it holds a control "_s
+         u"character)"_s});
+    row("shardKey without type", u"source.shardKey"_s, shardKey({{u"column"_s, u"id"_s}}),
+        {u"source.shardKey.type: is required: \"integer\" (split by the value modulo the "_s
+         u"shard count) or \"text\" (split by a hash of the value as text)"_s});
+    row("shardKey type uuid", u"source.shardKey"_s,
+        shardKey({{u"column"_s, u"id"_s}, {u"type"_s, u"uuid"_s}}),
+        {u"source.shardKey.type: \"uuid\" is not supported; supported types: integer, text"_s});
+    row("shardKey unknown key", u"source.shardKey"_s,
+        shardKey({{u"column"_s, u"id"_s}, {u"type"_s, u"text"_s}, {u"seed"_s, 1}}),
+        {u"source.shardKey.seed: unknown key"_s});
     row("host number", u"source.host"_s, 1, {u"source.host: must be a string"_s});
     row("user array", u"source.user"_s, QJsonArray(), {u"source.user: must be a string"_s});
     row("options object", u"source.options"_s, QJsonObject(),
@@ -1197,6 +1225,21 @@ void tst_TransferSpec::toJsonKeyOrder()
     QVERIFY2(text.endsWith(QByteArray(run + '}')), text.constData());
 }
 
+void tst_TransferSpec::toJsonShardKeyLast()
+{
+    // source.shardKey comes last in source, only when set.
+    TransferSpec spec;
+    QList<SpecError> errors;
+    QVERIFY(TransferSpec::fromJson(MinimalDocument, &spec, &errors));
+    QVERIFY(!spec.toJson().contains("shardKey"));
+    spec.source.options = u"QSQLITE_BUSY_TIMEOUT=100"_s;
+    spec.source.shardKey = {u"site"_s, ShardKey::Type::Text};
+    const QByteArray source
+        = R"("source":{"driver":"QSQLITE","database":"data.db","options":"QSQLITE_BUSY_TIMEOUT=100",)"
+          R"("shardKey":{"column":"site","type":"text"}},)";
+    QVERIFY2(spec.toJson().contains(source), spec.toJson().constData());
+}
+
 void tst_TransferSpec::toJsonRate_data()
 {
     QTest::addColumn<double>("rate");
@@ -1299,6 +1342,11 @@ void tst_TransferSpec::saveLoadNewFields_data()
         spec.run.maxRequestsPerSecond = rate;
         QTest::newRow(qPrintable(u"rate %1"_s.arg(rate))) << spec;
     }
+    // source.shardKey is kept however the rest was built (the GUI does not edit it).
+    spec.source.shardKey = {u"id"_s, ShardKey::Type::Integer};
+    QTest::newRow("shardKey integer") << spec;
+    spec.source.shardKey = {u"Ort \"Süd\""_s, ShardKey::Type::Text};
+    QTest::newRow("shardKey text") << spec;
 }
 
 void tst_TransferSpec::saveLoadNewFields()

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void previewNeedsConnectionAndSql();
     void destroyedMidPreview();
     void previewPostgres();
+    void previewPostgresTypes();
 
 private:
     QPlainTextEdit *editor() const { return m_panel->findChild<QPlainTextEdit *>(u"sqlEdit"_s); }
@@ -689,6 +690,28 @@ void TstQueryPanel::previewPostgres()
     const qlonglong rows = QLocale().toLongLong(estimate, &ok);
     QVERIFY2(ok, qPrintable(status->text()));
     QVERIFY2(rows > 3000 && rows < 5000, qPrintable(status->text()));
+}
+
+void TstQueryPanel::previewPostgresTypes()
+{
+    // The preview shows what the item will hold: json nested as written (12.50), the instant
+    // in UTC with its microseconds, an array as a JSON array.
+    QString error;
+    const ConnectionSettings settings = PgTestServer::settings(&error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QSignalSpy ready(m_panel.get(), &QueryPanel::previewReady);
+    m_panel->setConnection(settings, {});
+    typeSql(u"SELECT '{\"b\": 12.50, \"a\": [1]}'::jsonb AS doc, "
+            "'2024-01-01 00:00:00.123456+01'::timestamptz AS at, ARRAY[1, NULL] AS arr, "
+            "'13:45+05:30'::timetz AS tz"_s);
+    clickPreview();
+    QTRY_COMPARE(ready.size(), 1);
+    const PreviewModel *model = m_panel->previewModel();
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, 0).data().toString(), uR"({"a":[1],"b":12.50})"_s);
+    QCOMPARE(model->index(0, 1).data().toString(), u"2023-12-31T23:00:00.123456Z"_s);
+    QCOMPARE(model->index(0, 2).data().toString(), u"[1,null]"_s);
+    QCOMPARE(model->index(0, 3).data().toString(), u"13:45:00+05:30"_s);
 }
 
 QTEST_MAIN(TstQueryPanel)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sqlconnection.h"
 
+#include "db/shardquery.h"
+
 #include <atomic>
 
 #include <QFileInfo>
@@ -168,6 +170,9 @@ bool openSqlConnection(const ConnectionSettings &settings, const QString &passwo
         ok = db.open();
         if (!ok)
             driverError = db.lastError().text().trimmed();
+        // The text shard key's hash (shardquery.h), for `sluice run --shard`.
+        else if (isSqlite(settings.driver) && !registerSqliteShardFunction(db, &driverError))
+            ok = false;
     }
     if (ok)
         return true;

@@ -100,7 +100,15 @@ CREATE TABLE delivered_run (
 );
 )sql";
 
+/// Added within format 2: the shard a run read, "K/N", or NULL (see journal/journalfile.h).
+const char *const ShardColumn = "ALTER TABLE run ADD COLUMN shard TEXT;";
+
 } // namespace
+
+bool hasShardColumn(SqliteDb &db)
+{
+    return db.scalar("SELECT count(*) FROM pragma_table_info('run') WHERE name = 'shard'") > 0;
+}
 
 bool hasDeliveredRuns(SqliteDb &db)
 {
@@ -167,7 +175,7 @@ bool prepareSchema(SqliteDb &db, bool create, QString *error)
                                    + ";PRAGMA user_version=" + QByteArray::number(FormatVersion))
                             .constData())
             || !db.exec("BEGIN") || !db.exec(Schema) || !db.exec(DeliveredRunSchema)
-            || !db.exec("COMMIT")) {
+            || !db.exec(ShardColumn) || !db.exec("COMMIT")) {
             *error = db.error();
             return false;
         }
@@ -358,6 +366,18 @@ std::optional<ResumeState> JournalFile::readResumeState(const QString &fileName,
     }
     state.rowsRead = run.intValue(2);
     state.sourceDone = run.intValue(3) != 0;
+    if (journal::hasShardColumn(db)) {
+        SqliteStatement shard;
+        if (!shard.prepare(db, "SELECT shard FROM run") || !shard.step())
+            return failWith(db.error());
+        if (!shard.isNull(0)) {
+            QString why;
+            state.shard = Shard::fromText(shard.textValue(0), &why);
+            if (!state.shard)
+                return failWith(QStringLiteral("a damaged journal: its shard \"%1\": %2")
+                                    .arg(shard.textValue(0), why));
+        }
+    }
 
     if (state.rowsRead > 0) {
         SqliteStatement boundary;

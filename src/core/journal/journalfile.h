@@ -14,6 +14,7 @@
 
 #include "spec/transferspec.h"
 #include "types/item.h"
+#include "types/shard.h"
 
 namespace sluice {
 
@@ -32,6 +33,10 @@ class SqliteStatement;
 /// and, since format 2, `delivered_run` (one row for consecutive items delivered alike,
 /// which are then not in `item`: a bulk request's thousand items cost one row, not a
 /// thousand). Format 1 files are read as they are and upgraded when a resume writes them.
+/// `run.shard` ("K/N" for a run of one shard, `sluice run --shard`; NULL otherwise) is in the
+/// journals created since shards came, within format 2: a journal without it is no shard's.
+/// An older Sluice does not see the column, but it cannot resume a shard's run either: the
+/// transfer in it has source.shardKey, which that Sluice refuses as an unknown key.
 namespace journal {
 
 inline constexpr int FormatVersion = 2;
@@ -50,6 +55,8 @@ bool prepareSchema(SqliteDb &db, bool create, QString *error);
 bool upgradeSchema(SqliteDb &db, QString *error);
 /// Whether db has the delivered_run table (format 2 and later).
 bool hasDeliveredRuns(SqliteDb &db);
+/// Whether db's run table has the shard column (journals created since shards came).
+bool hasShardColumn(SqliteDb &db);
 
 /// The columns of the delivered_run table, in the order DeliveredRun::read() takes them.
 inline constexpr char DeliveredRunColumns[] = "first, count, http_status, attempts, keys";
@@ -131,6 +138,8 @@ struct ResumeState
     quint64 boundaryDigest = 0;
     /// Owed: never answered for, or failed only by a cancel; payloads included.
     QList<Item> unfinished;
+    /// The run read one shard of the rows (`sluice run --shard K/N`): a resume reads that shard.
+    std::optional<Shard> shard;
     /// Attempts made so far per item, unfinished and failed alike.
     QHash<qint64, int> attempts;
     /// Unfinished items an attempt of which went out and may have arrived.

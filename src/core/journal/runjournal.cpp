@@ -555,7 +555,7 @@ RunJournal::~RunJournal()
 }
 
 std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const Header &header,
-                                               QString *error)
+                                               QString *error, const std::optional<Shard> &shard)
 {
     const QString shown = QDir::toNativeSeparators(fileName);
     const QFileInfo info(fileName);
@@ -599,6 +599,18 @@ std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const He
     if (!insert.run()) {
         *error = QStringLiteral("journal %1: %2").arg(shown, db->error());
         return nullptr;
+    }
+    if (shard) {
+        SqliteStatement update;
+        bool ok = update.prepare(*db, "UPDATE run SET shard = ?");
+        if (ok) {
+            update.bindText(1, shard->toText());
+            ok = update.run();
+        }
+        if (!ok) {
+            *error = QStringLiteral("journal %1: %2").arg(shown, db->error());
+            return nullptr;
+        }
     }
     if (!journal->startWriter(std::move(db), error))
         return nullptr;

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -61,9 +62,11 @@ public:
     ~RunJournal() override;
 
     /// Creates a new journal file (its folder too). Null with *error naming the file when
-    /// it cannot: it exists, the folder cannot be written.
+    /// it cannot: it exists, the folder cannot be written. shard: the run reads only that
+    /// shard's rows (`sluice run --shard K/N`), recorded for its resume.
     static std::unique_ptr<RunJournal> create(const QString &fileName, const Header &header,
-                                              QString *error);
+                                              QString *error,
+                                              const std::optional<Shard> &shard = std::nullopt);
     /// Opens an existing journal to go on writing it (a resume). Null with *error when it is
     /// not a journal, is newer, or is in use by another process.
     static std::unique_ptr<RunJournal> reopen(const QString &fileName, QString *error);

@@ -110,6 +110,17 @@ std::optional<TargetMode> targetModeFromName(QStringView name)
     return std::nullopt;
 }
 
+QString shardKeyTypeName(ShardKey::Type type)
+{
+    switch (type) {
+    case ShardKey::Type::Integer:
+        return QStringLiteral("integer");
+    case ShardKey::Type::Text:
+        return QStringLiteral("text");
+    }
+    return {};
+}
+
 QString http2ModeName(Http2Mode mode)
 {
     switch (mode) {
@@ -266,6 +277,12 @@ QByteArray TransferSpec::toJson() const
             if (source.askPassword)
                 json.boolean(u"askPassword"_s, true);
             optional(u"options"_s, source.options);
+            if (source.shardKey.isSet()) {
+                json.object(u"shardKey"_s, [this](JsonObjectWriter &key) {
+                    key.string(u"column"_s, source.shardKey.column);
+                    key.string(u"type"_s, shardKeyTypeName(source.shardKey.type));
+                });
+            }
         });
         file.object(u"query"_s, [this](JsonObjectWriter &json) {
             json.string(u"sql"_s, query.sql);

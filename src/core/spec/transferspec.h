@@ -78,6 +78,9 @@ constexpr bool isBulk(TargetMode mode)
     return mode != TargetMode::Item;
 }
 
+/// The file's name of a shard key type ("integer", "text"; source.shardKey.type).
+QString shardKeyTypeName(ShardKey::Type type);
+
 /// Whether HTTP/2 is used ("target.http2").
 enum class Http2Mode : quint8 {
     Auto, ///< HTTP/2 over TLS when the server offers it (ALPN); plain http:// stays HTTP/1.1

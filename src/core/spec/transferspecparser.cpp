@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transferspecparser.h"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <optional>
@@ -241,7 +242,7 @@ public:
             return;
         checkKeys(*object, path,
                   {"driver"_L1, "database"_L1, "host"_L1, "port"_L1, "user"_L1, "passwordEnv"_L1,
-                   "passwordKeychain"_L1, "askPassword"_L1, "options"_L1});
+                   "passwordKeychain"_L1, "askPassword"_L1, "options"_L1, "shardKey"_L1});
         if (const auto driver = string(*object, path, u"driver"_s, true))
             source->driver = *driver;
         if (const auto database = string(*object, path, u"database"_s, false))
@@ -276,6 +277,34 @@ public:
             error(path, u"use either passwordEnv or passwordKeychain, not both"_s);
         if (const auto options = string(*object, path, u"options"_s, false))
             source->options = *options;
+        parseShardKey(*object, path, &source->shardKey);
+    }
+
+    /// source.shardKey: {"column": "...", "type": "integer" | "text"}, both required.
+    void parseShardKey(const QJsonObject &source, const QString &sourcePath, ShardKey *key)
+    {
+        const std::optional<QJsonObject> object
+            = objectField(source, sourcePath, u"shardKey"_s, false);
+        if (!object)
+            return;
+        const QString path = joinPath(sourcePath, u"shardKey"_s);
+        checkKeys(*object, path, {"column"_L1, "type"_L1});
+        if (const auto column = string(*object, path, u"column"_s, true)) {
+            if (std::any_of(column->cbegin(), column->cend(),
+                            [](QChar c) { return c.category() == QChar::Other_Control; }))
+                error(joinPath(path, u"column"_s),
+                      quoted(*column) + u" is not a column name (it holds a control character)"_s);
+            else
+                key->column = *column;
+        }
+        if (!object->contains(u"type"_s))
+            error(joinPath(path, u"type"_s),
+                  u"is required: \"integer\" (split by the value modulo the shard count) or "_s
+                  u"\"text\" (split by a hash of the value as text)"_s);
+        else if (const auto type
+                 = choice(*object, path, u"type"_s, u"types"_s,
+                          {ShardKey::Type::Integer, ShardKey::Type::Text}, &shardKeyTypeName))
+            key->type = *type;
     }
 
     void parseQuery(const QJsonObject &json, QuerySpec *query)

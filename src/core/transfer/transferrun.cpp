@@ -2,6 +2,7 @@
 #include "transferrun.h"
 
 #include "db/rowsource.h"
+#include "db/shardquery.h"
 #include "db/sqlrowreader.h"
 #include "journal/runjournal.h"
 #include "log/logging.h"
@@ -89,7 +90,7 @@ bool TransferRun::openJournal(QStringList *errors)
         header.transfer = m_spec.toJson();
         header.transferFile = m_options.transferFile;
         header.baseDir = m_spec.source.baseDir;
-        m_journal = RunJournal::create(m_options.journalFile, header, &error);
+        m_journal = RunJournal::create(m_options.journalFile, header, &error, m_options.shard);
     }
     if (!m_journal) {
         errors->append(error);
@@ -404,6 +405,12 @@ void TransferRun::start()
     for (const SpecError &e : m_spec.validate())
         errors.append(e.toString());
     m_spec.query.parameters.insert(m_options.parameterOverrides);
+    // A resume reads the shard its journal read.
+    if (m_options.resume)
+        m_options.shard = m_options.resume->shard;
+    if (QString error;
+        m_options.shard && !shardQuery(m_spec.source, m_spec.query, *m_options.shard, &error))
+        errors.append(error);
     if (!errors.isEmpty()) {
         QTimer::singleShot(0, this,
                            [this, errors] { fail(Outcome::ConfigError, errors.join(u'\n')); });
@@ -416,8 +423,13 @@ void TransferRun::start()
 
 void TransferRun::startSource()
 {
-    m_source = std::make_unique<RowSource>(m_spec.source, m_spec.query, m_spec.run.chunkSize,
-                                           m_password);
+    // One shard: the same query, wrapped so that the database returns only the shard's rows
+    // (start() checked that it can be).
+    QString error;
+    const QuerySpec query = m_options.shard
+        ? shardQuery(m_spec.source, m_spec.query, *m_options.shard, &error).value_or(QuerySpec())
+        : m_spec.query;
+    m_source = std::make_unique<RowSource>(m_spec.source, query, m_spec.run.chunkSize, m_password);
     connect(m_source.get(), &RowSource::opened, this, &TransferRun::onOpened);
     connect(m_source.get(), &RowSource::chunkReady, this, &TransferRun::onChunk);
     connect(m_source.get(), &RowSource::failed, this, [this](const SourceFailure &failure) {

@@ -5,6 +5,7 @@
 #include "spec/transferspec.h"
 #include "types/columninfo.h"
 #include "types/item.h"
+#include "types/shard.h"
 #include "util/secretstore.h"
 
 #include <QElapsedTimer>
@@ -55,6 +56,10 @@ struct RunOptions
     /// from the row after the last one the journal holds, after checking that the row
     /// before it is the same.
     std::shared_ptr<const ResumeState> resume;
+    /// Set: the run reads only this shard's rows, those whose source.shardKey falls in it (the
+    /// database filters: db/shardquery.h), and its journal records the shard. With resume the
+    /// journal's shard is read instead, whatever this says.
+    std::optional<Shard> shard;
 };
 
 /// Item counts of a run. Every item read is in exactly one of queued, sending,
