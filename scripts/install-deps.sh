@@ -3,8 +3,9 @@
 # Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
 #   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers (and the MariaDB
 #                                   client headers: the streaming MySQL/MariaDB reader)
-#   scripts/install-deps.sh test    build + PostgreSQL and MariaDB servers, clang-format, fonts, clang and
-#                                   libclang-rt-14-dev (libFuzzer: tests/scripts/fuzz.sh), lld
+#   scripts/install-deps.sh test    build + PostgreSQL and MariaDB servers, PostgreSQL's ODBC
+#                                   driver, clang-format, fonts, clang and libclang-rt-14-dev
+#                                   (libFuzzer: tests/scripts/fuzz.sh), lld
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
 # Several sets may be given. Uses apt-get as root, sudo otherwise.
@@ -16,9 +17,13 @@ build=(g++ cmake ninja-build pkg-config
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev)
 # gnome-keyring and dbus-daemon: the keychain test (tests/scripts/keychain-session.sh);
 # clang and its runtime: the libFuzzer targets (tests/scripts/fuzz.sh); lld: the linker the
-# test builds use (scripts/test.sh).
-test_extra=(postgresql mariadb-server nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs npm
-            gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev lld)
+# test builds use (scripts/test.sh); odbc-postgresql (psqlODBC, registered as "PostgreSQL
+# Unicode" in /etc/odbcinst.ini): QODBC against the test cluster (tst_rowsource_odbc);
+# unixodbc: isql, to try an ODBC connection string by hand. The app itself needs neither:
+# libqt6sql6-odbc brings the ODBC driver manager, and the ODBC driver is the database's.
+test_extra=(postgresql mariadb-server nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs
+            npm gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev lld
+            odbc-postgresql unixodbc)
 # The keychain needs a Secret Service (gnome-keyring or KWallet) at run time.
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3 gnome-keyring libsecret-1-0)
 bench_extra=(postgresql mariadb-server nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "qtsqlcursor.h"
 
+#include <charconv>
+#include <limits>
+
+#include <QDateTime>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlField>
@@ -8,6 +12,7 @@
 #include <QSqlRecord>
 
 #include "db/sqlparameters.h"
+#include "types/sourcevalue.h"
 
 using namespace Qt::StringLiterals;
 
@@ -15,14 +20,95 @@ namespace sluice {
 
 namespace {
 
+// ODBC's SQL data type codes (sql.h), as QSqlField::typeID() gives them for QODBC.
+constexpr int SqlBit = -7;
+constexpr int SqlNumeric = 2;
+constexpr int SqlDecimal = 3;
+constexpr int SqlFloat = 6;
+constexpr int SqlReal = 7;
+constexpr int SqlDouble = 8;
+
 /// Whether the column's values arrive as text under QSql::HighPrecision although the
 /// column is numeric (read from the drivers' sources; QSQLITE and QODBC measured).
 bool arrivesAsExactText(const QString &driver, const QSqlField &field)
 {
     if (driver == "QSQLITE"_L1)
         return false; // INTEGER stays qint64 and REAL stays double
-    // QMYSQL/QMARIADB and QODBC hand every column they type as Double over as text.
+    if (driver == "QODBC"_L1) {
+        // Exact decimals only: the approximate types, text too, are parsed (odbcValue()).
+        return field.typeID() == SqlNumeric || field.typeID() == SqlDecimal;
+    }
+    // QMYSQL/QMARIADB hand every column they type as Double over as text.
     return field.metaType().id() == QMetaType::Double;
+}
+
+/// How a QODBC value is turned into the type its column stands for.
+enum class OdbcConversion {
+    None,
+    Bit, ///< QODBC hands over 0 or 1 as an integer: a boolean
+    Real, ///< SQL_REAL: text under QSql::HighPrecision, a float
+    Double, ///< SQL_FLOAT, SQL_DOUBLE: text under QSql::HighPrecision, a double
+};
+
+OdbcConversion odbcConversion(const QSqlField &field)
+{
+    switch (field.typeID()) {
+    case SqlBit:
+        return OdbcConversion::Bit;
+    case SqlReal:
+        return OdbcConversion::Real;
+    case SqlFloat:
+    case SqlDouble:
+        return OdbcConversion::Double;
+    default:
+        return OdbcConversion::None;
+    }
+}
+
+template<typename Float>
+QVariant parseFloat(const QString &text)
+{
+    // PostgreSQL's spellings of the non-finite values; the item will be Invalid.
+    if (text == "NaN"_L1)
+        return QVariant(std::numeric_limits<Float>::quiet_NaN());
+    if (text == "Infinity"_L1 || text == "-Infinity"_L1 || text == "inf"_L1 || text == "-inf"_L1)
+        return QVariant(text.startsWith(u'-') ? -std::numeric_limits<Float>::infinity()
+                                              : std::numeric_limits<Float>::infinity());
+    const QByteArray latin1 = text.toLatin1();
+    Float value {};
+    const auto [end, error] = std::from_chars(latin1.cbegin(), latin1.cend(), value);
+    if (error == std::errc() && end == latin1.cend())
+        return QVariant(value);
+    return QVariant::fromValue(ValueError {u"the ODBC driver sent \""_s + text
+                                           + u"\" for a floating-point column, which Sluice "
+                                             u"cannot read"_s});
+}
+
+/// A QODBC value in the type its column stands for. Qt turns a date or time it cannot hold
+/// (PostgreSQL's 24:00:00, a local time that falls into the client's daylight-saving gap)
+/// into an invalid value, which would be sent as null: refuse it instead.
+QVariant odbcValue(QVariant value, OdbcConversion conversion)
+{
+    switch (conversion) {
+    case OdbcConversion::Bit:
+        return QVariant(value.toUInt() != 0);
+    case OdbcConversion::Real:
+        return value.typeId() == QMetaType::QString ? parseFloat<float>(value.toString()) : value;
+    case OdbcConversion::Double:
+        return value.typeId() == QMetaType::QString ? parseFloat<double>(value.toString()) : value;
+    case OdbcConversion::None:
+        break;
+    }
+    const bool invalid = (value.typeId() == QMetaType::QDate && !value.toDate().isValid())
+        || (value.typeId() == QMetaType::QTime && !value.toTime().isValid())
+        || (value.typeId() == QMetaType::QDateTime && !value.toDateTime().isValid());
+    if (invalid) {
+        return QVariant::fromValue(
+            ValueError {u"the ODBC driver sent a date or time that Qt cannot hold (such as "
+                        u"24:00:00, or a local time that does not exist in this computer's "
+                        u"time zone); select the column as text (CAST(... AS varchar))"_s});
+    }
+    return value;
 }
 
 class QtSqlCursor final : public RowCursor
@@ -30,6 +116,7 @@ class QtSqlCursor final : public RowCursor
 public:
     QtSqlCursor(std::unique_ptr<QSqlQuery> query, const QString &driver)
         : m_query(std::move(query))
+        , m_odbc(driver == "QODBC"_L1)
     {
         const QSqlRecord record = m_query->record();
         m_columns.reserve(record.count());
@@ -40,6 +127,16 @@ public:
             column.metaTypeId = field.metaType().id();
             column.nativeTypeId = field.typeID();
             column.exactNumeric = arrivesAsExactText(driver, field);
+            if (m_odbc) {
+                const OdbcConversion conversion = odbcConversion(field);
+                m_conversions.append(conversion);
+                if (conversion == OdbcConversion::Bit)
+                    column.metaTypeId = QMetaType::Bool;
+                else if (conversion == OdbcConversion::Real)
+                    column.metaTypeId = QMetaType::Float;
+                else if (conversion == OdbcConversion::Double)
+                    column.metaTypeId = QMetaType::Double;
+            }
             m_columns.append(column);
         }
     }
@@ -55,8 +152,14 @@ public:
         const int count = int(m_columns.size());
         row->clear();
         row->reserve(count);
-        for (int i = 0; i < count; ++i)
-            row->append(m_query->isNull(i) ? QVariant() : m_query->value(i));
+        for (int i = 0; i < count; ++i) {
+            if (m_query->isNull(i))
+                row->append(QVariant());
+            else if (m_odbc)
+                row->append(odbcValue(m_query->value(i), m_conversions.at(i)));
+            else
+                row->append(m_query->value(i));
+        }
         return Step::Row;
     }
 
@@ -65,6 +168,8 @@ public:
 private:
     std::unique_ptr<QSqlQuery> m_query;
     ColumnList m_columns;
+    bool m_odbc;
+    QList<OdbcConversion> m_conversions; ///< one per column, QODBC only
 };
 
 } // namespace

@@ -74,6 +74,56 @@ ConnectionSettings withConnectTimeout(ConnectionSettings settings)
     return settings;
 }
 
+QString withPsqlOdbcDefaults(const QString &connectionString)
+{
+    // Attributes are KEY=VALUE separated by ';'; a value in braces may hold ';'.
+    QStringList keys;
+    QString driver;
+    qsizetype i = 0;
+    const qsizetype n = connectionString.size();
+    while (i < n) {
+        const qsizetype eq = connectionString.indexOf(u'=', i);
+        if (eq < 0)
+            break;
+        const QString key = connectionString.sliced(i, eq - i).trimmed();
+        qsizetype end = eq + 1;
+        while (end < n && connectionString[end].isSpace())
+            ++end;
+        if (end < n && connectionString[end] == u'{') {
+            const qsizetype close = connectionString.indexOf(u'}', end);
+            end = close < 0 ? n : close + 1;
+        }
+        const qsizetype semicolon = connectionString.indexOf(u';', end);
+        end = semicolon < 0 ? n : semicolon;
+        if (key.compare("DRIVER"_L1, Qt::CaseInsensitive) == 0)
+            driver = connectionString.sliced(eq + 1, end - eq - 1).trimmed();
+        keys.append(key);
+        i = end + 1;
+    }
+    const bool psqlOdbc = driver.contains("postgres"_L1, Qt::CaseInsensitive)
+        || driver.contains("psqlodbc"_L1, Qt::CaseInsensitive);
+    if (!psqlOdbc || keys.contains("CX"_L1, Qt::CaseInsensitive))
+        return connectionString;
+
+    const auto sets = [&keys](QLatin1StringView name, QLatin1StringView abbreviation) {
+        return keys.contains(name, Qt::CaseInsensitive)
+            || keys.contains(abbreviation, Qt::CaseInsensitive);
+    };
+    QString result = connectionString.trimmed();
+    const auto add = [&result](const QString &attribute) {
+        if (!result.isEmpty() && !result.endsWith(u';'))
+            result += u';';
+        result += attribute;
+    };
+    if (!sets("UseDeclareFetch"_L1, "B6"_L1))
+        add(u"UseDeclareFetch=1"_s);
+    if (!sets("Fetch"_L1, "A7"_L1))
+        add(u"Fetch="_s + QString::number(PsqlOdbcFetchRows));
+    if (!sets("BoolsAsChar"_L1, "B9"_L1))
+        add(u"BoolsAsChar=0"_s);
+    return result;
+}
+
 QString uniqueSqlConnectionName(const QString &prefix)
 {
     static std::atomic<quint64> counter {0};
@@ -93,6 +143,8 @@ bool openSqlConnection(const ConnectionSettings &settings, const QString &passwo
     }
 
     const QString database = settings.resolvedDatabase();
+    const QString connectAs
+        = settings.driver == "QODBC"_L1 ? withPsqlOdbcDefaults(database) : database;
     QString options = withConnectTimeout(settings).options;
     if (isSqlite(settings.driver)) {
         // A source is only read, and read-only opening never creates a missing file.
@@ -105,7 +157,7 @@ bool openSqlConnection(const ConnectionSettings &settings, const QString &passwo
     {
         // No handle may outlive this scope: closeSqlConnection() removes the connection.
         QSqlDatabase db = QSqlDatabase::addDatabase(settings.driver, connectionName);
-        db.setDatabaseName(database);
+        db.setDatabaseName(connectAs);
         if (!settings.host.isEmpty())
             db.setHostName(settings.host);
         if (settings.port >= 0)

@@ -36,15 +36,28 @@ inline constexpr int SqlConnectTimeoutSeconds = 10;
 /// options already name it; other drivers (SQLite) are returned as they are.
 ConnectionSettings withConnectTimeout(ConnectionSettings settings);
 
+/// The rows psqlODBC fetches at a time when Sluice turns on its cursor (UseDeclareFetch).
+inline constexpr int PsqlOdbcFetchRows = 1000;
+
+/// The streaming settings Sluice adds to a DSN-less ODBC connection string that names
+/// PostgreSQL's ODBC driver (psqlODBC: DRIVER={PostgreSQL Unicode}, {PostgreSQL ANSI} or a
+/// psqlodbc*.so path). Without UseDeclareFetch, psqlODBC reads the whole result into memory
+/// before the first row; with it, it reads through a cursor, Fetch rows at a time. Without
+/// BoolsAsChar=0, booleans arrive as the text "1"/"0". Keywords the string already sets
+/// (full or abbreviated: B6, A7, B9, or the CX bit mask) are left as they are; any other
+/// string (a DSN, another driver) is returned unchanged.
+QString withPsqlOdbcDefaults(const QString &connectionString);
+
 /// A connection name no registered connection has: prefix followed by a number.
 QString uniqueSqlConnectionName(const QString &prefix);
 
 /// Adds a connection named connectionName (which must be free) and opens it:
 /// sqlConnectionProblem() first, then host, port, user, password and connect options from
-/// the settings, with withConnectTimeout(). SQLite is always opened read-only, so a missing file is
-/// never created. The password is only handed to the driver, never put into a message. On success
-/// the connection stays registered and open; remove it with closeSqlConnection() in the same
-/// thread. On failure returns false with *error set and leaves no connection behind.
+/// the settings, with withConnectTimeout() (and withPsqlOdbcDefaults() for QODBC). SQLite is always
+/// opened read-only, so a missing file is never created. The password is only handed to the driver,
+/// never put into a message. On success the connection stays registered and open; remove it with
+/// closeSqlConnection() in the same thread. On failure returns false with *error set and leaves no
+/// connection behind.
 bool openSqlConnection(const ConnectionSettings &settings, const QString &password,
                        const QString &connectionName, QString *error);
 
