@@ -88,6 +88,13 @@ void tst_WatermarkTracker::compare_data()
     QTest::newRow("text by UTF-8 bytes") << QVariant(u"é"_s) << QVariant(u"z"_s) << false << 1;
     QTest::newRow("timestamps as text")
         << QVariant(u"2026-12-05 10:09:00"_s) << QVariant(u"2026-12-05 10:10:00"_s) << false << -1;
+    // PostgreSQL's timestamptz as Sluice reads it: UTC, as many fractional digits as it has.
+    QTest::newRow("UTC text: whole second before its fraction")
+        << QVariant(u"2026-12-05T10:00:05Z"_s) << QVariant(u"2026-12-05T10:00:05.5Z"_s) << false
+        << -1;
+    QTest::newRow("UTC text: fractions of different lengths")
+        << QVariant(u"2026-12-05T10:00:05.123456Z"_s) << QVariant(u"2026-12-05T10:00:05.2Z"_s)
+        << false << -1;
     QTest::newRow("null first") << QVariant() << QVariant(0) << false << -1;
     QTest::newRow("numbers before text") << QVariant(99) << QVariant(u"1"_s) << false << -1;
     const QDateTime utc(QDate(2026, 12, 5), QTime(10, 0), Qt::UTC);

@@ -201,7 +201,15 @@ int compareWatermarkValues(const QVariant &a, const QVariant &b, bool exactNumer
     case Kind::Text:
         break;
     }
-    return order(a.toString().toUtf8(), b.toString().toUtf8());
+    // A UTC date-time as PostgreSQL's timestamptz arrives ("2026-12-05T10:00:05.5Z", no
+    // trailing zeros): without its Z, text order is time order ("…05" < "…05.5").
+    const auto sortable = [](const QVariant &v) {
+        QByteArray text = v.toString().toUtf8();
+        if (text.size() >= 20 && text.endsWith('Z') && text[10] == 'T' && text[4] == '-')
+            text.chop(1);
+        return text;
+    };
+    return order(sortable(a), sortable(b));
 }
 
 QString watermarkText(const QVariant &value, const ColumnInfo &column)

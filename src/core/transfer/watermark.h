@@ -22,7 +22,8 @@ namespace sluice {
 /// integers exactly over the whole signed and unsigned 64-bit range (QPSQL gives a positive
 /// int8 as qulonglong, a negative one as qlonglong), exact decimals that arrive as text
 /// (exactNumeric) exactly by their digits, reals as doubles; date-times by their instant,
-/// dates and times among themselves; text by its UTF-8 bytes (SQLite's BINARY collation).
+/// dates and times among themselves; text by its UTF-8 bytes (SQLite's BINARY collation),
+/// ISO 8601 UTC date-times ("…T…Z", PostgreSQL's timestamptz) as if without their Z.
 int compareWatermarkValues(const QVariant &a, const QVariant &b, bool exactNumeric);
 
 /// A watermark column's value as text: what the state file keeps, and what the parameter is
