@@ -19,16 +19,16 @@ namespace {
 constexpr const char *StatementName = "sluice_source";
 
 /// A PGresult that is cleared when it goes.
-class Result
+class PgResult
 {
 public:
-    Result(const Libpq &api, void *result)
+    PgResult(const Libpq &api, void *result)
         : m_api(api)
         , m_result(result)
     { }
-    Result(const Result &) = delete;
-    Result &operator=(const Result &) = delete;
-    ~Result()
+    PgResult(const PgResult &) = delete;
+    PgResult &operator=(const PgResult &) = delete;
+    ~PgResult()
     {
         if (m_result)
             m_api.clear(m_result);
@@ -42,7 +42,7 @@ private:
     void *m_result;
 };
 
-QString messageOf(const Libpq &api, void *conn, const Result &result)
+QString messageOf(const Libpq &api, void *conn, const PgResult &result)
 {
     QString text = result.isNull() ? QString::fromUtf8(api.errorMessage(conn))
                                    : QString::fromUtf8(api.resultErrorMessage(result.get()));
@@ -99,12 +99,12 @@ bool resolveTypes(const Libpq &api, void *conn, const QList<Libpq::Oid> &oids,
         if (asked.isEmpty())
             break;
         const char *values[] = {list.constData()};
-        const Result result(api,
-                            api.execParams(conn,
-                                           "SELECT oid, typtype, typcategory, typbasetype, "
-                                           "typelem, typdelim FROM pg_catalog.pg_type "
-                                           "WHERE oid = ANY($1::pg_catalog.oid[])",
-                                           1, nullptr, values, nullptr, nullptr, 0));
+        const PgResult result(api,
+                              api.execParams(conn,
+                                             "SELECT oid, typtype, typcategory, typbasetype, "
+                                             "typelem, typdelim FROM pg_catalog.pg_type "
+                                             "WHERE oid = ANY($1::pg_catalog.oid[])",
+                                             1, nullptr, values, nullptr, nullptr, 0));
         if (result.status() != Libpq::TuplesOk) {
             *error = u"query: the column types cannot be read from pg_type: "_s
                 + messageOf(api, conn, result);
@@ -177,7 +177,7 @@ public:
 
     Step next(QVariantList *row) override
     {
-        const Result result(m_api, m_api.getResult(m_conn));
+        const PgResult result(m_api, m_api.getResult(m_conn));
         switch (result.status()) {
         case Libpq::SingleTuple:
             if (row)
@@ -239,7 +239,7 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
         *error = u"query: PostgreSQL's client library (libpq) cannot be used"_s;
         return nullptr;
     }
-    const auto failed = [&](const QString &what, const Result &result) {
+    const auto failed = [&](const QString &what, const PgResult &result) {
         *error = "query: "_L1 + what + messageOf(*api, conn, result);
         return nullptr;
     };
@@ -248,12 +248,12 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
     // ISO 8601 intervals, hex bytea, and floats with every digit (PostgreSQL 12 and later
     // then write the shortest exact form; older ones 17 significant digits).
     {
-        const Result result(*api,
-                            api->exec(conn,
-                                      "SET datestyle = 'ISO'; "
-                                      "SET intervalstyle = 'iso_8601'; "
-                                      "SET bytea_output = 'hex'; "
-                                      "SET extra_float_digits = 3"));
+        const PgResult result(*api,
+                              api->exec(conn,
+                                        "SET datestyle = 'ISO'; "
+                                        "SET intervalstyle = 'iso_8601'; "
+                                        "SET bytea_output = 'hex'; "
+                                        "SET extra_float_digits = 3"));
         if (result.status() != Libpq::CommandOk)
             return failed(u"the session cannot be set up: "_s, result);
     }
@@ -261,7 +261,7 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
     const QStringList names = findSqlParameters(spec.sql);
     const QByteArray sql = toPositionalParameters(spec.sql, names).toUtf8();
     {
-        const Result result(
+        const PgResult result(
             *api, api->prepare(conn, StatementName, sql.constData(), int(names.size()), nullptr));
         if (result.status() != Libpq::CommandOk)
             return failed({}, result);
@@ -269,7 +269,7 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
     ColumnList columns;
     QList<Libpq::Oid> oids;
     {
-        const Result result(*api, api->describePrepared(conn, StatementName));
+        const PgResult result(*api, api->describePrepared(conn, StatementName));
         if (result.status() != Libpq::CommandOk)
             return failed({}, result);
         const int count = api->nfields(result.get());
