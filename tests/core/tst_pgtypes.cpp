@@ -20,6 +20,9 @@ using namespace sluice;
 namespace {
 
 const QString AppName = u"sluice_tst_pgtypes"_s;
+/// temp_bytes counts per database, and other tests share sluice_test (a sort there writes a
+/// temporary file too): the streaming check has a database of its own.
+const QString TempDatabase = u"sluice_pgtypes_temp"_s;
 
 /// Every column with a value of its own kind, and the SQL that makes the server write the
 /// JSON Sluice must send for it. Intervals are spelled out: PostgreSQL has no JSON form of
@@ -103,21 +106,25 @@ void TstPgTypes::initTestCase()
     for (const Column &c : columns) {
         definitions.append(QString::fromUtf8(c.name) + u' ' + QString::fromUtf8(c.type));
         values.append(QString::fromUtf8(c.value));
-        oracle.append(QString::fromUtf8(c.oracle).arg(QString::fromUtf8(c.name)) + u"::text"_s);
+        oracle.append(QString::fromUtf8(c.oracle).replace(u"%1"_s, QString::fromUtf8(c.name))
+                      + u"::text"_s);
     }
-    QVERIFY2(
-        PgTestServer::exec({u"DROP TABLE IF EXISTS pgtypes, pgtypes_streamed"_s,
-                            u"DROP TYPE IF EXISTS pgtypes_mood"_s,
-                            u"DROP DOMAIN IF EXISTS pgtypes_positive"_s,
-                            u"CREATE TYPE pgtypes_mood AS ENUM ('sad', 'happy')"_s,
-                            u"CREATE DOMAIN pgtypes_positive AS int CHECK (VALUE > 0)"_s,
-                            u"CREATE TABLE pgtypes (id int, "_s + definitions.join(u", "_s) + u')',
-                            u"INSERT INTO pgtypes VALUES (1, "_s + values.join(u", "_s) + u')',
-                            u"INSERT INTO pgtypes (id) VALUES (2)"_s,
-                            u"CREATE TABLE pgtypes_streamed AS SELECT g AS id, md5(g::text) AS t "
-                            "FROM generate_series(1, 400000) g"_s},
-                           &error),
-        qPrintable(error));
+    QVERIFY2(PgTestServer::exec(
+                 {u"DROP TABLE IF EXISTS pgtypes"_s, u"DROP TYPE IF EXISTS pgtypes_mood"_s,
+                  u"DROP DOMAIN IF EXISTS pgtypes_positive"_s,
+                  u"CREATE TYPE pgtypes_mood AS ENUM ('sad', 'happy')"_s,
+                  u"CREATE DOMAIN pgtypes_positive AS int CHECK (VALUE > 0)"_s,
+                  u"CREATE TABLE pgtypes (id int, "_s + definitions.join(u", "_s) + u')',
+                  u"INSERT INTO pgtypes VALUES (1, "_s + values.join(u", "_s) + u')',
+                  u"INSERT INTO pgtypes (id) VALUES (2)"_s,
+                  u"DROP DATABASE IF EXISTS "_s + TempDatabase + u" WITH (FORCE)"_s,
+                  u"CREATE DATABASE "_s + TempDatabase},
+                 &error),
+             qPrintable(error));
+    QVERIFY2(PgTestServer::exec({u"CREATE TABLE pgtypes_streamed AS SELECT g AS id, "
+                                 "md5(g::text) AS t FROM generate_series(1, 400000) g"_s},
+                                &error, TempDatabase),
+             qPrintable(error));
 
     QList<QVariantList> rows;
     QVERIFY2(
@@ -141,9 +148,10 @@ void TstPgTypes::initTestCase()
 void TstPgTypes::cleanupTestCase()
 {
     QString error;
-    QVERIFY2(PgTestServer::exec({u"DROP TABLE IF EXISTS pgtypes, pgtypes_streamed"_s,
+    QVERIFY2(PgTestServer::exec({u"DROP TABLE IF EXISTS pgtypes"_s,
                                  u"DROP TYPE IF EXISTS pgtypes_mood"_s,
-                                 u"DROP DOMAIN IF EXISTS pgtypes_positive"_s},
+                                 u"DROP DOMAIN IF EXISTS pgtypes_positive"_s,
+                                 u"DROP DATABASE IF EXISTS "_s + TempDatabase + u" WITH (FORCE)"_s},
                                 &error),
              qPrintable(error));
 }
@@ -241,9 +249,9 @@ qint64 TstPgTypes::tempBytes()
     // Statistics reach pg_stat_database when a backend flushes them (at the latest a second
     // after its transaction); pg_stat_force_next_flush() does not reach other backends.
     QTest::qWait(1200);
-    if (!PgTestServer::select(u"SELECT temp_bytes FROM pg_stat_database "
-                              "WHERE datname = current_database()"_s,
-                              &rows, &error))
+    if (!PgTestServer::select(
+            u"SELECT temp_bytes FROM pg_stat_database WHERE datname = '%1'"_s.arg(TempDatabase),
+            &rows, &error))
         qFatal("pg_stat_database: %s", qPrintable(error));
     return rows.first().first().toLongLong();
 }
@@ -258,7 +266,7 @@ void TstPgTypes::parameterisedQueryStreams()
     QVERIFY2(PgTestServer::exec({u"PREPARE pgtypes_old(int) AS SELECT id, t FROM "
                                  "pgtypes_streamed WHERE id >= $1"_s,
                                  u"EXECUTE pgtypes_old(0)"_s},
-                                &error),
+                                &error, TempDatabase),
              qPrintable(error));
     const qint64 executed = tempBytes() - before;
     QVERIFY2(executed > 10'000'000, qPrintable(QString::number(executed)));
@@ -270,7 +278,9 @@ void TstPgTypes::parameterisedQueryStreams()
     const qint64 start = tempBytes();
     QElapsedTimer clock;
     clock.start();
-    RowSource source(m_settings, query, 5000, {});
+    ConnectionSettings settings = m_settings;
+    settings.database = TempDatabase;
+    RowSource source(settings, query, 5000, {});
     RowSourceRecorder recorder;
     recorder.listen(this, &source);
     source.start();

@@ -59,7 +59,8 @@ ConnectionSettings PgTestServer::settings(QString *error)
 namespace {
 
 /// Runs the statements on a fresh connection; the rows of the last one go to *rows.
-bool run(const QStringList &statements, QList<QVariantList> *rows, QString *error)
+bool run(const QStringList &statements, QList<QVariantList> *rows, QString *error,
+         const QString &database = {})
 {
     const ConnectionSettings s = PgTestServer::settings(error);
     if (s.driver.isEmpty())
@@ -73,7 +74,7 @@ bool run(const QStringList &statements, QList<QVariantList> *rows, QString *erro
         db.setHostName(s.host);
         db.setPort(s.port);
         db.setUserName(s.user);
-        db.setDatabaseName(s.database);
+        db.setDatabaseName(database.isEmpty() ? s.database : database);
         if (!db.open()) {
             *error = u"cannot connect to the test cluster: "_s + db.lastError().text();
             ok = false;
@@ -103,9 +104,9 @@ bool run(const QStringList &statements, QList<QVariantList> *rows, QString *erro
 
 } // namespace
 
-bool PgTestServer::exec(const QStringList &statements, QString *error)
+bool PgTestServer::exec(const QStringList &statements, QString *error, const QString &database)
 {
-    return run(statements, nullptr, error);
+    return run(statements, nullptr, error, database);
 }
 
 bool PgTestServer::select(const QString &sql, QList<QVariantList> *rows, QString *error)

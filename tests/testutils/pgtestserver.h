@@ -23,9 +23,9 @@ struct PgTestServer
     static ConnectionSettings settings(QString *error);
 
     /// Runs the statements in order on a connection of its own, opened and removed in the
-    /// calling thread. Stops at the first failure: returns false with *error naming the
-    /// statement.
-    static bool exec(const QStringList &statements, QString *error);
+    /// calling thread, to `database` (default: the test database). Stops at the first
+    /// failure: returns false with *error naming the statement.
+    static bool exec(const QStringList &statements, QString *error, const QString &database = {});
 
     /// The rows one query returns, read on a connection of its own like exec().
     static bool select(const QString &sql, QList<QVariantList> *rows, QString *error);
