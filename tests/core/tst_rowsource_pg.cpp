@@ -57,6 +57,7 @@ private Q_SLOTS:
     void wrongPassword();
     void readerIsAloneOnItsConnection_data();
     void readerIsAloneOnItsConnection();
+    void backendKilledMidStreamFails();
     void destructionMidStream_data();
     void destructionMidStream();
     void destructionMidStatementReturnsAtOnce_data();
@@ -488,6 +489,40 @@ void TstRowSourcePg::readerIsAloneOnItsConnection()
     QCOMPARE(recorder.chunks.last().rows.last().first().toLongLong(), 299999);
     // Read to the end: the connection is given back at once.
     QTRY_VERIFY(readerBackends().isEmpty());
+}
+
+void TstRowSourcePg::backendKilledMidStreamFails()
+{
+    // The server ends the reader's session halfway: the source fails with the server's
+    // words; it never reports the end of the rows it did not send.
+    QuerySpec query;
+    query.sql = u"SELECT id, t FROM big WHERE id >= :low ORDER BY id"_s;
+    query.parameters.insert(u"low"_s, 0);
+    RowSource source(m_settings, query, 1000, {});
+    Recorder recorder;
+    recorder.listen(this, &source);
+    source.start();
+    QSignalSpy spy(&source, &RowSource::chunkReady);
+    source.requestChunk();
+    QVERIFY(spy.wait(20000));
+    QList<QVariantList> rows;
+    QString error;
+    QVERIFY2(PgTestServer::select(u"SELECT count(pg_terminate_backend(pid)) FROM "
+                                  "pg_stat_activity WHERE application_name = '%1' AND "
+                                  "backend_type = 'client backend'"_s.arg(AppName),
+                                  &rows, &error),
+             qPrintable(error));
+    QCOMPARE(rows.first().first().toInt(), 1);
+    // Rows already in the client's buffer may still come; then the failure.
+    while (recorder.errors.isEmpty() && !source.isAtEnd()) {
+        source.requestChunk();
+        QTRY_VERIFY(!source.isFetching() || !recorder.errors.isEmpty());
+    }
+    QVERIFY(!source.isAtEnd());
+    QCOMPARE(recorder.errors.size(), 1);
+    QVERIFY2(recorder.errors.first().startsWith(u"query: "_s)
+                 && recorder.errors.first().contains(u"terminat"_s),
+             qPrintable(recorder.errors.first()));
 }
 
 void TstRowSourcePg::destructionMidStream_data()

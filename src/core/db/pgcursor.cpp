@@ -187,10 +187,12 @@ public:
             drain();
             return Step::End;
         default:
-            if (result.isNull())
-                return Step::End;
+            // No result before the one that ends the rows (PGRES_TUPLES_OK) means the answer
+            // broke off (libpq normally reports a lost connection as an error result first):
+            // an error, never a quiet end that would drop the rows still to come.
             m_error = messageOf(m_api, m_conn, result);
-            drain();
+            if (!result.isNull())
+                drain();
             return Step::Error;
         }
     }
