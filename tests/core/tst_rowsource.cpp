@@ -18,6 +18,7 @@
 #include "db/sqlrowreader.h"
 #include "rowsourcerecorder.h"
 #include "sqlitefixture.h"
+#include "util/queuedcall.h"
 
 using namespace Qt::StringLiterals;
 using namespace sluice;
@@ -281,30 +282,30 @@ void TstRowSource::readerReadsOnlyOnRequest()
     connect(reader, &SqlRowReader::chunkReady, this,
             [&chunks](const RowChunk &chunk) { chunks.append(chunk); });
     thread.start();
-    // Waits until the reader's thread has run everything queued before; an atomic, not a
-    // BlockingQueuedConnection, whose semaphore ThreadSanitizer cannot see (it reported the
-    // call's arguments on this stack as a race).
+    // Waits until the reader's thread has run everything queued before. Every call into the
+    // reader's thread goes through invokeQueued(), which under ThreadSanitizer hands over what
+    // this thread did before (a plain invokeMethod's functor looked like a race: Qt's queue is
+    // invisible to it); an atomic, not a BlockingQueuedConnection, whose semaphore it cannot see.
     const auto settle = [reader] {
         std::atomic<bool> done {false};
-        QMetaObject::invokeMethod(
-            reader, [&done] { done.store(true, std::memory_order_release); }, Qt::QueuedConnection);
+        invokeQueued(reader, [&done] { done.store(true, std::memory_order_release); });
         while (!done.load(std::memory_order_acquire))
             QThread::yieldCurrentThread();
         QCoreApplication::processEvents();
     };
 
-    QMetaObject::invokeMethod(reader, &SqlRowReader::open, Qt::QueuedConnection);
+    invokeQueued(reader, &SqlRowReader::open);
     settle();
     QVERIFY(opened);
     QCOMPARE(chunks.size(), 0);
 
-    QMetaObject::invokeMethod(reader, &SqlRowReader::fetchChunk, Qt::QueuedConnection);
+    invokeQueued(reader, &SqlRowReader::fetchChunk);
     settle();
     QCOMPARE(chunks.size(), 1);
     settle();
     QCOMPARE(chunks.size(), 1);
 
-    QMetaObject::invokeMethod(reader, &SqlRowReader::fetchChunk, Qt::QueuedConnection);
+    invokeQueued(reader, &SqlRowReader::fetchChunk);
     settle();
     QCOMPARE(chunks.size(), 2);
     QCOMPARE(chunks.at(1).firstId, 5);
@@ -312,9 +313,9 @@ void TstRowSource::readerReadsOnlyOnRequest()
     QCOMPARE(chunks.at(1).rows.first().first().toLongLong(), 5);
 
     // close() is idempotent, and afterwards requests are ignored.
-    QMetaObject::invokeMethod(reader, &SqlRowReader::close, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(reader, &SqlRowReader::close, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(reader, &SqlRowReader::fetchChunk, Qt::QueuedConnection);
+    invokeQueued(reader, &SqlRowReader::close);
+    invokeQueued(reader, &SqlRowReader::close);
+    invokeQueued(reader, &SqlRowReader::fetchChunk);
     settle();
     QCOMPARE(chunks.size(), 2);
     QVERIFY(sourceConnections().isEmpty());
