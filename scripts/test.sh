@@ -48,12 +48,12 @@ build_and_test() {
      && ! grep -q "^CMAKE_CXX_COMPILER:[A-Z]*=$(command -v "$cxx")\$" "$dir/CMakeCache.txt"; then
     rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
   fi
-  echo "== configure $dir" >&2
+  echo "== configure $dir (at ${SECONDS} s)" >&2
   # lld: sixty test executables per build link in a quarter of ld.bfd's time.
   cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_FLAGS="$extra_flags" -DSLUICE_LINKER=lld "$@" >/dev/null
-  echo "== build $dir" >&2
+  echo "== build $dir (at ${SECONDS} s)" >&2
   cmake --build "$dir" -j"$jobs" ${TARGET:+--target "$TARGET"}
-  echo "== test $dir" >&2
+  echo "== test $dir (at ${SECONDS} s)" >&2
   ctest --test-dir "$dir" --output-on-failure -j"$test_jobs" ${LABEL:+-L "$LABEL"}
 }
 
@@ -73,7 +73,7 @@ fi
 if [[ "${CI:-}" == true ]]; then
   # Benchmarks are not tests, but they must keep building and working: a small smoke run
   # (it fails when a simulated steward action did not take effect; its figures mean nothing).
-  echo "== benchmark smoke run" >&2
+  echo "== benchmark smoke run (at ${SECONDS} s)" >&2
   cmake --build build --target bench_itemtable -j"$jobs"
   QT_QPA_PLATFORM=offscreen build/tests/bench/bench_itemtable --items 20000 --chunk 1000 \
     --min-phase-ms 300 >/dev/null
@@ -106,6 +106,6 @@ if [[ $tsan == 1 ]]; then
 fi
 if [[ "${CI:-}" == true ]]; then
   # Every libFuzzer target for a bounded time, as built in build-asan (tests/scripts/fuzz.sh).
-  echo "== fuzz" >&2
-  SLUICE_FUZZ_BUILD=$PWD/build-asan tests/scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-10}"
+  echo "== fuzz (at ${SECONDS} s)" >&2
+  SLUICE_FUZZ_BUILD=$PWD/build-asan tests/scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-5}"
 fi
