@@ -19,11 +19,12 @@ build=(g++ cmake ninja-build pkg-config
 # clang and its runtime: the libFuzzer targets (tests/scripts/fuzz.sh); lld: the linker the
 # test builds use (scripts/test.sh); odbc-postgresql (psqlODBC, registered as "PostgreSQL
 # Unicode" in /etc/odbcinst.ini): QODBC against the test cluster (tst_rowsource_odbc);
-# unixodbc: isql, to try an ODBC connection string by hand. The app itself needs neither:
+# unixodbc: isql, to try an ODBC connection string by hand. xvfb, at-spi2-core and pyatspi:
+# the first-run test through the accessibility bus (tests/scripts/atspi-first-run.sh). The app itself needs neither:
 # libqt6sql6-odbc brings the ODBC driver manager, and the ODBC driver is the database's.
 test_extra=(postgresql mariadb-server nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs
             npm gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev lld
-            odbc-postgresql unixodbc)
+            odbc-postgresql unixodbc xvfb xauth at-spi2-core python3-pyatspi gir1.2-atspi-2.0)
 # The keychain needs a Secret Service (gnome-keyring or KWallet) at run time.
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3 gnome-keyring libsecret-1-0)
 bench_extra=(postgresql mariadb-server nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests

@@ -5,7 +5,9 @@
 
 #include "builtindemoapi.h"
 #include "connectionpanel.h"
+#include "innerbuttons.h"
 #include "openrundialog.h"
+#include "palette.h"
 #include "querypanel.h"
 #include "runpanel.h"
 #include "targetpanel.h"
@@ -27,7 +29,9 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QToolBar>
 
+#include "db/rowcounter.h"
 #include "journal/journalfile.h"
 #include "models/runlistmodel.h"
 
@@ -115,6 +119,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     wirePanels();
     wireRun();
+    createToolBar();
+    nameInnerButtons(this);
     connect(m_demoApi, &BuiltInDemoApi::started, this, [this] {
         statusBar()->showMessage(
             tr("Built-in demo API listening on %1 (Help > Demo API Target makes it fail on "
@@ -138,6 +144,8 @@ MainWindow::MainWindow(QWidget *parent)
         || !QFileInfo::exists(recent.first())) {
         settings.setValue(FirstStartKey, true);
         openExample();
+        if (m_isExample)
+            showExampleBanner();
     } else {
         openFile(recent.first());
     }
@@ -266,12 +274,75 @@ void MainWindow::wireRun()
         return options;
     });
     connect(run, &RunPanel::runningChanged, this, [this](bool running) {
-        if (running)
+        if (running) {
             m_ui->tabs->setCurrentWidget(m_ui->runPanel);
+            hideExampleBanner();
+        }
         m_ui->actionOpenRun->setEnabled(!running);
     });
     connect(run, &RunPanel::resumeRequested, this,
             [this](const QString &journal) { openRun(journal, true); });
+}
+
+void MainWindow::createToolBar()
+{
+    // Start and its companions on every step: Start used to live on the fifth tab only (and in
+    // the Run menu, on F5), where a first-time user did not find it.
+    RunPanel *run = m_ui->runPanel;
+    m_toolBar = addToolBar(tr("Main toolbar"));
+    m_toolBar->setObjectName(QStringLiteral("mainToolBar")); // saveState() needs it
+    m_toolBar->setAccessibleName(tr("Main toolbar"));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toolBar->setMovable(false);
+    m_toolBar->addAction(run->startAction());
+    m_toolBar->addAction(run->pauseAction());
+    m_toolBar->addAction(run->cancelAction());
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(run->retryFailedAction());
+}
+
+void MainWindow::showExampleBanner()
+{
+    QPalette banner = m_ui->exampleBanner->palette();
+    banner.setColor(QPalette::Window, themedColor(palette(), 0xe4efff, 0x1f3350));
+    m_ui->exampleBanner->setPalette(banner);
+    if (!m_ui->exampleStartButton->defaultAction()) {
+        m_ui->exampleStartButton->setDefaultAction(m_ui->runPanel->startAction());
+        connect(m_ui->exampleDismissButton, &QPushButton::clicked, this,
+                &MainWindow::hideExampleBanner);
+    }
+    const auto say = [this](const QString &text) {
+        m_ui->exampleBannerText->setText(text);
+        // A screen reader hears the text itself, not a fixed name.
+        m_ui->exampleBannerText->setAccessibleName(text);
+    };
+    say(tr("This is the bundled example: the rows of its database go to the built-in demo API "
+           "(nothing leaves this computer). Press Start to send them and watch every item."));
+    m_ui->exampleBanner->show();
+
+    // The count makes the note concrete; the example is SQLite, which counts at once.
+    const TransferSpec spec = currentSpec();
+    auto *counter = new RowCounter(spec.source, spec.query, QString(), this);
+    connect(counter, &RowCounter::counted, this, [this, counter, say](qint64 rows) {
+        counter->deleteLater();
+        if (m_ui->exampleBanner->isVisible() && m_isExample)
+            say(tr("This is the bundled example: %n rows from its database to the built-in demo "
+                   "API (nothing leaves this computer). Press Start to send them and watch every "
+                   "item.",
+                   nullptr, int(rows)));
+    });
+    connect(counter, &RowCounter::failed, counter, &QObject::deleteLater);
+    counter->start();
+}
+
+void MainWindow::hideExampleBanner()
+{
+    m_ui->exampleBanner->hide();
+}
+
+bool MainWindow::isExampleBannerShown() const
+{
+    return m_ui->exampleBanner->isVisibleTo(this);
 }
 
 void MainWindow::offerInterruptedRun()
@@ -405,6 +476,8 @@ void MainWindow::updateTitle()
 
 void MainWindow::setCurrentFile(const QString &fileName)
 {
+    if (fileName != m_fileName)
+        hideExampleBanner();
     m_fileName = fileName;
     if (!fileName.isEmpty())
         addRecentFile(fileName);

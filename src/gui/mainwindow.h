@@ -6,6 +6,8 @@
 
 #include <QMainWindow>
 
+class QToolBar;
+
 #include <memory>
 
 namespace Ui {
@@ -63,6 +65,10 @@ public:
     /// On start: offers (in the Run tab) to resume the journal written last in the data
     /// folder when it is an interrupted run that owes items. Called once the window exists.
     void offerInterruptedRun();
+    /// The note above the steps that says what the bundled example does and to press Start
+    /// (shown on first start; gone when dismissed, when a run starts or another file opens).
+    bool isExampleBannerShown() const;
+    QToolBar *mainToolBar() const { return m_toolBar; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -80,6 +86,9 @@ private:
     /// The tab that edits a section of the transfer (the current tab for the file itself).
     QWidget *panelFor(SpecSection section) const;
     void wireRun();
+    void createToolBar();
+    void showExampleBanner();
+    void hideExampleBanner();
     void restoreLayout();
     void applyExampleUrl();
     /// Shows url in the Target form and gives it to the transform panel (no changed()).
@@ -96,6 +105,7 @@ private:
 
     std::unique_ptr<Ui::MainWindow> m_ui;
     BuiltInDemoApi *m_demoApi = nullptr;
+    QToolBar *m_toolBar = nullptr;
     QString m_fileName;
     bool m_isExample = false;
     bool m_loading = false;

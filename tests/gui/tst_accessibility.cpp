@@ -18,6 +18,7 @@
 #include <QAbstractButton>
 #include <QAbstractItemView>
 #include <QAbstractSpinBox>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -246,6 +247,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void everyFocusableControlHasAName();
+    void everyButtonIsNamedForAssistiveTechnology();
     void labelsWithBuddiesHaveMnemonics();
     void menuActionsHaveTextAndShortcuts();
     void mnemonicsAreUniqueWhereShown_data();
@@ -329,6 +331,40 @@ void TestAccessibility::everyFocusableControlHasAName()
     QVERIFY2(problems.isEmpty(),
              qPrintable(u"focusable controls without an accessible name:\n  "_s
                         + problems.join(u"\n  "_s)));
+}
+
+void TestAccessibility::everyButtonIsNamedForAssistiveTechnology()
+{
+    // What a screen reader hears, asked as it asks (QAccessibleInterface, which the AT-SPI
+    // bridge serves): every button, focusable or not, also the clear buttons Qt puts inside
+    // line edits and the toolbar's buttons, says what it does.
+    QStringList problems;
+    int clearButtons = 0;
+    int checked = 0;
+    const QList<QAbstractButton *> buttons = m_window->findChildren<QAbstractButton *>();
+    for (QAbstractButton *button : buttons) {
+        if (button->isWindow())
+            continue;
+        QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(button);
+        QVERIFY(iface);
+        ++checked;
+        const QString name = iface->text(QAccessible::Name).trimmed();
+        if (auto *edit = qobject_cast<QLineEdit *>(button->parentWidget())) {
+            ++clearButtons;
+            if (!name.startsWith(u"Clear"_s) || name.size() <= 6 || button->toolTip().isEmpty())
+                problems.append(u"clear button of %1: \"%2\""_s.arg(describe(edit), name));
+            continue;
+        }
+        if (name.isEmpty()) {
+            const QWidget *panel = panelOf(button);
+            problems.append(
+                u"%1 in %2"_s.arg(describe(button), panel ? describe(panel) : describe(m_window)));
+        }
+    }
+    QVERIFY2(clearButtons >= 8, qPrintable(u"only %1 clear buttons found"_s.arg(clearButtons)));
+    QVERIFY2(checked > 30, qPrintable(u"only %1 buttons found"_s.arg(checked)));
+    QVERIFY2(problems.isEmpty(),
+             qPrintable(u"buttons a screen reader cannot name:\n  "_s + problems.join(u"\n  "_s)));
 }
 
 void TestAccessibility::labelsWithBuddiesHaveMnemonics()

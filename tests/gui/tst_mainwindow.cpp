@@ -16,9 +16,11 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
@@ -28,6 +30,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 
 using namespace sluice;
 
@@ -38,6 +42,9 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void initTestCase();
     void firstStartOpensTheExampleOnTheBuiltInApi();
+    void firstStartBannerSaysWhatStartWillDo();
+    void toolbarStartsFromEveryStep_data();
+    void toolbarStartsFromEveryStep();
     void saveAndReopenRoundTrip();
     void editingMarksTheWindowModified();
     void brokenFileIsReportedAndNothingChanges();
@@ -79,6 +86,88 @@ void TestMainWindow::firstStartOpensTheExampleOnTheBuiltInApi()
     QTRY_COMPARE(window.currentSpec().target.url,
                  QStringLiteral("http://127.0.0.1:%1/sensors/_doc").arg(port));
     QVERIFY(!window.isModified());
+}
+
+void TestMainWindow::firstStartBannerSaysWhatStartWillDo()
+{
+    // A start as the very first: the example opens with a note above the steps.
+    QSettings().clear();
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.isExampleBannerShown());
+    auto *text = window.findChild<QLabel *>(QStringLiteral("exampleBannerText"));
+    QVERIFY(text);
+    // The example's query returns 240 rows: the count arrives from the database.
+    QTRY_VERIFY2(text->text().contains(QLatin1String("240 rows")), qPrintable(text->text()));
+    QVERIFY(text->text().contains(QLatin1String("Press Start")));
+    QCOMPARE(text->accessibleName(), text->text());
+    // Its Start button is the run's Start: pressing it runs the example and the note goes.
+    auto *start = window.findChild<QToolButton *>(QStringLiteral("exampleStartButton"));
+    QVERIFY(start && start->isVisible());
+    auto *run = window.findChild<RunPanel *>();
+    QTRY_VERIFY(window.findChild<QAction *>(QStringLiteral("actionDemoRejecting"))->isEnabled());
+    start->click();
+    QVERIFY(run->run());
+    QVERIFY(!window.isExampleBannerShown());
+    QTRY_COMPARE_WITH_TIMEOUT(run->run()->state(), TransferRun::State::Finished, 30000);
+    QCOMPARE(run->model()->count(ItemStatus::Delivered), 240);
+
+    // Not on the next start; dismissed, it is gone.
+    MainWindow second;
+    QVERIFY(!second.isExampleBannerShown());
+    QSettings().clear();
+    MainWindow third;
+    third.show();
+    QVERIFY(third.isExampleBannerShown());
+    third.findChild<QPushButton *>(QStringLiteral("exampleDismissButton"))->click();
+    QVERIFY(!third.isExampleBannerShown());
+}
+
+void TestMainWindow::toolbarStartsFromEveryStep_data()
+{
+    QTest::addColumn<int>("step");
+    for (int step = 0; step < 5; ++step)
+        QTest::addRow("step %d", step + 1) << step;
+}
+
+void TestMainWindow::toolbarStartsFromEveryStep()
+{
+    QFETCH(int, step);
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.findChild<QAction *>(QStringLiteral("actionOpenExample"))->trigger();
+    QTRY_VERIFY(window.findChild<QAction *>(QStringLiteral("actionDemoRejecting"))->isEnabled());
+    auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("tabs"));
+    tabs->setCurrentIndex(step);
+
+    // The toolbar is there on every step, with Start, Pause, Cancel and Retry all failed,
+    // each with an icon and its text.
+    QToolBar *bar = window.mainToolBar();
+    QVERIFY(bar && bar->isVisible());
+    QStringList texts;
+    for (QAction *action : bar->actions()) {
+        if (action->isSeparator())
+            continue;
+        texts.append(action->text().remove(u'&'));
+        QVERIFY(!action->icon().isNull());
+        auto *button = qobject_cast<QToolButton *>(bar->widgetForAction(action));
+        QVERIFY(button && button->isVisible());
+        QCOMPARE(button->toolButtonStyle(), Qt::ToolButtonTextBesideIcon);
+    }
+    QCOMPARE(texts,
+             (QStringList {QStringLiteral("Start"), QStringLiteral("Pause"),
+                           QStringLiteral("Cancel"), QStringLiteral("Retry all failed")}));
+
+    auto *run = window.findChild<RunPanel *>();
+    auto *start = qobject_cast<QToolButton *>(bar->widgetForAction(run->startAction()));
+    QVERIFY(start->isEnabled());
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(run->run());
+    QCOMPARE(tabs->currentWidget(), run); // the Run step comes forward
+    QTRY_COMPARE_WITH_TIMEOUT(run->run()->state(), TransferRun::State::Finished, 30000);
+    QCOMPARE(run->model()->count(ItemStatus::Delivered), 240);
 }
 
 void TestMainWindow::saveAndReopenRoundTrip()
