@@ -299,6 +299,7 @@ void MainWindow::createToolBar()
     m_toolBar->addAction(run->cancelAction());
     m_toolBar->addSeparator();
     m_toolBar->addAction(run->retryFailedAction());
+    run->hideButtonsShownInToolBar(); // not twice on the Run step
 }
 
 void MainWindow::showExampleBanner()

@@ -13,6 +13,7 @@
 #include <QItemSelectionModel>
 #include <QLocale>
 #include <QStyle>
+#include <QToolButton>
 
 #include "eventlogview.h"
 #include "failuregroupsview.h"
@@ -111,6 +112,13 @@ void RunPanel::createActions()
     connect(m_retryFailedAction, &QAction::triggered, this, &RunPanel::retryFailed);
     connect(m_retrySelectedAction, &QAction::triggered, this, &RunPanel::retrySelected);
     connect(m_exportAction, &QAction::triggered, this, &RunPanel::exportFailedInteractively);
+}
+
+void RunPanel::hideButtonsShownInToolBar()
+{
+    for (QToolButton *button :
+         {m_ui->startButton, m_ui->pauseButton, m_ui->cancelButton, m_ui->retryFailedButton})
+        button->hide();
 }
 
 void RunPanel::setUpFilter()

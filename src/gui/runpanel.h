@@ -75,6 +75,9 @@ public:
     QAction *retryFailedAction() const { return m_retryFailedAction; } ///< Ctrl+R
     QAction *retrySelectedAction() const { return m_retrySelectedAction; }
     QAction *exportFailedAction() const { return m_exportAction; }
+    /// Hides the panel's own Start, Pause, Cancel and Retry all failed buttons, for a window
+    /// that shows these actions in its toolbar on every step (MainWindow).
+    void hideButtonsShownInToolBar();
 
     /// Writes every Failed and Invalid item to fileName: NDJSON (FailedWriter's lines) or CSV
     /// (key, status, HTTP status, attempts, error). Returns false with *error set when the
