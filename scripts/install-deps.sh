@@ -8,7 +8,8 @@
 #                                   (libFuzzer: tests/scripts/fuzz.sh), lld
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
-# Several sets may be given. Uses apt-get as root, sudo otherwise.
+# Several sets may be given. Uses apt-get as root, sudo otherwise. When another apt or dpkg
+# run holds its lock, waits for it (SLUICE_APT_LOCK_WAIT seconds at most, default 600).
 set -euo pipefail
 
 build=(g++ cmake ninja-build pkg-config
@@ -70,7 +71,36 @@ else
   echo "  ${missing[*]}" >&2
   exit 1
 fi
+
+# apt_get ARGS...: apt-get ARGS, waiting while another apt or dpkg run (unattended-upgrades,
+# a second terminal, another session's install-deps) holds a lock it needs. apt-get waits for
+# dpkg's lock itself (DPkg::Lock::Timeout) but fails at once on the package lists' lock
+# (apt-get update) and the download folder's: those it is run again for, every 5 s.
+lock_wait=${SLUICE_APT_LOCK_WAIT:-600}
+if [[ ! $lock_wait =~ ^[0-9]+$ ]]; then
+  echo "install-deps: SLUICE_APT_LOCK_WAIT must be a number of seconds, not '$lock_wait'" >&2
+  exit 2
+fi
+apt_get() {
+  local deadline=$((SECONDS + lock_wait)) log status
+  log=$(mktemp)
+  while true; do
+    status=0
+    # apt's stderr to the terminal and to $log (stdout as it is).
+    { "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=$((deadline > SECONDS ? deadline - SECONDS : 0)) \
+        "$@" 2>&1 1>&3 | tee "$log" >&2; } 3>&1 || status=$?
+    if [[ $status -ne 0 ]] && grep -q 'Could not get lock' "$log" && [[ $SECONDS -lt $deadline ]]; then
+      echo "install-deps: another apt or dpkg run holds its lock; waiting for it" \
+           "($((deadline - SECONDS)) s at most)" >&2
+      sleep 5
+      continue
+    fi
+    rm -f "$log"
+    return "$status"
+  done
+}
+
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -q
-"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt_get update -q
+apt_get install -y -q --no-install-recommends "${missing[@]}"
