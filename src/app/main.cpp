@@ -87,6 +87,9 @@ int main(int argc, char *argv[])
     if (!userChoseDispatcher)
         preferQtEventDispatcher();
     setApplicationInfo();
+    // The desktop entry's name: Wayland compositors find the entry, and so the icon and the
+    // name in the dock, by it (packaging/CMakeLists.txt installs <SLUICE_APP_ID>.desktop).
+    QGuiApplication::setDesktopFileName(QStringLiteral(SLUICE_APP_ID));
     sluice::MainWindow window;
     bool start = false;
     for (const QString &argument : app.arguments().mid(1)) {
