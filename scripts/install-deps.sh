@@ -3,9 +3,12 @@
 # Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
 #   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers (and the MariaDB
 #                                   client headers: the streaming MySQL/MariaDB reader)
-#   scripts/install-deps.sh test    build + PostgreSQL and MariaDB servers, PostgreSQL's ODBC
-#                                   driver, clang-format, fonts, clang and libclang-rt-14-dev
-#                                   (libFuzzer: tests/scripts/fuzz.sh), lld
+#   scripts/install-deps.sh package build + what `cmake --build build --target package` needs
+#                                   (dpkg-dev, file, librsvg2-bin)
+#   scripts/install-deps.sh test    build + package + PostgreSQL and MariaDB servers,
+#                                   PostgreSQL's ODBC driver, clang-format, fonts, clang and
+#                                   libclang-rt-14-dev (libFuzzer: tests/scripts/fuzz.sh), lld,
+#                                   and the package checkers (scripts/check-package.sh)
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
 # Several sets may be given. Uses apt-get as root, sudo otherwise. When another apt or dpkg
@@ -22,9 +25,14 @@ build=(g++ cmake ninja-build pkg-config
 # Unicode" in /etc/odbcinst.ini): QODBC against the test cluster (tst_rowsource_odbc);
 # unixodbc: isql, to try an ODBC connection string by hand. The app itself needs neither:
 # libqt6sql6-odbc brings the ODBC driver manager, and the ODBC driver is the database's.
+# lintian, desktop-file-utils, appstream and bash-completion: the package's checks
+# (scripts/check-package.sh).
 test_extra=(postgresql mariadb-server nginx clang-format fonts-dejavu-core sqlite3 python3 nodejs
             npm gnome-keyring dbus-daemon libsecret-1-0 clang libclang-rt-14-dev lld
-            odbc-postgresql unixodbc)
+            odbc-postgresql unixodbc lintian desktop-file-utils appstream bash-completion)
+# The Debian package (packaging/CMakeLists.txt): dpkg-shlibdeps finds its dependencies and
+# CPack asks `file` which files are executables; rsvg-convert renders the PNG icons.
+package_extra=(dpkg-dev file librsvg2-bin)
 # The keychain needs a Secret Service (gnome-keyring or KWallet) at run time.
 run_extra=(fonts-dejavu-core xvfb xauth imagemagick sqlite3 gnome-keyring libsecret-1-0)
 bench_extra=(postgresql mariadb-server nginx libnginx-mod-http-echo wrk nghttp2-client python3 python3-aiohttp python3-requests
@@ -35,10 +43,11 @@ want=()
 for set_name in "$@"; do
   case "$set_name" in
     build) want+=("${build[@]}") ;;
-    test) want+=("${build[@]}" "${test_extra[@]}") ;;
+    package) want+=("${build[@]}" "${package_extra[@]}") ;;
+    test) want+=("${build[@]}" "${package_extra[@]}" "${test_extra[@]}") ;;
     run) want+=("${build[@]}" "${run_extra[@]}") ;;
     bench) want+=("${build[@]}" "${bench_extra[@]}") ;;
-    *) echo "install-deps: unknown set '$set_name' (build, test, run, bench)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown set '$set_name' (build, package, test, run, bench)" >&2; exit 2 ;;
   esac
 done
 
