@@ -9,6 +9,8 @@
 #   and the man page and bash completion know every command and option `sluice --help` lists;
 # - unpacked into a scratch root (dpkg-deb -x), its `sluice --version` answers, and its
 #   `sluice run` moves the bundled example into its own `sluice demo-api` on a free port.
+# BUILD is one with the desktop app (SLUICE_GUI, the default): the package of a build without
+# it has no desktop entry, metainfo or icons, and fails the contents check.
 # Needs: scripts/install-deps.sh test (lintian, desktop-file-utils, appstream, bash-completion,
 # dpkg-dev, file, librsvg2-bin).
 set -euo pipefail
