@@ -6,9 +6,9 @@
 #                                test there
 #   scripts/test.sh --tsan       also build in build-tsan/ with ThreadSanitizer and run the tests
 #                                labelled "threads" there
-# With CI=true (as .ci/run runs it): warnings are errors, formatting is checked, both
-# sanitizer builds run too, and every libFuzzer target (built in build-asan) runs for a bounded
-# time.
+# With CI=true (as .ci/run runs it): warnings are errors, formatting is checked, the Debian
+# package is made and checked (scripts/check-package.sh), both sanitizer builds run too, and
+# every libFuzzer target (built in build-asan) runs for a bounded time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -77,6 +77,9 @@ if [[ "${CI:-}" == true ]]; then
   cmake --build build --target bench_itemtable -j"$jobs"
   QT_QPA_PLATFORM=offscreen build/tests/bench/bench_itemtable --items 20000 --chunk 1000 \
     --min-phase-ms 300 >/dev/null
+  # The Debian package, made from the main build: lintian, desktop-file-validate and
+  # appstreamcli check it, and its `sluice` runs the example from a scratch root.
+  scripts/check-package.sh build
 fi
 # The ASan build uses clang: it compiles this code at -O0 a third faster than g++ (4.8 s instead
 # of 7.1 s for tst_transferspec.cpp), and the main build already checks g++'s warnings.

@@ -8,6 +8,7 @@
 #ifdef SLUICE_WITH_GUI
 #include "mainwindow.h"
 #include <QApplication>
+#include <QIcon>
 #endif
 
 #include <QCoreApplication>
@@ -87,6 +88,12 @@ int main(int argc, char *argv[])
     if (!userChoseDispatcher)
         preferQtEventDispatcher();
     setApplicationInfo();
+    // The desktop entry's name: Wayland compositors find the entry, and so the icon and the
+    // name in the dock, by it (packaging/CMakeLists.txt installs <SLUICE_APP_ID>.desktop).
+    QGuiApplication::setDesktopFileName(QStringLiteral(SLUICE_APP_ID));
+    // The installed icon (hicolor) for the window, where the window system asks the window
+    // for it (X11 task bars and switchers); none when run from the build folder.
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral(SLUICE_APP_ID)));
     sluice::MainWindow window;
     bool start = false;
     for (const QString &argument : app.arguments().mid(1)) {
