@@ -114,26 +114,27 @@ QString SvgChart::toSvg(int width, int height) const
     QString svg;
     svg += u"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 "
            u"%1 %2\" "
-           u"width=\"%1\" height=\"%2\" aria-label=\"%3\">\n"_s.arg(width)
+           u"width=\"%1\" height=\"%2\" aria-label=\"%3\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\" fill=\"#555555\">\n"_s
+               .arg(width)
                .arg(height)
                .arg(xmlEscaped(m_title));
     svg += u"<title>%1</title>\n"_s.arg(xmlEscaped(m_title));
-    svg += u"<text class=\"chart-title\" x=\"%1\" y=\"18\">%2</text>\n"_s.arg(number(Left),
-                                                                              xmlEscaped(m_title));
+    svg += u"<text class=\"chart-title\" x=\"%1\" y=\"18\" font-size=\"14\" font-weight=\"bold\" "
+           u"fill=\"#212121\">%2</text>\n"_s.arg(number(Left), xmlEscaped(m_title));
     // Grid and tick labels.
-    svg += u"<g class=\"grid\">\n"_s;
+    svg += u"<g class=\"grid\" stroke=\"#e0e0e0\">\n"_s;
     for (double y = 0; y <= topY + stepY / 2; y += stepY) {
         svg += u"<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\"/>\n"_s.arg(
             number(Left), number(py(y)), number(Left + plotW));
-        svg += u"<text class=\"tick\" x=\"%1\" y=\"%2\" text-anchor=\"end\">%3</text>\n"_s.arg(
-            number(Left - 6), number(py(y) + 4), xmlEscaped(tickLabel(y)));
+        svg += u"<text class=\"tick\" stroke=\"none\" x=\"%1\" y=\"%2\" text-anchor=\"end\">%3</text>\n"_s
+                   .arg(number(Left - 6), number(py(y) + 4), xmlEscaped(tickLabel(y)));
     }
     for (double x = 0; x <= topX + stepX / 2; x += stepX) {
-        svg += u"<text class=\"tick\" x=\"%1\" y=\"%2\" text-anchor=\"middle\">%3</text>\n"_s.arg(
-            number(px(x)), number(Top + plotH + 16), xmlEscaped(tickLabel(x)));
+        svg += u"<text class=\"tick\" stroke=\"none\" x=\"%1\" y=\"%2\" text-anchor=\"middle\">%3</text>\n"_s
+                   .arg(number(px(x)), number(Top + plotH + 16), xmlEscaped(tickLabel(x)));
     }
     svg += u"</g>\n"_s;
-    svg += u"<path class=\"axis\" d=\"M%1 %2V%3H%4\"/>\n"_s.arg(
+    svg += u"<path class=\"axis\" fill=\"none\" stroke=\"#9e9e9e\" d=\"M%1 %2V%3H%4\"/>\n"_s.arg(
         number(Left), number(Top), number(Top + plotH), number(Left + plotW));
     svg += u"<text class=\"axis-label\" x=\"%1\" y=\"%2\" text-anchor=\"middle\">%3</text>\n"_s.arg(
         number(Left + plotW / 2), number(height - 6), xmlEscaped(m_xLabel));
