@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages Sluice needs that are missing, and nothing else.
-#   scripts/install-deps.sh build   compiler, CMake, Qt 6 and the SQL drivers (and the MariaDB
-#                                   client headers: the streaming MySQL/MariaDB reader)
+#   scripts/install-deps.sh build   compiler, CMake, Qt 6 (with Qt Charts) and the SQL drivers
+#                                   (and the MariaDB client headers: the streaming MySQL/MariaDB
+#                                   reader)
 #   scripts/install-deps.sh package build + what `cmake --build build --target package` needs
 #                                   (dpkg-dev, file, librsvg2-bin)
 #   scripts/install-deps.sh test    build + package + PostgreSQL and MariaDB servers,
@@ -18,7 +19,10 @@ set -euo pipefail
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc libmariadb-dev
-       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev)
+       qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev
+       qt6-charts-dev libqt6opengl6-dev)
+# qt6-charts-dev: the run step's live charts; its CMake package needs Qt6OpenGL's, which
+# libqt6opengl6-dev holds (qt6-base-dev only recommends it).
 # gnome-keyring and dbus-daemon: the keychain test (tests/scripts/keychain-session.sh);
 # clang and its runtime: the libFuzzer targets (tests/scripts/fuzz.sh); lld: the linker the
 # test builds use (scripts/test.sh); odbc-postgresql (psqlODBC, registered as "PostgreSQL

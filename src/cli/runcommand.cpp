@@ -6,6 +6,7 @@
 #include "spec/parametervalue.h"
 #include "spec/transferspec.h"
 #include "transfer/failedwriter.h"
+#include "transfer/runreport.h"
 #include "transfer/transferrun.h"
 #include "transfer/watermark.h"
 #include "util/text.h"
@@ -73,6 +74,7 @@ struct RunArguments
     TransferSpec spec;
     RunOptions options;
     std::optional<QString> failedFile; ///< --failed
+    std::optional<QString> reportFile; ///< --report
     QString journalFile; ///< --journal, the default one, or empty with --no-journal
     QString stateFile; ///< run.watermark: --state, or the default one; empty without a watermark
     bool quiet = false;
@@ -81,6 +83,7 @@ struct RunArguments
 
 const QString SetOption = QStringLiteral("set");
 const QString FailedOption = QStringLiteral("failed");
+const QString ReportOption = QStringLiteral("report");
 const QString QuietOption = QStringLiteral("quiet");
 const QString IntervalOption = QStringLiteral("progress-interval");
 const QString JournalOption = QStringLiteral("journal");
@@ -100,6 +103,11 @@ void addOutputOptions(QCommandLineParser *parser)
          QStringLiteral("Writes failed and invalid items with their errors to FILE (NDJSON)."),
          QStringLiteral("FILE")});
     parser->addOption({QuietOption, QStringLiteral("Shows no progress, only the summary.")});
+    parser->addOption(
+        {ReportOption,
+         QStringLiteral("Writes a run report to FILE when the run ends: one HTML file with the "
+                        "counts, rates, latency, charts and failures by cause (no secrets)."),
+         QStringLiteral("FILE")});
 }
 
 void addRunOptions(QCommandLineParser *parser)
@@ -267,6 +275,16 @@ bool readOutputOptions(const QCommandLineParser &parser, RunArguments *run)
         return false;
     if (parser.isSet(FailedOption))
         run->failedFile = parser.value(FailedOption);
+    if (parser.isSet(ReportOption)) {
+        run->reportFile = parser.value(ReportOption);
+        const QFileInfo folder(QFileInfo(*run->reportFile).absolutePath());
+        if (!folder.isDir() || !folder.isWritable()) {
+            printError(QStringLiteral("--report %1: the folder %2 does not exist or is not "
+                                      "writable")
+                           .arg(*run->reportFile, QDir::toNativeSeparators(folder.filePath())));
+            return false;
+        }
+    }
     run->quiet = parser.isSet(QuietOption);
     return true;
 }
@@ -612,6 +630,10 @@ int execute(RunArguments &args)
                      first ? "first run, no state yet in" : "state",
                      QDir::toNativeSeparators(args.stateFile).toUtf8().constData());
     }
+    QString endMessage;
+    QObject::connect(
+        &run, &TransferRun::finished, &run,
+        [&endMessage](TransferRun::Outcome, const QString &message) { endMessage = message; });
     exitCode = runToEnd(run, reporter, failedWriter, &outcome);
     if (!saveWatermarkState(run, args) && exitCode == ExitAllDelivered)
         exitCode = ExitNotAllDelivered;
@@ -621,6 +643,18 @@ int execute(RunArguments &args)
         printError(closeError);
         if (exitCode == ExitAllDelivered)
             exitCode = ExitNotAllDelivered;
+    }
+    if (args.reportFile && outcome) {
+        QString error;
+        if (RunReport::fromRun(run, *outcome, endMessage).save(*args.reportFile, &error)) {
+            if (!args.quiet)
+                std::fprintf(stderr, "sluice %s: report %s\n", g_command,
+                             QDir::toNativeSeparators(*args.reportFile).toUtf8().constData());
+        } else {
+            printError(error);
+            if (exitCode == ExitAllDelivered)
+                exitCode = ExitNotAllDelivered;
+        }
     }
     if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
         printSummary(run, failedWriter, args.failedFile.value_or(QString()),

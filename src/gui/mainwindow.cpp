@@ -228,6 +228,7 @@ void MainWindow::wireRun()
     menu->addAction(run->retrySelectedAction());
     menu->addSeparator();
     menu->addAction(run->exportFailedAction());
+    menu->addAction(run->saveReportAction());
 
     run->setSpecProvider([this]() -> std::optional<TransferSpec> {
         const TransferSpec spec = currentSpec();

@@ -24,6 +24,7 @@
 #include "retrytargetquestion.h"
 #include "runtext.h"
 #include "statusdelegate.h"
+#include "transfer/runreport.h"
 
 using namespace Qt::StringLiterals;
 
@@ -99,10 +100,14 @@ void RunPanel::createActions()
     m_ui->cancelButton->setDefaultAction(m_cancelAction);
     m_ui->retryFailedButton->setDefaultAction(m_retryFailedAction);
     m_ui->retrySelectedButton->setDefaultAction(m_retrySelectedAction);
+    m_saveReportAction = new QAction(tr("Save &Report…"), this);
+    m_saveReportAction->setToolTip(
+        tr("Write a report of the run to hand on: one HTML file with the counts, rates, "
+           "latency, charts and failures by cause (no secrets)"));
     m_ui->exportButton->setDefaultAction(m_exportAction);
     // Shortcuts work while the panel's window is active, also before the menu exists.
     for (QAction *action : {m_startAction, m_pauseAction, m_cancelAction, m_retryFailedAction,
-                            m_retrySelectedAction, m_exportAction}) {
+                            m_retrySelectedAction, m_exportAction, m_saveReportAction}) {
         action->setShortcutContext(Qt::WindowShortcut);
     }
 
@@ -112,6 +117,7 @@ void RunPanel::createActions()
     connect(m_retryFailedAction, &QAction::triggered, this, &RunPanel::retryFailed);
     connect(m_retrySelectedAction, &QAction::triggered, this, &RunPanel::retrySelected);
     connect(m_exportAction, &QAction::triggered, this, &RunPanel::exportFailedInteractively);
+    connect(m_saveReportAction, &QAction::triggered, this, &RunPanel::saveReportInteractively);
 }
 
 void RunPanel::hideButtonsShownInToolBar()
@@ -402,8 +408,45 @@ void RunPanel::exportFailedInteractively()
                           false);
 }
 
+bool RunPanel::saveReport(const QString &fileName, QString *error) const
+{
+    const TransferRun *run = m_session->run();
+    const std::optional<TransferRun::Outcome> outcome = m_session->outcome();
+    if (!run || run->state() != TransferRun::State::Finished || !outcome) {
+        if (error)
+            *error = tr("There is no ended run to report on.");
+        return false;
+    }
+    return RunReport::fromRun(*run, *outcome, m_endMessage).save(fileName, error);
+}
+
+void RunPanel::saveReportInteractively()
+{
+    const TransferRun *run = m_session->run();
+    QString name = QFileInfo(run ? run->transferFile() : QString()).completeBaseName();
+    if (name.isEmpty())
+        name = tr("run");
+    const QDateTime ended = run ? run->finishedAt() : QDateTime::currentDateTime();
+    QString fileName
+        = QFileDialog::getSaveFileName(this, tr("Save Run Report"),
+                                       QDir::home().filePath(u"%1-report-%2.html"_s.arg(
+                                           name, ended.toString(u"yyyyMMdd-HHmmss"_s))),
+                                       tr("HTML files (*.html *.htm)"));
+    if (fileName.isEmpty())
+        return;
+    if (QFileInfo(fileName).suffix().isEmpty())
+        fileName += u".html"_s;
+    QString error;
+    if (!saveReport(fileName, &error))
+        showStatusMessage(error, true);
+    else
+        showStatusMessage(tr("Run report written to %1.").arg(QFileInfo(fileName).fileName()),
+                          false);
+}
+
 void RunPanel::onStateChanged()
 {
+    m_ui->chartsTab->setRun(m_session->run());
     const bool running = isRunning();
     if (running && !m_refreshTimer.isActive())
         m_refreshTimer.start();
@@ -419,6 +462,8 @@ void RunPanel::onStateChanged()
 void RunPanel::onFinished(TransferRun::Outcome outcome, const QString &message)
 {
     m_refreshTimer.stop();
+    m_endMessage = message;
+    m_ui->chartsTab->refresh();
     if (outcome == TransferRun::Outcome::ConfigError
         || outcome == TransferRun::Outcome::SourceError)
         showRunError(message);
@@ -570,6 +615,9 @@ void RunPanel::updateActions()
     m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()
                                       && failures > 0);
     m_exportAction->setEnabled(failures > 0);
+    const TransferRun *ended = m_session->run();
+    m_saveReportAction->setEnabled(ended && ended->state() == TransferRun::State::Finished
+                                   && m_session->outcome().has_value());
     m_ui->failuresTab->setRetryEnabled(canRetry);
     m_ui->itemTab->setRetryEnabled(canRetry);
 }

@@ -78,6 +78,8 @@ public:
     /// Hides the panel's own Start, Pause, Cancel and Retry all failed buttons, for a window
     /// that shows these actions in its toolbar on every step (MainWindow).
     void hideButtonsShownInToolBar();
+    /// Run > Save Report…: enabled once a run of this panel has ended.
+    QAction *saveReportAction() const { return m_saveReportAction; }
 
     /// Writes every Failed and Invalid item to fileName: NDJSON (FailedWriter's lines) or CSV
     /// (key, status, HTTP status, attempts, error). Returns false with *error set when the
@@ -86,6 +88,11 @@ public:
     {
         return m_session->exportFailed(fileName, format, error);
     }
+
+    /// Writes the run report of the last run (RunReport: one HTML file) to fileName. Returns
+    /// false with *error set when there is no ended run or the file cannot be written. Save
+    /// Report… asks for the file and calls this.
+    bool saveReport(const QString &fileName, QString *error) const;
 
     /// Shows a past run from its journal (RunSession::open()): its items in the table, its
     /// failures grouped; failed items of a run that owes nothing more can be retried (that
@@ -126,6 +133,7 @@ private:
     void retryFailed();
     void retrySelected();
     void exportFailedInteractively();
+    void saveReportInteractively();
     void retryIds(const QList<qint64> &ids);
     /// Before a retry of a finished run: false when the steward cancelled or the changed
     /// target cannot be used (the reason is shown).
@@ -166,6 +174,8 @@ private:
     QAction *m_retryFailedAction = nullptr;
     QAction *m_retrySelectedAction = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_saveReportAction = nullptr;
+    QString m_endMessage; ///< the last run's end message, for its report
     QTimer m_refreshTimer;
     QTimer m_searchDebounce;
     bool m_running = false;

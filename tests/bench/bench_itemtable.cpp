@@ -3,11 +3,13 @@
 // table, offscreen, with the signal pattern of a TransferRun (itemsQueued per chunk, Sending per
 // dispatched item, a result per finished item, bounded in flight, the next chunk only when at
 // most one waits), while a steward follows the tail, filters, searches and sorts, then looks at
-// the failures once the run is over. Prints the event-loop stalls per phase, the throughput and
-// the memory per item (RSS, and the heap split between proxy + table, groups and model).
+// the failures once the run is over, with the run charts fed as a run feeds them and shown
+// (the Charts tab is brought forward at each phase's start; a click on a row shows the item).
+// Prints the event-loop stalls per phase, the throughput and the memory per item (RSS, and the heap
+// split between proxy + table, groups and model).
 //
 //   QT_QPA_PLATFORM=offscreen bench_itemtable [--items N] [--chunk N] [--failed-percent P]
-//       [--in-flight N] [--step N] [--rate N] [--min-phase-ms MS] [--no-groups]
+//       [--in-flight N] [--step N] [--rate N] [--min-phase-ms MS] [--no-groups] [--no-charts]
 //
 // `cmake --build <release build> --target bench-gui` runs it with the defaults (1,000,000 items).
 // The feed is a 0 ms timer (one step per event loop pass), so whatever a step, a flush or a
@@ -39,13 +41,16 @@
 #include <QMouseEvent>
 #include <QRandomGenerator>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QThread>
 #include <QTimer>
 
 #include "models/failuregroupmodel.h"
 #include "models/transferstatusmodel.h"
+#include "runchartsview.h"
 #include "runpanel.h"
+#include "transfer/runstatistics.h"
 #include "types/item.h"
 
 using namespace Qt::StringLiterals;
@@ -71,6 +76,7 @@ struct Options
     qint64 rate = 0; ///< items per second; 0 = as fast as the event loop allows
     int minPhaseMs = 2000;
     bool groups = true;
+    bool charts = true; ///< feed RunStatistics and show the Charts tab
 };
 
 struct ProcMemory
@@ -267,6 +273,9 @@ private:
     QComboBox *m_filterCombo = nullptr;
     QLineEdit *m_searchEdit = nullptr;
     QTableView *m_table = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    RunChartsView *m_charts = nullptr;
+    RunStatistics m_statistics;
 
     QTimer m_feedTimer;
     QTimer m_heartbeat;
@@ -310,7 +319,11 @@ Bench::Bench(const Options &options)
     , m_filterCombo(m_panel.findChild<QComboBox *>(u"filterCombo"_s))
     , m_searchEdit(m_panel.findChild<QLineEdit *>(u"searchEdit"_s))
     , m_table(m_panel.findChild<QTableView *>(u"itemTable"_s))
+    , m_tabs(m_panel.findChild<QTabWidget *>(u"detailsTabs"_s))
+    , m_charts(m_panel.findChild<RunChartsView *>(u"chartsTab"_s))
 {
+    if (m_charts && m_options.charts)
+        m_charts->setStatistics(&m_statistics);
     m_feedTimer.setInterval(options.rate > 0 ? 1 : 0);
     connect(&m_feedTimer, &QTimer::timeout, this, &Bench::step);
     m_heartbeat.setTimerType(Qt::PreciseTimer);
@@ -372,17 +385,19 @@ Bench::Bench(const Options &options)
 
 void Bench::start()
 {
-    if (!m_filterCombo || !m_searchEdit || !m_table) {
-        print(u"bench_itemtable: the run panel has no filterCombo, searchEdit or itemTable"_s);
+    if (!m_filterCombo || !m_searchEdit || !m_table || !m_tabs || !m_charts) {
+        print(u"bench_itemtable: the run panel has no filterCombo, searchEdit, itemTable, "
+              u"detailsTabs or chartsTab"_s);
         QCoreApplication::exit(2);
         return;
     }
     print(u"bench_itemtable: %1 items, chunk %2, in flight %3, step %4, failed %5 %, rate %6, "
-          u"phases >= %8 ms, failure groups %7"_s.arg(
+          u"phases >= %8 ms, failure groups %7, charts %9"_s.arg(
               number(m_options.items), number(m_options.chunk), number(m_options.inFlight),
               number(m_options.step), fixed(m_options.failedPercent, 1),
               m_options.rate > 0 ? number(m_options.rate) + u"/s"_s : u"unlimited"_s,
-              m_options.groups ? u"fed"_s : u"not fed"_s, number(m_options.minPhaseMs)));
+              m_options.groups ? u"fed"_s : u"not fed"_s, number(m_options.minPhaseMs),
+              m_options.charts ? u"fed and shown"_s : u"not fed"_s));
 #ifdef NDEBUG
     const QString build = u"release"_s;
 #else
@@ -496,6 +511,7 @@ void Bench::finishItem(qint64 id)
     result.key = keyFor(id);
     result.attempts = 1;
     result.latencyMs = m_random.bounded(3, 45);
+    result.latencyUs = result.latencyMs * 1000 + m_random.bounded(1000);
     result.requestId
         = "6f1c2a9e-0000-4000-8000-" + QByteArray::number(id, 16).rightJustified(12, '0');
 
@@ -503,6 +519,8 @@ void Bench::finishItem(qint64 id)
     if (!failed) {
         result.status = ItemStatus::Delivered;
         result.httpStatus = 201;
+        if (m_options.charts)
+            m_statistics.record(m_clock.elapsed(), result);
         m_model->setResult(result);
         if (m_options.groups)
             m_groups->addResult(result);
@@ -542,6 +560,8 @@ void Bench::finishItem(qint64 id)
         result.error = u"HTTP 503 Service Unavailable: <html>"_s;
     }
     m_model->setResult(result);
+    if (m_options.charts)
+        m_statistics.record(m_clock.elapsed(), result);
     if (m_options.groups)
         m_groups->addResult(result);
 }
@@ -568,6 +588,9 @@ void Bench::beginPhase(size_t index)
     Phase &phase = m_phases[index];
     phase.firstItem = m_finished;
     phase.startNs = now;
+    // A steward watches the charts between actions.
+    if (m_options.charts)
+        m_tabs->setCurrentWidget(m_charts);
     phase.begin();
 }
 
@@ -585,6 +608,8 @@ void Bench::endFeed()
 {
     m_feedTimer.stop();
     m_feedEndNs = m_clock.nsecsElapsed();
+    if (m_options.charts)
+        m_statistics.finish(m_clock.elapsed());
     QTimer::singleShot(m_options.minPhaseMs, this, &Bench::nextAfterRun);
 }
 
@@ -796,8 +821,10 @@ int main(int argc, char *argv[])
         u"2000"_s);
     const QCommandLineOption noGroupsOption(u"no-groups"_s,
                                             u"Do not feed the failure groups model."_s);
+    const QCommandLineOption noChartsOption(u"no-charts"_s,
+                                            u"Do not feed the run charts (they stay empty)."_s);
     parser.addOptions({itemsOption, chunkOption, failedOption, inFlightOption, stepOption,
-                       rateOption, minPhaseOption, noGroupsOption});
+                       rateOption, minPhaseOption, noGroupsOption, noChartsOption});
     parser.process(app);
 
     Options options;
@@ -825,6 +852,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     options.groups = !parser.isSet(noGroupsOption);
+    options.charts = !parser.isSet(noChartsOption);
     if (options.items > std::numeric_limits<int>::max()) {
         std::fprintf(stderr, "bench_itemtable: --items must fit a table (at most %d)\n",
                      std::numeric_limits<int>::max());

@@ -821,6 +821,7 @@ void Dispatcher::deliver(Entry &&entry, const QByteArray &requestId,
     ItemResult result = resultFor(std::move(entry), ItemStatus::Delivered);
     result.httpStatus = httpStatus;
     result.latencyMs = response.latencyMs;
+    result.latencyUs = response.latencyUs;
     result.requestId = requestId;
     result.responseBody = response.body;
     result.payload = std::move(payload);
@@ -852,6 +853,7 @@ void Dispatcher::failForGood(Entry &&entry, const QByteArray &requestId,
     ItemResult result = resultFor(std::move(entry), ItemStatus::Failed);
     result.httpStatus = httpStatus;
     result.latencyMs = response.latencyMs;
+    result.latencyUs = response.latencyUs;
     result.requestId = requestId;
     result.error = error;
     result.responseBody = response.body;

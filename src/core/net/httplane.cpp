@@ -201,7 +201,8 @@ void HttpLane::onReplyFinished(QNetworkReply *reply)
     Response response;
     response.slot = active.slot;
     response.generation = active.generation;
-    response.latencyMs = active.clock.elapsed();
+    response.latencyUs = active.clock.nsecsElapsed() / 1000;
+    response.latencyMs = response.latencyUs / 1000;
     response.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     response.http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     response.resent = active.sends > 1;

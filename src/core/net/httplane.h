@@ -104,6 +104,7 @@ public:
         int httpStatus = 0; ///< 0 when no HTTP answer arrived
         QNetworkReply::NetworkError error = QNetworkReply::NoError;
         qint64 latencyMs = 0;
+        qint64 latencyUs = 0; ///< the same in microseconds
         bool http2 = false; ///< the answer came over HTTP/2
         /// Qt wrote the request more than once: a kept-alive connection closed before the
         /// answer and Qt sent it again by itself, so the first copy may have arrived.

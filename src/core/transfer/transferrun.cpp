@@ -56,6 +56,22 @@ TransferRun::TransferRun(const TransferSpec &spec, RunOptions options, QObject *
 {
     if (!m_options.environment)
         m_options.environment = processEnvironment;
+    // First among the receivers: whoever hears of an item reads statistics that count it.
+    connect(this, &TransferRun::itemFinished, this, [this](const ItemResult &result) {
+        m_statistics.record(m_clock.elapsed(), result);
+        m_failures.add(result);
+    });
+}
+
+std::optional<Shard> TransferRun::shard() const
+{
+    return m_options.resume ? m_options.resume->shard : m_options.shard;
+}
+
+void TransferRun::sampleStatistics()
+{
+    if (m_clock.isValid() && m_state != State::Finished)
+        m_statistics.advance(m_clock.elapsed());
 }
 
 TransferRun::~TransferRun()
@@ -401,6 +417,7 @@ void TransferRun::start()
     if (m_state != State::Idle)
         return;
     m_clock.start();
+    m_startedAt = QDateTime::currentDateTime();
     setState(State::Starting);
 
     QStringList errors;
@@ -864,6 +881,8 @@ void TransferRun::fail(Outcome outcome, const QString &message)
 void TransferRun::finish(Outcome outcome, const QString &message)
 {
     m_finalSeconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    m_finishedAt = QDateTime::currentDateTime();
+    m_statistics.finish(m_clock.isValid() ? m_clock.elapsed() : 0);
     if (m_journal) {
         m_journal->recordEnd(journalEndFor(outcome), message, m_delivered, m_failed, m_invalid);
         // Whoever hears finished() may read the journal: it is complete by then (one

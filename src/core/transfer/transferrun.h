@@ -3,12 +3,15 @@
 
 #include "net/retrypolicy.h"
 #include "spec/transferspec.h"
+#include "transfer/failuredigest.h"
+#include "transfer/runstatistics.h"
 #include "transfer/watermark.h"
 #include "types/columninfo.h"
 #include "types/item.h"
 #include "types/shard.h"
 #include "util/secretstore.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMap>
@@ -145,6 +148,21 @@ public:
     RunCounts counts() const;
     /// Seconds since start(), frozen when the run finishes.
     double elapsedSeconds() const;
+    /// When start() was called, and when the run last finished (invalid before either).
+    QDateTime startedAt() const { return m_startedAt; }
+    QDateTime finishedAt() const { return m_finishedAt; }
+    /// Items per second, latency percentiles and items per status over the run's time, fed
+    /// with every item this run finished (not those a resumed journal held already).
+    const RunStatistics &statistics() const { return m_statistics; }
+    /// The items of this run not delivered, grouped by cause with examples (for the report).
+    const FailureDigest &failures() const { return m_failures; }
+    /// RunOptions::transferFile, as given.
+    QString transferFile() const { return m_options.transferFile; }
+    /// The shard this run reads (RunOptions::shard, or a resumed journal's); nullopt: all rows.
+    std::optional<Shard> shard() const;
+    /// Closes the statistics' samples up to now (RunStatistics::advance()), so that a reader
+    /// sees the time in which nothing finished; the charts call it before they read.
+    void sampleStatistics();
     const ColumnList &columns() const { return m_columns; }
     /// The transfer as run: with the parameter overrides once started, and the target of
     /// the last retarget().
@@ -254,6 +272,10 @@ private:
     QString m_pendingMessage;
     QElapsedTimer m_clock;
     double m_finalSeconds = -1;
+    QDateTime m_startedAt;
+    QDateTime m_finishedAt;
+    RunStatistics m_statistics;
+    FailureDigest m_failures;
     std::unique_ptr<RunJournal> m_journal;
     bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
     std::unique_ptr<WatermarkTracker> m_watermark; ///< run.watermark (not when resuming)

@@ -59,6 +59,7 @@ struct ItemResult
     int httpStatus = 0; ///< last HTTP status, 0 when no response was received
     int attempts = 0; ///< requests sent for this item (0 for Invalid)
     qint64 latencyMs = 0; ///< duration of the last attempt
+    qint64 latencyUs = 0; ///< the same in microseconds (0 where only latencyMs is known)
     QString error; ///< human-readable reason; empty when Delivered
     /// Delivered with a remark, e.g. "delivered by an earlier attempt whose answer was lost".
     QString note;
