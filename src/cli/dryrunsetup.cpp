@@ -9,7 +9,6 @@
 
 #include <QCommandLineParser>
 #include <QFile>
-#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <cstdio>
@@ -147,12 +146,13 @@ bool parseDryRunCommandLine(QCommandLineParser &parser, const QString &command,
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText()
-                       .replace(QLatin1String("Usage: ") + QFileInfo(arguments.value(0)).fileName(),
-                                QStringLiteral("Usage: sluice ") + command)
-                       .toUtf8()
-                       .constData(),
-                   stdout);
+        // Qt writes the program's path as it was started: "Usage: sluice <command>".
+        QString help = parser.helpText();
+        const qsizetype start = help.indexOf(QLatin1String("Usage: "));
+        const qsizetype end = help.indexOf(QLatin1String(" [options]"));
+        if (start >= 0 && end > start)
+            help.replace(start, end - start, QStringLiteral("Usage: sluice ") + command);
+        std::fputs(help.toUtf8().constData(), stdout);
         *exitCode = 0;
         return false;
     }
@@ -327,8 +327,19 @@ void printDryRunLine(const QString &command, const QString &line)
 
 void printDryRunProblems(const DryRun &run, const QString &message, const QString &step)
 {
-    for (const QString &line : message.split(u'\n', Qt::SkipEmptyParts))
-        printDryRunLine(run.command, describeProblem(problemFromMessage(line), run.fileText, step));
+    bool first = true;
+    for (const QString &line : message.split(u'\n', Qt::SkipEmptyParts)) {
+        const SpecError problem = problemFromMessage(line);
+        if (!first && problem.path.isEmpty()) {
+            // The database's own continuation (PostgreSQL's "LINE 1: ..." and its caret),
+            // indented under the problem it belongs to.
+            std::fprintf(stderr, "    %s\n", line.toUtf8().constData());
+            continue;
+        }
+        first = false;
+        printDryRunLine(run.command, describeProblem(problem, run.fileText, step));
+    }
+    std::fflush(stderr);
 }
 
 } // namespace sluice

@@ -71,7 +71,8 @@ SpecError problemFromMessage(const QString &message);
 /// Prints "sluice <command>: <line>" on stderr.
 void printDryRunLine(const QString &command, const QString &line);
 
-/// Prints every line of message (problemFromMessage(), describeProblem()) on stderr.
+/// Prints every line of message (problemFromMessage(), describeProblem()) on stderr; a line
+/// after the first without a path of its own continues the one before, indented.
 void printDryRunProblems(const DryRun &run, const QString &message, const QString &step);
 
 } // namespace sluice
