@@ -5,6 +5,7 @@
 // modes, over SQLite and PostgreSQL), and `sluice run --json` (parsed, and its counts
 // checked against what the sink saw with failures injected).
 
+#include "mariadbtestserver.h"
 #include "pgtestserver.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void validateProblems_data();
     void validateProblems();
     void validatePostgres();
+    void validateMariaDb();
     void failedLoginIsPrintedOnce();
     void previewIsWhatARunSends_data();
     void previewIsWhatARunSends();
@@ -350,6 +352,62 @@ void TestDryRun::validatePostgres()
                                                  "dryrun_prices WHERE id > :low"),
                                   QStringLiteral("big")))});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+}
+
+void TestDryRun::validateMariaDb()
+{
+    // A prepared statement, described by the server and never executed.
+    QString error;
+    const ConnectionSettings my = MariaDbTestServer::settings(&error);
+    QVERIFY2(!my.driver.isEmpty(), qPrintable(error));
+    QVERIFY2(MariaDbTestServer::exec({QStringLiteral("DROP TABLE IF EXISTS dryrun_prices"),
+                                      QStringLiteral("CREATE TABLE dryrun_prices (id BIGINT "
+                                                     "PRIMARY KEY, price DECIMAL(10,2))")},
+                                     &error),
+             qPrintable(error));
+    // One member a line, sorted by name (QJsonDocument): the template's "p" is on line 21.
+    const auto file = [&](const QString &sql, const QString &column) {
+        const QJsonObject source {
+            {QStringLiteral("driver"), my.driver}, {QStringLiteral("host"), my.host},
+            {QStringLiteral("port"), my.port},     {QStringLiteral("database"), my.database},
+            {QStringLiteral("user"), my.user},     {QStringLiteral("options"), my.options}};
+        const QJsonObject query {
+            {QStringLiteral("sql"), sql},
+            {QStringLiteral("parameters"), QJsonObject {{QStringLiteral("low"), 0}}}};
+        const QJsonObject transform {
+            {QStringLiteral("template"),
+             QJsonObject {{QStringLiteral("p"), QStringLiteral("{{%1}}").arg(column)}}}};
+        const QJsonObject target {{QStringLiteral("url"), QStringLiteral("http://127.0.0.1:9/x")}};
+        return QJsonDocument(QJsonObject {{QStringLiteral("version"), 1},
+                                          {QStringLiteral("source"), source},
+                                          {QStringLiteral("query"), query},
+                                          {QStringLiteral("transform"), transform},
+                                          {QStringLiteral("target"), target}})
+            .toJson();
+    };
+    const QString sql = QStringLiteral("SELECT id, price FROM dryrun_prices WHERE id > :low");
+    Result r
+        = runSluice({QStringLiteral("validate"),
+                     writeFile(QStringLiteral("my-ok.json"), file(sql, QStringLiteral("price")))});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("Source query: ok, it compiles and returns 2 column(s): id, price"),
+             r.out.constData());
+    r = runSluice({QStringLiteral("validate"),
+                   writeFile(QStringLiteral("my-col.json"), file(sql, QStringLiteral("prize")))});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("Transform template, line 21 column 19: the query "
+                                          "returns no column \"prize\"")),
+             qPrintable(r.err));
+    r = runSluice({QStringLiteral("validate"),
+                   writeFile(QStringLiteral("my-syntax.json"),
+                             file(QStringLiteral("SELECT id FROM dryrun_pricez WHERE id > :low"),
+                                  QStringLiteral("id")))});
+    QCOMPARE(r.exitCode, 2);
+    // MariaDB: Table 'db.dryrun_pricez' doesn't exist.
+    QVERIFY2(r.err.contains(QLatin1String("sluice validate: Source query, line 6 column 16: "
+                                          "Table \x27"))
+                 && r.err.contains(QLatin1String("dryrun_pricez\x27 doesn\x27t exist")),
+             qPrintable(r.err));
 }
 
 void TestDryRun::failedLoginIsPrintedOnce()
