@@ -60,6 +60,7 @@ private Q_SLOTS:
     void previewInvalidItem();
     void runJsonSummary();
     void runJsonConfigError();
+    void resumeJson();
 
 private:
     Result runSluice(const QStringList &arguments, int timeoutMs = 60000);
@@ -681,6 +682,67 @@ void TestDryRun::runJsonConfigError()
     QVERIFY2(summary.value(QLatin1String("message"))
                  .toString()
                  .contains(QLatin1String("Connection refused")),
+             r.out.constData());
+}
+
+void TestDryRun::resumeJson()
+{
+    // A run stopped by run.stopAfterFailures, resumed with --json: counts for the whole run.
+    m_sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 422;
+        return reply;
+    });
+    QByteArray text = sqliteTransfer(m_sink.url(QStringLiteral("/items")).toString());
+    text.replace("\"maxRetries\": 0 }", "\"maxRetries\": 0, \"stopAfterFailures\": 3 }");
+    const QString transfer = writeFile(QStringLiteral("resume.json"), text);
+    const QString journal = m_dir.filePath(QStringLiteral("resume.sluicerun"));
+    Result r = runSluice({QStringLiteral("run"), transfer, QStringLiteral("--journal"), journal,
+                          QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 1);
+    QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(summary.value(QLatin1String("exitReason")).toString(), QStringLiteral("stopped"));
+    QCOMPARE(summary.value(QLatin1String("journal")).toString(), journal);
+    const int refused = summary.value(QLatin1String("counts"))[QLatin1String("failed")].toInt();
+    QVERIFY(refused >= 3);
+
+    m_sink.clear();
+    m_sink.setHandler(nullptr);
+    r = runSluice({QStringLiteral("resume"), journal, QStringLiteral("--json")});
+    QVERIFY2(r.out.count('\n') == 1, r.out.constData());
+    summary = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(summary.value(QLatin1String("command")).toString(), QStringLiteral("resume"));
+    const QJsonObject counts = summary.value(QLatin1String("counts")).toObject();
+    QCOMPARE(counts.value(QLatin1String("read")).toInt(), 40);
+    // The refused items stay failed; every other row is delivered now.
+    const int delivered = counts.value(QLatin1String("delivered")).toInt();
+    QCOMPARE(delivered + counts.value(QLatin1String("failed")).toInt()
+                 + counts.value(QLatin1String("invalid")).toInt(),
+             40);
+    QVERIFY(delivered >= m_sink.requestCount());
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(summary.value(QLatin1String("exitCode")).toInt(), 1);
+    // The failures of the first part count towards run.stopAfterFailures: the resumed run
+    // may be stopped again once its owed items are sent.
+    const QString reason = summary.value(QLatin1String("exitReason")).toString();
+    QVERIFY2(reason == QLatin1String("failed-items") || reason == QLatin1String("stopped"),
+             qPrintable(reason));
+
+    // A run that completed has nothing left to go on with: refused, and said in JSON too.
+    const QString completed = m_dir.filePath(QStringLiteral("completed.sluicerun"));
+    r = runSluice({QStringLiteral("run"),
+                   writeFile(QStringLiteral("completed.json"),
+                             sqliteTransfer(m_sink.url(QStringLiteral("/items")).toString())),
+                   QStringLiteral("--set"), QStringLiteral("min=35"), QStringLiteral("--journal"),
+                   completed});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    r = runSluice({QStringLiteral("resume"), completed, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 2);
+    summary = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(summary.value(QLatin1String("exitReason")).toString(), QStringLiteral("config-error"));
+    QVERIFY2(summary.value(QLatin1String("message"))
+                 .toString()
+                 .contains(QLatin1String("there is nothing to go on with")),
              r.out.constData());
 }
 
