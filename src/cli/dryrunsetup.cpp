@@ -17,9 +17,9 @@ namespace sluice {
 
 namespace {
 
-const QString SetOption = QStringLiteral("set");
-const QString ShardOption = QStringLiteral("shard");
-const QString StateOption = QStringLiteral("state");
+const QString DryRunSetOption = QStringLiteral("set");
+const QString DryRunShardOption = QStringLiteral("shard");
+const QString DryRunStateOption = QStringLiteral("state");
 
 /// Reads the value whose first token is current, looking for the one at target; true (and
 /// *offset, *raw set) when found. Paths are built as the transfer file's parser builds them
@@ -118,15 +118,15 @@ void addDryRunOptions(QCommandLineParser *parser, const QString &description)
                                   QStringLiteral("The transfer file (.json)."),
                                   QStringLiteral("TRANSFER.json"));
     parser->addOption(
-        {SetOption,
+        {DryRunSetOption,
          QStringLiteral("Gives the query parameter :NAME the value VALUE (repeatable), as "
                         "sluice run does."),
          QStringLiteral("NAME=VALUE")});
     parser->addOption(
-        {ShardOption,
+        {DryRunShardOption,
          QStringLiteral("Reads only shard K of N (K from 0 to N-1), as sluice run --shard does."),
          QStringLiteral("K/N")});
-    parser->addOption({StateOption,
+    parser->addOption({DryRunStateOption,
                        QStringLiteral("An incremental transfer (run.watermark) reads its state "
                                       "from FILE (default: beside the transfer, "
                                       "NAME.state.json), as the next sluice run would."),
@@ -190,11 +190,11 @@ std::optional<DryRun> loadDryRun(const QCommandLineParser &parser, const QString
     };
     QMap<QString, QVariant> overrides;
     if (const QString problem
-        = readParameterOverrides(parser.values(SetOption), run.spec, &overrides);
+        = readParameterOverrides(parser.values(DryRunSetOption), run.spec, &overrides);
         !problem.isEmpty())
         return commandLineProblem(problem);
-    if (parser.isSet(ShardOption)) {
-        const QString text = parser.value(ShardOption);
+    if (parser.isSet(DryRunShardOption)) {
+        const QString text = parser.value(DryRunShardOption);
         QString why;
         run.shard = Shard::fromText(text, &why);
         if (!run.shard)
@@ -203,8 +203,8 @@ std::optional<DryRun> loadDryRun(const QCommandLineParser &parser, const QString
 
     if (const std::optional<WatermarkSpec> &watermark = run.spec.run.watermark) {
         run.watermarkFileValue = run.spec.query.parameters.value(watermark->parameter);
-        const QString stateFile = parser.isSet(StateOption)
-            ? parser.value(StateOption)
+        const QString stateFile = parser.isSet(DryRunStateOption)
+            ? parser.value(DryRunStateOption)
             : WatermarkState::defaultFile(run.transferFile);
         QString error;
         run.watermarkState
@@ -215,7 +215,7 @@ std::optional<DryRun> loadDryRun(const QCommandLineParser &parser, const QString
         }
         if (run.watermarkState && !overrides.contains(watermark->parameter))
             overrides.insert(watermark->parameter, run.watermarkState->value);
-    } else if (parser.isSet(StateOption)) {
+    } else if (parser.isSet(DryRunStateOption)) {
         return commandLineProblem(QStringLiteral("--state: %1 has no run.watermark (it is not an "
                                                  "incremental transfer)")
                                       .arg(run.transferFile));

@@ -18,10 +18,10 @@ namespace sluice {
 
 namespace {
 
-const QString Command = QStringLiteral("preview");
-const QString CountOption = QStringLiteral("n");
-constexpr int DefaultCount = 5;
-constexpr int MaxCount = 100000;
+const QString PreviewCommand = QStringLiteral("preview");
+const QString PreviewCountOption = QStringLiteral("n");
+constexpr int DefaultPreviewCount = 5;
+constexpr int MaxPreviewCount = 100000;
 
 /// The first rows as items, read and transformed as a run reads and transforms them.
 struct FirstItems
@@ -54,7 +54,7 @@ FirstItems readFirstItems(const DryRun &run, int count, const QString &password)
             = Transform::compile(run.spec.transform, run.spec.target.url, columns, &errors,
                                  run.spec.target.idempotencyKey);
         for (const SpecError &e : std::as_const(errors))
-            printDryRunLine(Command, describeProblem(e, run.fileText));
+            printDryRunLine(PreviewCommand, describeProblem(e, run.fileText));
         QString error;
         if (watermark && !watermark->open(columns, &error)) {
             printDryRunProblems(run, error, QStringLiteral("Run watermark"));
@@ -88,7 +88,7 @@ FirstItems readFirstItems(const DryRun &run, int count, const QString &password)
             }
             for (const Item &item : std::as_const(result.items)) {
                 if (already.contains(item.id))
-                    printDryRunLine(Command,
+                    printDryRunLine(PreviewCommand,
                                     QStringLiteral("item %1 (key \"%2\"): delivered by the "
                                                    "previous run, a run would not send it again")
                                         .arg(item.id + 1)
@@ -105,7 +105,7 @@ FirstItems readFirstItems(const DryRun &run, int count, const QString &password)
 
 void printInvalid(const Item &item)
 {
-    printDryRunLine(Command,
+    printDryRunLine(PreviewCommand,
                     QStringLiteral("item %1 (key \"%2\") is invalid, a run would not "
                                    "send it: %3")
                         .arg(item.id + 1)
@@ -126,7 +126,7 @@ int printItems(const DryRun &run, const QList<Item> &items)
         && (!target.idempotencyKey.isEmpty()
             || std::any_of(items.cbegin(), items.cend(),
                            [](const Item &i) { return !i.url.isEmpty(); }));
-    printDryRunLine(Command,
+    printDryRunLine(PreviewCommand,
                     QStringLiteral("%1 item(s), each the body of one %2 request to %3, one a "
                                    "line; nothing is sent")
                         .arg(items.size())
@@ -146,7 +146,7 @@ int printItems(const DryRun &run, const QList<Item> &items)
             if (!item.idempotencyKey.isEmpty())
                 line += QStringLiteral(", Idempotency-Key: ")
                     + QString::fromUtf8(item.idempotencyKey);
-            printDryRunLine(Command, line);
+            printDryRunLine(PreviewCommand, line);
         }
         writeOut(item.payload + '\n');
     }
@@ -180,7 +180,7 @@ int printBatches(const DryRun &run, const QList<Item> &items)
         bytes += size;
     }
     printDryRunLine(
-        Command,
+        PreviewCommand,
         QStringLiteral("%1 item(s) in %2 request body(ies) of %3 (%4); "
                        "nothing is sent")
             .arg(items.size() - invalid)
@@ -193,7 +193,7 @@ int printBatches(const DryRun &run, const QList<Item> &items)
         for (const Item *item : batch)
             codec.append(&body, item->payload, item->key);
         codec.end(&body);
-        printDryRunLine(Command,
+        printDryRunLine(PreviewCommand,
                         QStringLiteral("request %1: items %2 to %3, %4 bytes, %5 %6")
                             .arg(++number)
                             .arg(batch.constFirst()->id + 1)
@@ -228,26 +228,26 @@ int previewCommand(const QStringList &arguments)
             "stderr with its reason, as a run would report it Invalid.\n\n"
             "Exit codes: 0 every item could be built; 1 some are invalid; 2 the transfer\n"
             "cannot run (configuration, connection, query, template or usage)."));
-    parser.addOption({CountOption,
-                      QStringLiteral("Previews the first N rows (default %1).").arg(DefaultCount),
+    parser.addOption({PreviewCountOption,
+                      QStringLiteral("Previews the first N rows (default %1).").arg(DefaultPreviewCount),
                       QStringLiteral("N")});
     int exitCode = 2;
-    if (!parseDryRunCommandLine(parser, Command, arguments, &exitCode))
+    if (!parseDryRunCommandLine(parser, PreviewCommand, arguments, &exitCode))
         return exitCode;
-    int count = DefaultCount;
-    if (parser.isSet(CountOption)) {
+    int count = DefaultPreviewCount;
+    if (parser.isSet(PreviewCountOption)) {
         bool ok = false;
-        count = parser.value(CountOption).toInt(&ok);
-        if (!ok || count < 1 || count > MaxCount) {
-            printDryRunLine(Command,
-                            QStringLiteral("Command line: -n %1: expected a whole "
+        count = parser.value(PreviewCountOption).toInt(&ok);
+        if (!ok || count < 1 || count > MaxPreviewCount) {
+            printDryRunLine(PreviewCommand,
+                            QStringLiteral("PreviewCommand line: -n %1: expected a whole "
                                            "number of rows from 1 to %2")
-                                .arg(parser.value(CountOption))
-                                .arg(MaxCount));
+                                .arg(parser.value(PreviewCountOption))
+                                .arg(MaxPreviewCount));
             return 2;
         }
     }
-    const std::optional<DryRun> run = loadDryRun(parser, Command);
+    const std::optional<DryRun> run = loadDryRun(parser, PreviewCommand);
     if (!run)
         return 2;
     QString error;
@@ -260,7 +260,7 @@ int previewCommand(const QStringList &arguments)
     if (!first.ok)
         return 2;
     if (first.items.isEmpty()) {
-        printDryRunLine(Command,
+        printDryRunLine(PreviewCommand,
                         QStringLiteral("the query returned no rows: a run would send "
                                        "nothing"));
         return 0;

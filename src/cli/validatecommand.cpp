@@ -20,7 +20,7 @@ namespace sluice {
 
 namespace {
 
-const QString Command = QStringLiteral("validate");
+const QString ValidateCommand = QStringLiteral("validate");
 
 void passed(const QString &line)
 {
@@ -134,7 +134,7 @@ bool checkDatabase(const DryRun &run)
         run.spec.transform, run.spec.target.url, *columns, &errors, run.spec.target.idempotencyKey);
     bool ok = transform.has_value();
     for (const SpecError &e : std::as_const(errors))
-        printDryRunLine(Command, describeProblem(e, run.fileText));
+        printDryRunLine(ValidateCommand, describeProblem(e, run.fileText));
     if (const std::optional<WatermarkSpec> &watermark = run.spec.run.watermark) {
         WatermarkTracker tracker(*watermark, run.spec.query.parameters.value(watermark->parameter),
                                  run.watermarkFileValue, {});
@@ -168,16 +168,16 @@ int validateCommand(const QStringList &arguments)
             "the step and field (and the line and column in the file).\n\n"
             "Exit codes: 0 every check passed; 2 a check failed (or a usage error)."));
     int exitCode = 2;
-    if (!parseDryRunCommandLine(parser, Command, arguments, &exitCode))
+    if (!parseDryRunCommandLine(parser, ValidateCommand, arguments, &exitCode))
         return exitCode;
-    const std::optional<DryRun> run = loadDryRun(parser, Command);
+    const std::optional<DryRun> run = loadDryRun(parser, ValidateCommand);
     if (!run)
         return 2;
     passed(QStringLiteral("File: ok, %1").arg(run->transferFile));
     bool ok = checkTargetSecrets(*run);
     ok = checkDatabase(*run) && ok;
     if (!ok) {
-        printDryRunLine(Command, QStringLiteral("not valid: nothing was sent"));
+        printDryRunLine(ValidateCommand, QStringLiteral("not valid: nothing was sent"));
         return 2;
     }
     passed(QStringLiteral("valid: nothing was sent"));
