@@ -23,7 +23,7 @@ namespace sluice {
 
 namespace {
 
-std::optional<ColumnList> describeSqlite(const QString &connectionName, const QuerySpec &query,
+std::optional<ColumnList> describeSqliteQuery(const QString &connectionName, const QuerySpec &query,
                                          QString *error)
 {
     const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
@@ -84,7 +84,7 @@ std::optional<ColumnList> describeQuery(const QString &connectionName, const QSt
     if (driver == "QPSQL"_L1)
         return describePgQuery(connectionName, query, error);
     if (driver == "QSQLITE"_L1)
-        return describeSqlite(connectionName, query, error);
+        return describeSqliteQuery(connectionName, query, error);
 #ifdef SLUICE_HAVE_MYSQL_CURSOR
     if ((driver == "QMYSQL"_L1 || driver == "QMARIADB"_L1) && canStreamMysql(connectionName))
         return describeMysqlQuery(connectionName, query, error);
