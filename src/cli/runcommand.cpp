@@ -467,27 +467,6 @@ void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
     std::fflush(out);
 }
 
-/// Why a run that ended with exitCode did (see ExitReason); outcome is unset when the run
-/// did not get as far as starting.
-ExitReason exitReasonOf(int exitCode, std::optional<TransferRun::Outcome> outcome,
-                        const RunCounts &counts)
-{
-    switch (exitCode) {
-    case ExitAllDelivered:
-        return counts.read == 0 ? ExitReason::NoRows : ExitReason::Delivered;
-    case ExitNotAllDelivered:
-        if (outcome == TransferRun::Outcome::Stopped)
-            return ExitReason::Stopped;
-        return counts.failed + counts.invalid > 0 ? ExitReason::FailedItems
-                                                  : ExitReason::WriteError;
-    case ExitInterrupted:
-        return ExitReason::Interrupted;
-    default:
-        return outcome == TransferRun::Outcome::SourceError ? ExitReason::SourceError
-                                                            : ExitReason::ConfigError;
-    }
-}
-
 /// --json when the run could not start: the exit code, why, and what printError() said.
 void printFailureJson(bool json, int exitCode)
 {

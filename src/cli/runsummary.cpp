@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runsummary.h"
 
+#include "runcommand.h"
 #include "json/jsonobjectwriter.h"
 
 #include <cmath>
@@ -28,6 +29,25 @@ QString exitReasonName(ExitReason reason)
         return QStringLiteral("interrupted");
     }
     return {};
+}
+
+ExitReason exitReasonOf(int exitCode, std::optional<TransferRun::Outcome> outcome,
+                        const RunCounts &counts)
+{
+    switch (exitCode) {
+    case ExitAllDelivered:
+        return counts.read == 0 ? ExitReason::NoRows : ExitReason::Delivered;
+    case ExitNotAllDelivered:
+        if (outcome == TransferRun::Outcome::Stopped)
+            return ExitReason::Stopped;
+        return counts.failed + counts.invalid > 0 ? ExitReason::FailedItems
+                                                  : ExitReason::WriteError;
+    case ExitInterrupted:
+        return ExitReason::Interrupted;
+    default:
+        return outcome == TransferRun::Outcome::SourceError ? ExitReason::SourceError
+                                                            : ExitReason::ConfigError;
+    }
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 #include "transfer/transferrun.h"
 
 namespace sluice {
@@ -23,6 +25,11 @@ enum class ExitReason {
 /// "delivered", "no-rows", "failed-items", "stopped", "write-error", "config-error",
 /// "source-error", "interrupted".
 QString exitReasonName(ExitReason reason);
+
+/// Why a run that ended with exitCode (RunExitCode) did; outcome is unset when the run did
+/// not get as far as starting.
+ExitReason exitReasonOf(int exitCode, std::optional<TransferRun::Outcome> outcome,
+                        const RunCounts &counts);
 
 /// The summary `sluice run --json` and `sluice resume --json` print on stdout when they end:
 /// one JSON object on one line, for schedulers.
