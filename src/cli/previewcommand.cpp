@@ -228,9 +228,10 @@ int previewCommand(const QStringList &arguments)
             "stderr with its reason, as a run would report it Invalid.\n\n"
             "Exit codes: 0 every item could be built; 1 some are invalid; 2 the transfer\n"
             "cannot run (configuration, connection, query, template or usage)."));
-    parser.addOption({PreviewCountOption,
-                      QStringLiteral("Previews the first N rows (default %1).").arg(DefaultPreviewCount),
-                      QStringLiteral("N")});
+    parser.addOption(
+        {PreviewCountOption,
+         QStringLiteral("Previews the first N rows (default %1).").arg(DefaultPreviewCount),
+         QStringLiteral("N")});
     int exitCode = 2;
     if (!parseDryRunCommandLine(parser, PreviewCommand, arguments, &exitCode))
         return exitCode;

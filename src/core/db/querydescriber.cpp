@@ -24,7 +24,7 @@ namespace sluice {
 namespace {
 
 std::optional<ColumnList> describeSqliteQuery(const QString &connectionName, const QuerySpec &query,
-                                         QString *error)
+                                              QString *error)
 {
     const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
