@@ -2,6 +2,7 @@
 // The `sluice` executable: the desktop app, the headless runner and the demo API.
 
 #include "demoapicommand.h"
+#include "dryruncommands.h"
 #include "journal/sqlitedb.h"
 #include "runcommand.h"
 
@@ -23,6 +24,10 @@ const char *const Usage
       "       sluice run TRANSFER.json ...      run a transfer headless (see sluice run --help)\n"
       "       sluice resume JOURNAL ...         go on with an interrupted run (see sluice "
       "resume --help)\n"
+      "       sluice validate TRANSFER.json ... check a transfer, send nothing (see sluice "
+      "validate --help)\n"
+      "       sluice preview TRANSFER.json ...  print what the first items would send (see "
+      "sluice preview --help)\n"
       "       sluice demo-api [--port N]        start the local demo API (see sluice demo-api "
       "--help)\n"
       "       sluice --help | --version\n";
@@ -65,6 +70,7 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (command == QLatin1String("run") || command == QLatin1String("resume")
+        || command == QLatin1String("validate") || command == QLatin1String("preview")
         || command == QLatin1String("demo-api")) {
         preferQtEventDispatcher();
         QCoreApplication app(argc, argv);
@@ -73,6 +79,10 @@ int main(int argc, char *argv[])
             return sluice::runTransferCommand(app.arguments());
         if (command == QLatin1String("resume"))
             return sluice::resumeRunCommand(app.arguments());
+        if (command == QLatin1String("validate"))
+            return sluice::validateCommand(app.arguments());
+        if (command == QLatin1String("preview"))
+            return sluice::previewCommand(app.arguments());
         return sluice::runDemoApiCommand(app.arguments());
     }
     if (command.startsWith(u'-') && command != QLatin1String("--start")) {

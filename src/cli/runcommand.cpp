@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runcommand.h"
 
+#include "clicommon.h"
 #include "journal/journalfile.h"
 #include "progressreporter.h"
+#include "runsummary.h"
 #include "spec/parametervalue.h"
 #include "spec/transferspec.h"
 #include "transfer/failedwriter.h"
@@ -21,8 +23,6 @@
 
 #include <csignal>
 #include <cstdio>
-#include <termios.h>
-#include <unistd.h>
 
 namespace sluice {
 
@@ -31,41 +31,13 @@ namespace {
 /// "run" or "resume": which command prints.
 const char *g_command = "run";
 
+/// What printError() said, for --json's "message" (cleared once the run starts).
+QStringList g_problems;
+
 void printError(const QString &message)
 {
+    g_problems.append(message);
     std::fprintf(stderr, "sluice %s: %s\n", g_command, message.toUtf8().constData());
-}
-
-std::optional<QString> askPassword(const TransferSpec &spec)
-{
-    if (!isatty(STDIN_FILENO))
-        return std::nullopt;
-    const ConnectionSettings &s = spec.source;
-    QString where = s.database;
-    if (!s.host.isEmpty())
-        where = s.host + u'/' + where;
-    if (!s.user.isEmpty())
-        where = s.user + u'@' + where;
-    std::fprintf(stderr, "Password for %s: ", where.toUtf8().constData());
-    std::fflush(stderr);
-    termios old = {};
-    const bool haveTerm = tcgetattr(STDIN_FILENO, &old) == 0;
-    if (haveTerm) {
-        termios quiet = old;
-        quiet.c_lflag &= ~tcflag_t(ECHO);
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    char buffer[1024];
-    const bool read = std::fgets(buffer, sizeof buffer, stdin) != nullptr;
-    if (haveTerm)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-    std::fputc('\n', stderr);
-    if (!read)
-        return std::nullopt;
-    QString password = QString::fromLocal8Bit(buffer);
-    while (password.endsWith(u'\n') || password.endsWith(u'\r'))
-        password.chop(1);
-    return password;
 }
 
 /// What the command line asks for, read and checked.
@@ -78,6 +50,7 @@ struct RunArguments
     QString journalFile; ///< --journal, the default one, or empty with --no-journal
     QString stateFile; ///< run.watermark: --state, or the default one; empty without a watermark
     bool quiet = false;
+    bool json = false; ///< --json: the summary as one JSON object on stdout
     int progressIntervalMs = ProgressReporter::DefaultLinesIntervalMs;
 };
 
@@ -90,6 +63,7 @@ const QString JournalOption = QStringLiteral("journal");
 const QString NoJournalOption = QStringLiteral("no-journal");
 const QString ShardOption = QStringLiteral("shard");
 const QString StateOption = QStringLiteral("state");
+const QString JsonOption = QStringLiteral("json");
 
 /// The options `run` and `resume` share.
 void addOutputOptions(QCommandLineParser *parser)
@@ -108,6 +82,12 @@ void addOutputOptions(QCommandLineParser *parser)
          QStringLiteral("Writes a run report to FILE when the run ends: one HTML file with the "
                         "counts, rates, latency, charts and failures by cause (no secrets)."),
          QStringLiteral("FILE")});
+    parser->addOption(
+        {JsonOption,
+         QStringLiteral("Prints the summary as one JSON object on stdout (for schedulers): "
+                        "counts per status, seconds, items/s, exit code and exit reason; the "
+                        "summary line goes to stderr then. Progress stays on stderr (--quiet "
+                        "leaves it out).")});
 }
 
 void addRunOptions(QCommandLineParser *parser)
@@ -170,29 +150,12 @@ void addResumeOptions(QCommandLineParser *parser)
     addOutputOptions(parser);
 }
 
-/// The --set NAME=VALUE assignments as parameter overrides, each typed as the file gives
-/// that parameter (so `--set limit=10` binds an integer where the file has one).
 bool readOverrides(const QStringList &assignments, const TransferSpec &spec, RunOptions *options)
 {
-    for (const QString &assignment : assignments) {
-        const qsizetype eq = assignment.indexOf(u'=');
-        const QString name = assignment.left(eq);
-        if (eq < 0 || !isIdentifier(name)) {
-            printError(
-                QStringLiteral("--set %1: expected NAME=VALUE with NAME a query parameter name")
-                    .arg(assignment));
-            return false;
-        }
-        SpecError error;
-        const std::optional<QVariant> value = parameterFromText(
-            name, spec.query.parameters.value(name), assignment.mid(eq + 1), &error);
-        if (!value) {
-            printError(QStringLiteral("--set %1: %2").arg(assignment, error.toString()));
-            return false;
-        }
-        options->parameterOverrides.insert(name, *value);
-    }
-    return true;
+    const QString problem = readParameterOverrides(assignments, spec, &options->parameterOverrides);
+    if (!problem.isEmpty())
+        printError(problem);
+    return problem.isEmpty();
 }
 
 /// run.watermark: where the state is kept, and the value it binds the parameter to (unless
@@ -286,6 +249,7 @@ bool readOutputOptions(const QCommandLineParser &parser, RunArguments *run)
         }
     }
     run->quiet = parser.isSet(QuietOption);
+    run->json = parser.isSet(JsonOption);
     return true;
 }
 
@@ -499,24 +463,39 @@ int runToEnd(TransferRun &run, ProgressReporter &reporter, FailedWriter &failedW
 /// The summary line on stdout, and where the failed items went. A run that
 /// run.stopAfterFailures stopped says so first.
 void printSummary(const TransferRun &run, const FailedWriter &failedWriter,
-                  const QString &failedFile, bool stopped)
+                  const QString &failedFile, bool stopped, std::FILE *out)
 {
     const RunCounts c = run.counts();
     const double seconds = run.elapsedSeconds();
     // A resumed run's rate is this process's: what it finished in the time it ran.
     const double rate = seconds > 0 ? double(c.finished() - run.resumedFinished()) / seconds : 0.0;
     if (stopped)
-        std::printf("stopped after %d failed items: ", run.spec().run.stopAfterFailures);
-    std::printf("delivered %lld", static_cast<long long>(c.delivered));
+        std::fprintf(out, "stopped after %d failed items: ", run.spec().run.stopAfterFailures);
+    std::fprintf(out, "delivered %lld", static_cast<long long>(c.delivered));
     if (c.alreadyDelivered > 0)
-        std::printf(" (%lld of them by the previous run, not sent again)",
-                    static_cast<long long>(c.alreadyDelivered));
-    std::printf(", failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
-                static_cast<long long>(c.failed), static_cast<long long>(c.invalid), seconds, rate);
+        std::fprintf(out, " (%lld of them by the previous run, not sent again)",
+                     static_cast<long long>(c.alreadyDelivered));
+    std::fprintf(out, ", failed %lld, invalid %lld in %.2f s (%.0f items/s)\n",
+                 static_cast<long long>(c.failed), static_cast<long long>(c.invalid), seconds,
+                 rate);
     if (failedWriter.linesWritten() > 0)
         std::fprintf(stderr, "sluice %s: %lld failed or invalid items written to %s\n", g_command,
                      static_cast<long long>(failedWriter.linesWritten()),
                      failedFile.toUtf8().constData());
+    std::fflush(out);
+}
+
+/// --json when the run could not start: the exit code, why, and what printError() said.
+void printFailureJson(bool json, int exitCode)
+{
+    if (!json || exitCode == ExitAllDelivered)
+        return; // no --json, or --help
+    RunSummary summary;
+    summary.command = QLatin1String(g_command);
+    summary.exitCode = exitCode;
+    summary.reason = ExitReason::ConfigError;
+    summary.message = g_problems.join(u'\n');
+    std::fputs(summary.toJson().constData(), stdout);
     std::fflush(stdout);
 }
 
@@ -529,8 +508,10 @@ int runTransferCommand(const QStringList &arguments)
     g_command = "run";
     int exitCode = ExitConfigError;
     std::optional<RunArguments> parsed = parseRunArguments(arguments, &exitCode);
-    if (!parsed)
+    if (!parsed) {
+        printFailureJson(arguments.contains(QLatin1String("--json")), exitCode);
         return exitCode;
+    }
     return execute(*parsed);
 }
 
@@ -539,8 +520,10 @@ int resumeRunCommand(const QStringList &arguments)
     g_command = "resume";
     int exitCode = ExitConfigError;
     std::optional<RunArguments> parsed = parseResumeArguments(arguments, &exitCode);
-    if (!parsed)
+    if (!parsed) {
+        printFailureJson(arguments.contains(QLatin1String("--json")), exitCode);
         return exitCode;
+    }
     return execute(*parsed);
 }
 
@@ -572,13 +555,14 @@ int execute(RunArguments &args)
 {
     int exitCode = ExitConfigError;
     if (args.spec.source.askPassword)
-        args.options.password = askPassword(args.spec);
+        args.options.password = askPasswordOnTerminal(args.spec);
 
     FailedWriter failedWriter;
     if (args.failedFile) {
         QString error;
         if (!failedWriter.open(*args.failedFile, &error)) {
             printError(error);
+            printFailureJson(args.json, ExitConfigError);
             return ExitConfigError;
         }
     }
@@ -634,6 +618,7 @@ int execute(RunArguments &args)
     QObject::connect(
         &run, &TransferRun::finished, &run,
         [&endMessage](TransferRun::Outcome, const QString &message) { endMessage = message; });
+    g_problems.clear(); // from here on: what the run itself reports
     exitCode = runToEnd(run, reporter, failedWriter, &outcome);
     if (!saveWatermarkState(run, args) && exitCode == ExitAllDelivered)
         exitCode = ExitNotAllDelivered;
@@ -658,7 +643,27 @@ int execute(RunArguments &args)
     }
     if (run.state() == TransferRun::State::Finished && exitCode != ExitConfigError)
         printSummary(run, failedWriter, args.failedFile.value_or(QString()),
-                     outcome == TransferRun::Outcome::Stopped);
+                     outcome == TransferRun::Outcome::Stopped, args.json ? stderr : stdout);
+    if (args.json) {
+        RunSummary summary;
+        summary.command = QLatin1String(g_command);
+        summary.exitCode = exitCode;
+        summary.counts = run.counts();
+        summary.reason = exitReasonOf(exitCode, outcome, summary.counts);
+        if (summary.reason == ExitReason::ConfigError || summary.reason == ExitReason::SourceError)
+            summary.message = g_problems.join(u'\n');
+        summary.seconds = run.elapsedSeconds();
+        // As the summary line: a resumed run's rate is this process's.
+        summary.itemsPerSecond = summary.seconds > 0
+            ? double(summary.counts.finished() - run.resumedFinished()) / summary.seconds
+            : 0.0;
+        summary.transferFile = args.options.transferFile;
+        summary.journalFile = run.journalFile();
+        summary.failedFile = args.failedFile.value_or(QString());
+        summary.failedLines = failedWriter.linesWritten();
+        std::fputs(summary.toJson().constData(), stdout);
+        std::fflush(stdout);
+    }
     // Interrupted, stopped, or it could not go on (the database went away): it can be resumed.
     const bool resumable = outcome == TransferRun::Outcome::Stopped
         || outcome == TransferRun::Outcome::Cancelled

@@ -256,8 +256,9 @@ public:
 
     /// Prepares sql (its :name markers become ?), m_binds the parameters by name and
     /// executes it. Returns false with errorText() set on failure, or when the statement
-    /// returns no result set.
-    bool exec(const QString &sql, const QMap<QString, QVariant> &parameters);
+    /// returns no result set. With execute false it stops after preparing: columns() is the
+    /// result's as the server describes the prepared statement, and nothing runs.
+    bool exec(const QString &sql, const QMap<QString, QVariant> &parameters, bool execute = true);
 
     const ColumnList &columns() const override { return m_columns; }
     Step next(QVariantList *row) override;
@@ -296,7 +297,7 @@ private:
     qsizetype m_failedColumn = -1; ///< a long value of this column could not be fetched whole
 };
 
-bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parameters)
+bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parameters, bool execute)
 {
     // :name markers become ?, in order; the lexer skips literals, identifiers and comments.
     QString text;
@@ -336,6 +337,15 @@ bool MysqlCursor::exec(const QString &sql, const QMap<QString, QVariant> &parame
                       .arg(m_api.mysql_stmt_param_count(m_stmt))
                       .arg(order.size());
         return false;
+    }
+    if (!execute) {
+        // The server describes a prepared statement's result before it runs.
+        if (!bindResult()) {
+            if (m_error.isEmpty())
+                fail({});
+            return false;
+        }
+        return true;
     }
 
     // Parameter values, kept alive until execute.
@@ -608,6 +618,23 @@ std::unique_ptr<RowCursor> openMysqlCursor(const QString &connectionName, const 
         return nullptr;
     }
     return cursor;
+}
+
+std::optional<ColumnList> describeMysqlQuery(const QString &connectionName, const QuerySpec &query,
+                                             QString *error)
+{
+    const QSqlDatabase db = QSqlDatabase::database(connectionName, false);
+    void *mysql = mysqlNativeHandle(db);
+    if (!db.isOpen() || !mysql || !MariaDbApi::instance().valid) {
+        *error = u"query: the MariaDB client library (libmariadb.so.3) cannot be used"_s;
+        return std::nullopt;
+    }
+    MysqlCursor cursor(static_cast<MYSQL *>(mysql));
+    if (!cursor.exec(query.sql, query.parameters, false)) {
+        *error = "query: "_L1 + cursor.errorText();
+        return std::nullopt;
+    }
+    return cursor.columns();
 }
 
 bool canStreamMysql(const QString &connectionName)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QString>
 
@@ -42,6 +43,13 @@ namespace sluice {
 /// On failure returns null with *error set ("query: ...").
 std::unique_ptr<RowCursor> openMysqlCursor(const QString &connectionName, const QuerySpec &query,
                                            QString *error);
+
+/// Prepares the query on the open QMYSQL/QMARIADB connection as openMysqlCursor() does and
+/// returns the result's columns as the server describes the prepared statement, without
+/// executing it (no parameter value is bound, no row is read). Needs canStreamMysql(). On
+/// failure returns nullopt with *error set ("query: ...").
+std::optional<ColumnList> describeMysqlQuery(const QString &connectionName, const QuerySpec &query,
+                                             QString *error);
 
 /// Whether openMysqlCursor() can read from the connection named connectionName: it is
 /// open, the driver hands out a MYSQL* and the MariaDB client library (libmariadb.so.3)

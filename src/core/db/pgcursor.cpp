@@ -232,6 +232,81 @@ private:
 
 } // namespace
 
+namespace {
+
+/// What preparing the query found: its parameters in $n order, its columns and their types.
+struct PgStatement
+{
+    QStringList names;
+    ColumnList columns;
+    QList<pg::Type> types;
+};
+
+/// Sets the session up, prepares the query as the statement StatementName and describes it
+/// (columns and their types), without running it. On failure returns nullopt with *error
+/// set ("query: ...").
+std::optional<PgStatement> preparePgStatement(const Libpq &api, void *conn, const QuerySpec &spec,
+                                              QString *error)
+{
+    const auto failed = [&](const QString &what, const PgResult &result) {
+        *error = "query: "_L1 + what + messageOf(api, conn, result);
+        return std::nullopt;
+    };
+
+    // Output forms the value readers expect, whatever the server's defaults: ISO dates,
+    // ISO 8601 intervals, hex bytea, and floats with every digit (PostgreSQL 12 and later
+    // then write the shortest exact form; older ones 17 significant digits).
+    {
+        const PgResult result(api,
+                              api.exec(conn,
+                                       "SET datestyle = 'ISO'; "
+                                       "SET intervalstyle = 'iso_8601'; "
+                                       "SET bytea_output = 'hex'; "
+                                       "SET extra_float_digits = 3"));
+        if (result.status() != Libpq::CommandOk)
+            return failed(u"the session cannot be set up: "_s, result);
+    }
+
+    PgStatement statement;
+    statement.names = findSqlParameters(spec.sql);
+    const QByteArray sql = toPositionalParameters(spec.sql, statement.names).toUtf8();
+    {
+        const PgResult result(api,
+                              api.prepare(conn, StatementName, sql.constData(),
+                                          int(statement.names.size()), nullptr));
+        if (result.status() != Libpq::CommandOk)
+            return failed({}, result);
+    }
+    QList<Libpq::Oid> oids;
+    {
+        const PgResult result(api, api.describePrepared(conn, StatementName));
+        if (result.status() != Libpq::CommandOk)
+            return failed({}, result);
+        const int count = api.nfields(result.get());
+        if (count == 0) {
+            *error = u"query: the statement returns no rows (a source query must be a SELECT)"_s;
+            return std::nullopt;
+        }
+        for (int i = 0; i < count; ++i) {
+            ColumnInfo column;
+            column.name = QString::fromUtf8(api.fname(result.get(), i));
+            oids.append(api.ftype(result.get(), i));
+            column.nativeTypeId = int(oids.constLast());
+            statement.columns.append(column);
+        }
+    }
+    QHash<Libpq::Oid, pg::Type> typeOf;
+    if (!resolveTypes(api, conn, oids, &typeOf, error))
+        return std::nullopt;
+    for (qsizetype i = 0; i < statement.columns.size(); ++i) {
+        statement.types.append(typeOf.value(oids.at(i)));
+        pg::describeColumn(statement.types.constLast(), &statement.columns[i]);
+    }
+    return statement;
+}
+
+} // namespace
+
 std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const QuerySpec &spec,
                                         QString *error)
 {
@@ -241,64 +316,13 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
         *error = u"query: PostgreSQL's client library (libpq) cannot be used"_s;
         return nullptr;
     }
-    const auto failed = [&](const QString &what, const PgResult &result) {
-        *error = "query: "_L1 + what + messageOf(*api, conn, result);
+    std::optional<PgStatement> statement = preparePgStatement(*api, conn, spec, error);
+    if (!statement)
         return nullptr;
-    };
-
-    // Output forms the value readers expect, whatever the server's defaults: ISO dates,
-    // ISO 8601 intervals, hex bytea, and floats with every digit (PostgreSQL 12 and later
-    // then write the shortest exact form; older ones 17 significant digits).
-    {
-        const PgResult result(*api,
-                              api->exec(conn,
-                                        "SET datestyle = 'ISO'; "
-                                        "SET intervalstyle = 'iso_8601'; "
-                                        "SET bytea_output = 'hex'; "
-                                        "SET extra_float_digits = 3"));
-        if (result.status() != Libpq::CommandOk)
-            return failed(u"the session cannot be set up: "_s, result);
-    }
-
-    const QStringList names = findSqlParameters(spec.sql);
-    const QByteArray sql = toPositionalParameters(spec.sql, names).toUtf8();
-    {
-        const PgResult result(
-            *api, api->prepare(conn, StatementName, sql.constData(), int(names.size()), nullptr));
-        if (result.status() != Libpq::CommandOk)
-            return failed({}, result);
-    }
-    ColumnList columns;
-    QList<Libpq::Oid> oids;
-    {
-        const PgResult result(*api, api->describePrepared(conn, StatementName));
-        if (result.status() != Libpq::CommandOk)
-            return failed({}, result);
-        const int count = api->nfields(result.get());
-        if (count == 0) {
-            *error = u"query: the statement returns no rows (a source query must be a SELECT)"_s;
-            return nullptr;
-        }
-        for (int i = 0; i < count; ++i) {
-            ColumnInfo column;
-            column.name = QString::fromUtf8(api->fname(result.get(), i));
-            oids.append(api->ftype(result.get(), i));
-            column.nativeTypeId = int(oids.constLast());
-            columns.append(column);
-        }
-    }
-    QHash<Libpq::Oid, pg::Type> typeOf;
-    if (!resolveTypes(*api, conn, oids, &typeOf, error))
-        return nullptr;
-    QList<pg::Type> types;
-    for (qsizetype i = 0; i < columns.size(); ++i) {
-        types.append(typeOf.value(oids.at(i)));
-        pg::describeColumn(types.constLast(), &columns[i]);
-    }
 
     QList<QByteArray> texts;
     QList<const char *> values;
-    for (const QString &name : names) {
+    for (const QString &name : std::as_const(statement->names)) {
         const QVariant value = spec.parameters.value(name);
         texts.append(parameterText(value));
         values.append(value.isNull() ? nullptr : texts.constLast().constData());
@@ -311,7 +335,25 @@ std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const Que
             api->clear(rest);
         return nullptr;
     }
-    return std::make_unique<PgCursor>(*api, conn, std::move(columns), std::move(types));
+    return std::make_unique<PgCursor>(*api, conn, std::move(statement->columns),
+                                      std::move(statement->types));
+}
+
+std::optional<ColumnList> describePgQuery(const QString &connectionName, const QuerySpec &spec,
+                                          QString *error)
+{
+    const Libpq *api = Libpq::get();
+    void *conn = postgresConnection(QSqlDatabase::database(connectionName, false));
+    if (!api || !conn) {
+        *error = u"query: PostgreSQL's client library (libpq) cannot be used"_s;
+        return std::nullopt;
+    }
+    std::optional<PgStatement> statement = preparePgStatement(*api, conn, spec, error);
+    if (!statement)
+        return std::nullopt;
+    // The connection may be used again: the statement goes.
+    const PgResult dropped(*api, api->exec(conn, "DEALLOCATE sluice_source"));
+    return std::move(statement->columns);
 }
 
 } // namespace sluice

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QString>
 
@@ -30,5 +31,13 @@ namespace sluice {
 /// ("query: ...").
 std::unique_ptr<RowCursor> openPgCursor(const QString &connectionName, const QuerySpec &query,
                                         QString *error);
+
+/// Prepares and describes the query on the open QPSQL connection as openPgCursor() does
+/// (the same session settings, the same protocol-level prepared statement, the same column
+/// types), without executing it: no parameter value is needed or bound, and no row is read.
+/// The statement is deallocated again. On failure returns nullopt with *error set
+/// ("query: ...").
+std::optional<ColumnList> describePgQuery(const QString &connectionName, const QuerySpec &query,
+                                          QString *error);
 
 } // namespace sluice

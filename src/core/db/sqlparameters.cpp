@@ -64,4 +64,22 @@ QString toPositionalParameters(const QString &sql, const QStringList &names)
     return out;
 }
 
+QStringList sqlParameterProblems(const QString &sql, const QMap<QString, QVariant> &parameters)
+{
+    QStringList problems;
+    const QStringList names = findSqlParameters(sql);
+    for (const QString &name : names) {
+        if (!parameters.contains(name))
+            problems.append(
+                QStringLiteral("query.parameters: the query uses :%1 but no value is given")
+                    .arg(name));
+    }
+    for (auto it = parameters.cbegin(); it != parameters.cend(); ++it) {
+        if (!names.contains(it.key()))
+            problems.append(QStringLiteral("query.parameters.%1: the query has no parameter :%1")
+                                .arg(it.key()));
+    }
+    return problems;
+}
+
 } // namespace sluice

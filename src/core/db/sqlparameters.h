@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 namespace sluice {
 
@@ -27,5 +29,10 @@ qsizetype countSqlParameterUses(const QString &sql);
 /// the 1-based position of the name in names (PostgreSQL's own markers). A name not in names
 /// is left as it is.
 QString toPositionalParameters(const QString &sql, const QStringList &names);
+
+/// What keeps sql from being run with these values (query.parameters): a :name the SQL uses
+/// without a value, a value for a name the SQL does not use; one message per problem, each
+/// naming its field ("query.parameters: the query uses :since but no value is given").
+QStringList sqlParameterProblems(const QString &sql, const QMap<QString, QVariant> &parameters);
 
 } // namespace sluice

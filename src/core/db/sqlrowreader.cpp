@@ -87,18 +87,7 @@ QString SqlRowReader::checkSettings() const
 
     if (m_query.sql.trimmed().isEmpty())
         return u"query.sql: the query is empty"_s;
-    QStringList problems;
-    const QStringList names = findSqlParameters(m_query.sql);
-    for (const QString &name : names) {
-        if (!m_query.parameters.contains(name))
-            problems.append(
-                u"query.parameters: the query uses :%1 but no value is given"_s.arg(name));
-    }
-    for (auto it = m_query.parameters.cbegin(); it != m_query.parameters.cend(); ++it) {
-        if (!names.contains(it.key()))
-            problems.append(u"query.parameters.%1: the query has no parameter :%1"_s.arg(it.key()));
-    }
-    return problems.join(u'\n');
+    return sqlParameterProblems(m_query.sql, m_query.parameters).join(u'\n');
 }
 
 QString SqlRowReader::openConnection()

@@ -862,7 +862,9 @@ void TransferRun::fail(Outcome outcome, const QString &message)
 {
     if (m_state == State::Finished || m_pendingOutcome)
         return;
-    qCWarning(lcRun).noquote() << message;
+    // Every front end reports finished()'s message itself (the Run tab, `sluice run` on
+    // stderr): a warning here printed a failed login twice on a terminal.
+    qCDebug(lcRun).noquote() << message;
     if (m_dispatcher && (m_dispatcher->backlog() > 0 || m_dispatcher->inFlight() > 0)) {
         // The database failed mid-run: what was read is still owed a result, so the
         // run ends once the dispatcher has reported every item.

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+namespace sluice {
+
+struct TransferSpec;
+
+// What the headless commands (run, resume, validate, preview) share.
+
+/// Asks for the database password on the terminal, without echo; nullopt when stdin is no
+/// terminal or nothing was read.
+std::optional<QString> askPasswordOnTerminal(const TransferSpec &spec);
+
+/// The --set NAME=VALUE assignments as parameter overrides in *overrides, each typed as the
+/// file gives that parameter (so `--set limit=10` binds an integer where the file has one).
+/// Returns the first problem ("--set min=ten: ..."), or an empty string.
+QString readParameterOverrides(const QStringList &assignments, const TransferSpec &spec,
+                               QMap<QString, QVariant> *overrides);
+
+} // namespace sluice
