@@ -232,6 +232,10 @@ ItemSortKeys TransferStatusModel::sortKeys(int column) const
     switch (column) {
     case Key: {
         keys.lengths.reserve(m_rows.size());
+        size_t characters = 0;
+        for (const Row &row : m_rows)
+            characters += row.keyLength;
+        keys.text.reserve(characters);
         QString scratch;
         for (const Row &row : m_rows) {
             if (row.flags & KeyIsRowNumber) {
