@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "itemfilterproxy.h"
 
+#include "models/itemsortproxy.h"
 #include "models/transferstatusmodel.h"
 
 namespace sluice {
@@ -8,10 +9,10 @@ namespace sluice {
 ItemFilterProxy::ItemFilterProxy(TransferStatusModel *model, QObject *parent)
     : QSortFilterProxyModel(parent)
     , m_model(model)
+    , m_sorter(new ItemSortProxy(model, this))
 {
     setFilterRole(TransferStatusModel::StatusRole);
-    setSortRole(TransferStatusModel::SortRole);
-    setSourceModel(model);
+    setSourceModel(m_sorter);
 }
 
 ItemFilterProxy::~ItemFilterProxy() = default;
@@ -27,19 +28,25 @@ bool ItemFilterProxy::setFilter(int status, const QString &text)
     return true;
 }
 
+void ItemFilterProxy::sort(int column, Qt::SortOrder order)
+{
+    m_sorter->sort(column, order);
+}
+
+QModelIndex ItemFilterProxy::mapFromModel(const QModelIndex &modelIndex) const
+{
+    return mapFromSource(m_sorter->mapFromSource(modelIndex));
+}
+
 bool ItemFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &) const
 {
-    if (m_status >= 0 && int(m_model->statusAt(sourceRow)) != m_status)
+    const int row = m_sorter->modelRow(sourceRow);
+    if (m_status >= 0 && int(m_model->statusAt(row)) != m_status)
         return false;
     if (m_text.isEmpty())
         return true;
-    return m_model->keyContains(sourceRow, m_text, Qt::CaseInsensitive)
-        || m_model->errorAt(sourceRow).contains(m_text, Qt::CaseInsensitive);
-}
-
-bool ItemFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
-{
-    return m_model->lessThan(left.row(), right.row(), left.column());
+    return m_model->keyContains(row, m_text, Qt::CaseInsensitive)
+        || m_model->errorAt(row).contains(m_text, Qt::CaseInsensitive);
 }
 
 } // namespace sluice

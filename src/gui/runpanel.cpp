@@ -18,6 +18,7 @@
 #include "eventlogview.h"
 #include "failuregroupsview.h"
 #include "itemdetailsview.h"
+#include "models/itemsortproxy.h"
 #include "models/runlistmodel.h"
 #include "models/transferstatusmodel.h"
 #include "palette.h"
@@ -177,6 +178,14 @@ void RunPanel::setUpItemTable()
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &RunPanel::updateShownLabel);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunPanel::updateShownLabel);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &RunPanel::updateShownLabel);
+    // A million rows take up to a second to sort (in the background): say so meanwhile.
+    connect(m_proxy->sorter(), &ItemSortProxy::sortingChanged, this, [this](bool sorting) {
+        if (sorting)
+            m_ui->itemTable->viewport()->setCursor(Qt::BusyCursor);
+        else
+            m_ui->itemTable->viewport()->unsetCursor();
+        updateShownLabel();
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunPanel::showDetails);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RunPanel::onModelDataChanged);
 }
@@ -363,7 +372,7 @@ bool RunPanel::selectInTable(qint64 id, QAbstractItemView::ScrollHint hint)
 {
     const int row = m_model->rowForId(id);
     const QModelIndex index
-        = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+        = row >= 0 ? m_proxy->mapFromModel(m_model->index(row, 0)) : QModelIndex();
     if (!index.isValid())
         return false;
     m_ui->itemTable->selectionModel()->setCurrentIndex(
@@ -627,9 +636,12 @@ void RunPanel::updateShownLabel()
     const int shown = m_proxy->rowCount();
     const int total = m_model->rowCount();
     const QLocale locale;
-    m_ui->shownLabel->setText(
-        shown == total ? RunText::itemCount(total)
-                       : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total)));
+    QString text = shown == total
+        ? RunText::itemCount(total)
+        : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total));
+    if (m_proxy->sorter()->isSorting())
+        text = tr("%1, sorting…").arg(text);
+    m_ui->shownLabel->setText(text);
 }
 
 void RunPanel::applyFilter()

@@ -65,7 +65,7 @@ public:
     EventLog *eventLog() const { return m_session->eventLog(); }
     EventLogModel *logModel() const;
     /// The filtered, sorted view of model() that the table shows.
-    QSortFilterProxyModel *proxyModel() const { return m_proxy; }
+    ItemFilterProxy *proxyModel() const { return m_proxy; }
     /// Starting, running or paused.
     bool isRunning() const { return m_session->isRunning(); }
 

@@ -10,12 +10,15 @@
 //
 //   QT_QPA_PLATFORM=offscreen bench_itemtable [--items N] [--chunk N] [--failed-percent P]
 //       [--in-flight N] [--step N] [--rate N] [--min-phase-ms MS] [--no-groups] [--no-charts]
+//       [--shuffled-keys]
 //
 // `cmake --build <release build> --target bench-gui` runs it with the defaults (1,000,000 items).
 // The feed is a 0 ms timer (one step per event loop pass), so whatever a step, a flush or a
 // repaint costs shows up as a late heartbeat. Phases begin at a share of the items finished and
 // last at least --min-phase-ms; a feed that gets there sooner waits (reported as held time).
-// Exits 1 when a simulated action did not take effect (see the "note:" lines).
+// Exits 1 when a simulated action did not take effect (see the "note:" lines); after the run,
+// a sort counts only if the table's first and last rows are in its order by the phase's end.
+// --shuffled-keys numbers the keys in no order, so that sorting by Key compares them all.
 
 #include <algorithm>
 #include <cmath>
@@ -23,6 +26,8 @@
 #include <deque>
 #include <functional>
 #include <limits>
+#include <numeric>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -77,6 +82,7 @@ struct Options
     int minPhaseMs = 2000;
     bool groups = true;
     bool charts = true; ///< feed RunStatistics and show the Charts tab
+    bool shuffledKeys = false;
 };
 
 struct ProcMemory
@@ -200,6 +206,7 @@ struct Phase
     qint64 totalAtEnd = 0;
     qint64 rssAtEndKiB = 0;
     bool afterRun = false; ///< begins minPhaseMs after the previous one, with no feed
+    bool checkSorted = false; ///< the table must be in the header's order at the end
 };
 
 Phase makePhase(const QString &name, double startFraction, std::function<void()> begin,
@@ -220,9 +227,9 @@ struct Keystroke
     Qt::KeyboardModifiers modifiers = {};
 };
 
-QString keyFor(qint64 id)
+QString keyNamed(qint64 number)
 {
-    return u"sensor-%1"_s.arg(id, 6, 10, QChar(u'0'));
+    return u"sensor-%1"_s.arg(number, 6, 10, QChar(u'0'));
 }
 
 QByteArray payloadFor(qint64 id, const QString &key)
@@ -262,6 +269,11 @@ private:
     void typeKeys(const QList<Keystroke> &keys);
     void sendNextKey();
     void clickHeader(int section);
+    /// The after-run phases that sort by column, one header click each way.
+    void addSortPhases(int column, const QString &name);
+    /// Notes when the table's first and last rows are not in the header's sort order.
+    void checkSorted(const Phase &phase);
+    QString keyFor(qint64 id) const;
     void clickFirstVisibleRow();
     void note(const QString &text);
 
@@ -284,6 +296,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastBeatNs = 0;
     QRandomGenerator m_random {20240501};
+    std::vector<qint64> m_keyNumbers; ///< with --shuffled-keys: the number in each id's key
 
     qint64 m_queued = 0; ///< items announced by itemsQueued
     qint64 m_dispatched = 0; ///< items marked Sending
@@ -378,9 +391,89 @@ Bench::Bench(const Options &options)
         makePhase(
             u"after the run: sort by Key (header click)"_s, 1.0,
             [this] { clickHeader(TransferStatusModel::Key); }, true),
+        makePhase(
+            u"after the run: sort by Key, reversed (header click)"_s, 1.0,
+            [this] { clickHeader(TransferStatusModel::Key); }, true),
     };
+    m_phases[m_phases.size() - 2].checkSorted = true;
+    m_phases.back().checkSorted = true;
+    addSortPhases(TransferStatusModel::Status, u"Status"_s);
+    addSortPhases(TransferStatusModel::HttpStatus, u"HTTP"_s);
+    addSortPhases(TransferStatusModel::Attempts, u"Attempts"_s);
+    addSortPhases(TransferStatusModel::Latency, u"Latency"_s);
+    addSortPhases(TransferStatusModel::Error, u"Error"_s);
+    // What a filter costs while a column orders the table.
+    m_phases.push_back(makePhase(
+        u"after the run, sorted by Error: filter Failed"_s, 1.0,
+        [this] { selectFilter(int(ItemStatus::Failed)); }, true));
+    m_phases.push_back(makePhase(
+        u"after the run, sorted by Error: filter back to All"_s, 1.0, [this] { selectFilter(-1); },
+        true));
+    m_phases.push_back(makePhase(
+        u"after the run, sorted by Error: search \"%1\" (typed)"_s.arg(SearchText), 1.0,
+        [this] {
+            QList<Keystroke> keys;
+            for (QChar c : SearchText)
+                keys.append({Qt::Key_0 + c.digitValue(), QString(c)});
+            typeKeys(keys);
+        },
+        true));
+    m_phases.push_back(makePhase(
+        u"after the run, sorted by Error: search cleared"_s, 1.0,
+        [this] {
+            typeKeys({{Qt::Key_A, {}, Qt::ControlModifier}, {Qt::Key_Backspace, {}}});
+        },
+        true));
+    m_phases.push_back(makePhase(
+        u"after the run: queue order again"_s, 1.0,
+        [this] { m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); }, true));
+    if (m_options.shuffledKeys) {
+        m_keyNumbers.resize(size_t(m_options.items));
+        std::iota(m_keyNumbers.begin(), m_keyNumbers.end(), 0);
+        std::shuffle(m_keyNumbers.begin(), m_keyNumbers.end(), std::mt19937_64(20240501));
+    }
     m_feedPhaseCount = size_t(std::count_if(m_phases.begin(), m_phases.end(),
                                             [](const Phase &phase) { return !phase.afterRun; }));
+}
+
+void Bench::addSortPhases(int column, const QString &name)
+{
+    for (const QString &how : {u"header click"_s, u"header click again: reversed"_s}) {
+        Phase phase = makePhase(
+            u"after the run: sort by %1 (%2)"_s.arg(name, how), 1.0,
+            [this, column] { clickHeader(column); }, true);
+        phase.checkSorted = true;
+        m_phases.push_back(std::move(phase));
+    }
+}
+
+QString Bench::keyFor(qint64 id) const
+{
+    return keyNamed(m_keyNumbers.empty() ? id : m_keyNumbers[size_t(id)]);
+}
+
+void Bench::checkSorted(const Phase &phase)
+{
+    const QHeaderView *header = m_table->horizontalHeader();
+    const int column = header->sortIndicatorSection();
+    const bool ascending = header->sortIndicatorOrder() == Qt::AscendingOrder;
+    const int rows = m_proxy->rowCount();
+    const auto modelRow = [this](int row) {
+        return m_model->rowForId(
+            m_proxy->index(row, 0).data(TransferStatusModel::ItemIdRole).toLongLong());
+    };
+    constexpr int Checked = 2000;
+    for (int row = 0; row + 1 < rows; ++row) {
+        if (row == Checked && rows > 2 * Checked)
+            row = rows - Checked;
+        const int a = modelRow(row);
+        const int b = modelRow(row + 1);
+        if (ascending ? m_model->lessThan(b, a, column) : m_model->lessThan(a, b, column)) {
+            note(u"%1: rows %2 and %3 not in the order of column %4 by the phase's end"_s.arg(
+                phase.name, number(row), number(row + 1), number(column)));
+            return;
+        }
+    }
 }
 
 void Bench::start()
@@ -392,12 +485,13 @@ void Bench::start()
         return;
     }
     print(u"bench_itemtable: %1 items, chunk %2, in flight %3, step %4, failed %5 %, rate %6, "
-          u"phases >= %8 ms, failure groups %7, charts %9"_s.arg(
+          u"phases >= %8 ms, failure groups %7, charts %9, keys %10"_s.arg(
               number(m_options.items), number(m_options.chunk), number(m_options.inFlight),
               number(m_options.step), fixed(m_options.failedPercent, 1),
               m_options.rate > 0 ? number(m_options.rate) + u"/s"_s : u"unlimited"_s,
               m_options.groups ? u"fed"_s : u"not fed"_s, number(m_options.minPhaseMs),
-              m_options.charts ? u"fed and shown"_s : u"not fed"_s));
+              m_options.charts ? u"fed and shown"_s : u"not fed"_s,
+              m_options.shuffledKeys ? u"shuffled"_s : u"in row order"_s));
 #ifdef NDEBUG
     const QString build = u"release"_s;
 #else
@@ -602,6 +696,8 @@ void Bench::closePhase(qint64 now)
     phase.shownAtEnd = m_proxy->rowCount();
     phase.totalAtEnd = m_model->rowCount();
     phase.rssAtEndKiB = readProcMemory().rssKiB;
+    if (phase.checkSorted)
+        checkSorted(phase);
 }
 
 void Bench::endFeed()
@@ -673,7 +769,7 @@ void Bench::clickHeader(int section)
     QMouseEvent release(QEvent::MouseButtonRelease, pos, global, Qt::LeftButton, Qt::NoButton,
                         Qt::NoModifier);
     QCoreApplication::sendEvent(viewport, &release);
-    if (m_proxy->sortColumn() != section)
+    if (header->sortIndicatorSection() != section)
         note(u"the header click did not sort by column %1"_s.arg(section));
 }
 
@@ -823,8 +919,11 @@ int main(int argc, char *argv[])
                                             u"Do not feed the failure groups model."_s);
     const QCommandLineOption noChartsOption(u"no-charts"_s,
                                             u"Do not feed the run charts (they stay empty)."_s);
+    const QCommandLineOption shuffledKeysOption(
+        u"shuffled-keys"_s, u"Key numbers in no order: sorting by Key compares every key."_s);
     parser.addOptions({itemsOption, chunkOption, failedOption, inFlightOption, stepOption,
-                       rateOption, minPhaseOption, noGroupsOption, noChartsOption});
+                       rateOption, minPhaseOption, noGroupsOption, noChartsOption,
+                       shuffledKeysOption});
     parser.process(app);
 
     Options options;
@@ -853,6 +952,7 @@ int main(int argc, char *argv[])
     }
     options.groups = !parser.isSet(noGroupsOption);
     options.charts = !parser.isSet(noChartsOption);
+    options.shuffledKeys = parser.isSet(shuffledKeysOption);
     if (options.items > std::numeric_limits<int>::max()) {
         std::fprintf(stderr, "bench_itemtable: --items must fit a table (at most %d)\n",
                      std::numeric_limits<int>::max());

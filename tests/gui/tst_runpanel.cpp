@@ -10,6 +10,7 @@
 
 #include "models/eventlogmodel.h"
 #include "models/failuregroupmodel.h"
+#include "models/itemsortproxy.h"
 #include "models/transferstatusmodel.h"
 
 #include <QAbstractItemModelTester>
@@ -531,7 +532,7 @@ void TestRunPanel::couchBulkRunShowsRemarksAndConflictsPerItem()
     // The remark shows in the item's details, and the log leads to each remarked item.
     const int row = remarked.constLast();
     const QModelIndex index
-        = m_panel->proxyModel()->mapFromSource(model->index(row, TransferStatusModel::Key));
+        = m_panel->proxyModel()->mapFromModel(model->index(row, TransferStatusModel::Key));
     clickRow(index.row());
     QTRY_VERIFY(child<QLabel>("itemTitleLabel")->text().contains(model->keyAt(row)));
     auto *note = child<QLabel>("itemNoteLabel");
@@ -718,6 +719,8 @@ void TestRunPanel::sortNaturallyAndKeepTheItemAcrossFilters()
     const Qt::SortOrder order = header->sortIndicatorOrder();
     const QString first = order == Qt::AscendingOrder ? u"sensor-1"_s : u"sensor-300"_s;
     const QString second = order == Qt::AscendingOrder ? u"sensor-2"_s : u"sensor-299"_s;
+    // The rows are sorted in the background; the shown count says so meanwhile.
+    QTRY_VERIFY(!m_panel->proxyModel()->sorter()->isSorting());
     QCOMPARE(keyAt(0), first);
     QCOMPARE(keyAt(1), second);
 
@@ -735,4 +738,14 @@ void TestRunPanel::sortNaturallyAndKeepTheItemAcrossFilters()
     // Still sorted by number within the filter.
     QCOMPARE(keyAt(0), order == Qt::AscendingOrder ? u"sensor-10"_s : u"sensor-300"_s);
     QCOMPARE(keyAt(1), order == Qt::AscendingOrder ? u"sensor-20"_s : u"sensor-290"_s);
+
+    // A sort in progress is said next to the count of items shown, with a busy cursor.
+    auto *shown = child<QLabel>("shownLabel");
+    QVERIFY(!shown->text().contains(u"sorting"_s));
+    proxy->sort(TransferStatusModel::Latency, Qt::DescendingOrder);
+    QVERIFY(shown->text().contains(u"sorting"_s));
+    QCOMPARE(table->viewport()->cursor().shape(), Qt::BusyCursor);
+    QTRY_VERIFY(!shown->text().contains(u"sorting"_s));
+    QCOMPARE(table->viewport()->cursor().shape(), Qt::ArrowCursor);
+    QCOMPARE(table->selectionModel()->currentIndex().siblingAtColumn(0).data().toString(), picked);
 }

@@ -218,6 +218,73 @@ bool TransferStatusModel::lessThan(int left, int right, int column) const
     return l.id < r.id;
 }
 
+ItemSortKeys TransferStatusModel::sortKeys(int column) const
+{
+    ItemSortKeys keys;
+    keys.column = column;
+    keys.ids.reserve(m_rows.size());
+    for (const Row &row : m_rows)
+        keys.ids.push_back(row.id);
+    keys.inRowOrder = column == Key && m_keysInRowOrder;
+    if (keys.inRowOrder)
+        return keys;
+    keys.values.reserve(m_rows.size());
+    switch (column) {
+    case Key: {
+        keys.lengths.reserve(m_rows.size());
+        size_t characters = 0;
+        for (const Row &row : m_rows)
+            characters += row.keyLength;
+        keys.text.reserve(characters);
+        QString scratch;
+        for (const Row &row : m_rows) {
+            if (row.flags & KeyIsRowNumber) {
+                keys.values.push_back(-1);
+                keys.lengths.push_back(0);
+                continue;
+            }
+            const QStringView key = keyView(row, &scratch);
+            keys.values.push_back(qint64(keys.text.size()));
+            keys.lengths.push_back(quint32(key.size()));
+            keys.text.insert(keys.text.end(), key.utf16(), key.utf16() + key.size());
+        }
+        break;
+    }
+    case Error:
+        keys.values.assign(m_rows.size(), -1);
+        for (auto it = m_failures.cbegin(); it != m_failures.cend(); ++it) {
+            const int row = rowForId(it.key());
+            if (row < 0 || it->error.isEmpty())
+                continue;
+            keys.values[size_t(row)] = keys.errors.size();
+            keys.errors.append(it->error);
+        }
+        break;
+    default:
+        for (const Row &row : m_rows) {
+            switch (column) {
+            case Status:
+                keys.values.push_back(qint64(row.status));
+                break;
+            case HttpStatus:
+                keys.values.push_back(row.httpStatus);
+                break;
+            case Attempts:
+                keys.values.push_back(row.attempts);
+                break;
+            case Latency:
+                keys.values.push_back(row.flags & HasLatency ? qint64(row.latencyMs) : -1);
+                break;
+            default:
+                keys.values.push_back(0);
+                break;
+            }
+        }
+        break;
+    }
+    return keys;
+}
+
 ItemStatus TransferStatusModel::statusAt(int row) const
 {
     if (row < 0 || size_t(row) >= m_rows.size())

@@ -14,6 +14,7 @@
 #include <QString>
 #include <QTimer>
 
+#include "models/itemsortkeys.h"
 #include "models/keypool.h"
 #include "models/modelfeed.h"
 #include "types/item.h"
@@ -114,6 +115,10 @@ public:
     /// enum order, numbers as numbers, a missing latency first, errors as text. Ties and bad
     /// rows compare by id, so the order is total and stable.
     bool lessThan(int left, int right, int column) const;
+    /// A copy of what column sorts by in every row now, for a sort in another thread
+    /// (sortedRows() orders it as lessThan() does). Reads each row once; a key column's keys
+    /// are copied only when they are not in row order already.
+    ItemSortKeys sortKeys(int column) const;
     /// Ids of the items now in status, in row order. Scans every row.
     QList<qint64> idsWithStatus(ItemStatus status) const;
     /// Rows in status; kept up to date on every change (no scan).
