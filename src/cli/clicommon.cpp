@@ -5,6 +5,8 @@
 #include "spec/transferspec.h"
 #include "util/text.h"
 
+#include <QCommandLineParser>
+
 #include <cstdio>
 #include <termios.h>
 #include <unistd.h>
@@ -60,6 +62,16 @@ QString readParameterOverrides(const QStringList &assignments, const TransferSpe
         overrides->insert(name, *value);
     }
     return {};
+}
+
+QString commandHelpText(const QCommandLineParser &parser, const QString &command)
+{
+    QString help = parser.helpText();
+    const qsizetype start = help.indexOf(QLatin1String("Usage: "));
+    const qsizetype end = help.indexOf(QLatin1String(" [options]"));
+    if (start >= 0 && end > start)
+        help.replace(start, end - start, QStringLiteral("Usage: sluice ") + command);
+    return help;
 }
 
 } // namespace sluice

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QVariant>
 
+class QCommandLineParser;
+
 namespace sluice {
 
 struct TransferSpec;
@@ -23,5 +25,9 @@ std::optional<QString> askPasswordOnTerminal(const TransferSpec &spec);
 /// Returns the first problem ("--set min=ten: ..."), or an empty string.
 QString readParameterOverrides(const QStringList &assignments, const TransferSpec &spec,
                                QMap<QString, QVariant> *overrides);
+
+/// The parser's --help text with "Usage: sluice COMMAND": Qt writes the program's path as
+/// it was started (./build/src/app/sluice), not its name.
+QString commandHelpText(const QCommandLineParser &parser, const QString &command);
 
 } // namespace sluice

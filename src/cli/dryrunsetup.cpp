@@ -146,12 +146,7 @@ bool parseDryRunCommandLine(QCommandLineParser &parser, const QString &command,
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        // Qt writes the program's path as it was started: "Usage: sluice <command>".
-        QString help = parser.helpText();
-        const qsizetype start = help.indexOf(QLatin1String("Usage: "));
-        const qsizetype end = help.indexOf(QLatin1String(" [options]"));
-        if (start >= 0 && end > start)
-            help.replace(start, end - start, QStringLiteral("Usage: sluice ") + command);
+        const QString help = commandHelpText(parser, command);
         std::fputs(help.toUtf8().constData(), stdout);
         *exitCode = 0;
         return false;

@@ -218,12 +218,7 @@ bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, 
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(parser.helpText()
-                       .replace(QLatin1String("Usage: ") + QFileInfo(arguments.value(0)).fileName(),
-                                QStringLiteral("Usage: sluice ") + QLatin1String(g_command))
-                       .toUtf8()
-                       .constData(),
-                   stdout);
+        std::fputs(commandHelpText(parser, QLatin1String(g_command)).toUtf8().constData(), stdout);
         *exitCode = ExitAllDelivered;
         return false;
     }

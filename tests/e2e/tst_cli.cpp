@@ -223,6 +223,8 @@ void TestCli::versionAndHelp()
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains(QLatin1String("--failed")));
     QVERIFY(r.out.contains(QLatin1String("--set")));
+    // The command's name, not the path it was started by (here an absolute one).
+    QVERIFY2(r.out.startsWith(QLatin1String("Usage: sluice run [options]")), qPrintable(r.out));
     r = runSluice({QStringLiteral("--bogus")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains(QLatin1String("--bogus")));
