@@ -8,11 +8,13 @@
 #                                   (libFuzzer: tests/scripts/fuzz.sh), lld
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
+# qt6-translations-l10n: Qt's own translations (qtbase_de.qm: the German standard buttons).
 # Several sets may be given. Uses apt-get as root, sudo otherwise.
 set -euo pipefail
 
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+       qt6-translations-l10n
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc libmariadb-dev
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev)
 # gnome-keyring and dbus-daemon: the keychain test (tests/scripts/keychain-session.sh);
