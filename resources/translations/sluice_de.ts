@@ -263,6 +263,29 @@
     </message>
 </context>
 <context>
+    <name>InnerButtons</name>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Clear %1</source>
+        <translation>Leeren: %1</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>Alles auswählen</translation>
+    </message>
+    <message>
+        <source>More toolbar buttons</source>
+        <translation>Weitere Werkzeugleisten-Schaltflächen</translation>
+    </message>
+    <message>
+        <source>More menus</source>
+        <translation>Weitere Menüs</translation>
+    </message>
+</context>
+<context>
     <name>ItemDetailsView</name>
     <message>
         <source>Selected item</source>
