@@ -1898,7 +1898,7 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>Retry &amp;all failed</source>
-        <translation>&amp;Alle fehlgeschlagenen wiederholen</translation>
+        <translation>Fehlgeschl&amp;agene wiederholen</translation>
     </message>
     <message>
         <source>Send every failed item again (Ctrl+R)</source>
@@ -1906,7 +1906,7 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>Retry s&amp;elected</source>
-        <translation>Aus&amp;gewählte wiederholen</translation>
+        <translation>Auswa&amp;hl wiederholen</translation>
     </message>
     <message>
         <source>Send the selected failed items again (Ctrl+Shift+R)</source>
@@ -1914,7 +1914,7 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>E&amp;xport failed…</source>
-        <translation>Fehlgeschlagene e&amp;xportieren…</translation>
+        <translation>Fehler e&amp;xportieren…</translation>
     </message>
     <message>
         <source>Write the failed items to an NDJSON or CSV file (Ctrl+E)</source>
