@@ -201,7 +201,7 @@
     </message>
     <message>
         <source>Connecting…</source>
-        <translation>Verbinde…</translation>
+        <translation>Verbindung wird hergestellt…</translation>
     </message>
     <message>
         <source>Test status</source>
@@ -2070,7 +2070,7 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation>Startet…</translation>
+        <translation>Wird gestartet…</translation>
     </message>
     <message>
         <source>Running</source>
@@ -2121,11 +2121,11 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>Resumed: %1 owed from before go again.</source>
-        <translation>Fortgesetzt: %1 von vorher ausstehend gehen erneut raus.</translation>
+        <translation>Fortgesetzt: %1, die noch ausstanden, werden erneut gesendet.</translation>
     </message>
     <message>
         <source>Resumed: %1 owed from before go again, and reading goes on after row %2.</source>
-        <translation>Fortgesetzt: %1 von vorher ausstehend gehen erneut raus, und das Lesen geht nach Zeile %2 weiter.</translation>
+        <translation>Fortgesetzt: %1, die noch ausstanden, werden erneut gesendet; das Lesen geht nach Zeile %2 weiter.</translation>
     </message>
     <message>
         <source>Journal: %1</source>
@@ -2189,7 +2189,7 @@ Ziel dieses Laufs: %3 %4</translation>
     </message>
     <message>
         <source>Stopped after %1 failed or invalid items (the transfer&apos;s limit), in %2: %3 delivered, %4 failed, %5 invalid. Nothing more was read.</source>
-        <translation>Beendet nach %1 fehlgeschlagenen oder ungültigen Elementen (der Grenze der Übertragung), nach %2: %3 zugestellt, %4 fehlgeschlagen, %5 ungültig. Es wurde nichts mehr gelesen.</translation>
+        <translation>Beendet nach %1 fehlgeschlagenen oder ungültigen Elementen (Grenze der Übertragung), Dauer %2: %3 zugestellt, %4 fehlgeschlagen, %5 ungültig. Es wurde nichts mehr gelesen.</translation>
     </message>
     <message>
         <source>Stopped: %1</source>
