@@ -8,9 +8,9 @@
 #                                           changed or gone since the .ts files were updated, or
 #                                           when a German entry is unfinished (CTest runs this)
 # What is translated (docs/design.md, "Translations"): the window's own texts (src/gui, ui/) and
-# the models it shows (src/core/models, the item status names in src/core/types/item.cpp). The
-# engine's messages stay English, as in logs and exported files. The folder list is the same
-# as SLUICE_TRANSLATED_SOURCES in src/gui/CMakeLists.txt (its lupdate target: the same result).
+# the models it shows (src/core/models, with the item status names). The engine's messages stay
+# English, as in logs and exported files. This script is the one lupdate command: the build's
+# target update_translations and the CTest test translations_current run it.
 # LUPDATE: the lupdate to run (default: Qt 6's, found through qtpaths6).
 set -euo pipefail
 
@@ -24,7 +24,7 @@ fi
 [[ -x $lupdate ]] || { echo "update-translations: no lupdate at $lupdate (Debian: qt6-l10n-tools)" >&2; exit 2; }
 
 cd "$root"
-sources=(src/gui ui src/core/models src/core/types/item.cpp)
+sources=(src/gui ui src/core/models)
 options=(-locations none -no-obsolete -no-ui-lines -extensions cpp,h,ui -silent)
 ts_dir=resources/translations
 if $check; then
