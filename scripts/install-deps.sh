@@ -12,12 +12,14 @@
 #                                   and the package checkers (scripts/check-package.sh)
 #   scripts/install-deps.sh run     build + fonts and an X server helper for the desktop app
 #   scripts/install-deps.sh bench   build + nginx, wrk, h2load, Python aiohttp (the baselines)
+# qt6-translations-l10n: Qt's own translations (qtbase_de.qm: the German standard buttons).
 # Several sets may be given. Uses apt-get as root, sudo otherwise. When another apt or dpkg
 # run holds its lock, waits for it (SLUICE_APT_LOCK_WAIT seconds at most, default 600).
 set -euo pipefail
 
 build=(g++ cmake ninja-build pkg-config
        qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+       qt6-translations-l10n
        libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc libmariadb-dev
        qt6-httpserver-dev qt6-websockets-dev libxkbcommon-dev libsqlite3-dev qtkeychain-qt6-dev
        qt6-charts-dev libqt6opengl6-dev)

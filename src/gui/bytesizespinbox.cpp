@@ -109,14 +109,15 @@ QSize ByteSizeSpinBox::sizeHint() const
 
 QString ByteSizeSpinBox::textFromValue(int value) const
 {
-    // Not translated: parse() reads these units back.
+    // parse() reads these units back (and "byte", a translation of "bytes").
     const qint64 unit = unitOf(value);
     const QString number = locale().toString(value / unit);
     if (unit == MiB)
         return number + u" MiB"_s;
     if (unit == KiB)
         return number + u" KiB"_s;
-    return number + u" bytes"_s;
+    return number + u' '
+        + tr("bytes", "after a number; keep one of the words the field reads back: byte, bytes");
 }
 
 int ByteSizeSpinBox::valueFromText(const QString &text) const

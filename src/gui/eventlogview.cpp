@@ -123,7 +123,7 @@ void EventLogView::updateInfo()
     const int rows = m_model ? m_model->rowCount() : 0;
     const qint64 dropped = m_log ? m_log->droppedCount() : 0;
     const QLocale locale;
-    QString text = rows == 1 ? tr("1 entry") : tr("%1 entries").arg(locale.toString(rows));
+    QString text = tr("%Ln entry(s)", nullptr, rows);
     if (dropped > 0)
         text = tr("The newest %1 entries; %2 older ones were dropped.")
                    .arg(locale.toString(rows), locale.toString(dropped));

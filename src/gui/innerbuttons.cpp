@@ -16,7 +16,7 @@ namespace sluice {
 
 namespace {
 
-QString translate(const char *text)
+QString translated(const char *text)
 {
     return QCoreApplication::translate("InnerButtons", text);
 }
@@ -29,7 +29,9 @@ void nameClearButton(QLineEdit *edit)
     if (!action)
         return;
     const QString what = edit->accessibleName().trimmed();
-    const QString name = what.isEmpty() ? translate("Clear") : translate("Clear %1").arg(what);
+    const QString name = what.isEmpty()
+        ? translated(QT_TRANSLATE_NOOP("InnerButtons", "Clear"))
+        : translated(QT_TRANSLATE_NOOP("InnerButtons", "Clear %1")).arg(what);
     action->setText(name);
     action->setToolTip(name);
     const QList<QToolButton *> buttons
@@ -64,13 +66,16 @@ void nameInnerButtons(QWidget *root)
     }
     const QList<QTableView *> tables = root->findChildren<QTableView *>();
     for (QTableView *table : tables)
-        nameButtons(table, "QTableCornerButton", translate("Select all"));
+        nameButtons(table, "QTableCornerButton",
+                    translated(QT_TRANSLATE_NOOP("InnerButtons", "Select all")));
     const QList<QToolBar *> bars = root->findChildren<QToolBar *>();
     for (QToolBar *bar : bars)
-        nameButtons(bar, "QToolBarExtension", translate("More toolbar buttons"));
+        nameButtons(bar, "QToolBarExtension",
+                    translated(QT_TRANSLATE_NOOP("InnerButtons", "More toolbar buttons")));
     const QList<QMenuBar *> menuBars = root->findChildren<QMenuBar *>();
     for (QMenuBar *menuBar : menuBars)
-        nameButtons(menuBar, "qt_menubar_ext_button", translate("More menus"));
+        nameButtons(menuBar, "qt_menubar_ext_button",
+                    translated(QT_TRANSLATE_NOOP("InnerButtons", "More menus")));
 }
 
 } // namespace sluice

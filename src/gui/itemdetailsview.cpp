@@ -71,8 +71,8 @@ void ItemDetailsView::showItem(qint64 id)
         return;
     }
     const ItemResult result = m_model->resultAt(row);
-    QString title
-        = u"<b>%1</b> · %2"_s.arg(result.key.toHtmlEscaped(), itemStatusName(result.status));
+    QString title = u"<b>%1</b> · %2"_s.arg(result.key.toHtmlEscaped(),
+                                            TransferStatusModel::statusName(result.status));
     if (result.httpStatus)
         title += u" · "_s + tr("HTTP %1").arg(result.httpStatus);
     if (result.attempts)

@@ -495,10 +495,8 @@ void QueryPanel::showStatus()
     if (m_previewAtEnd) {
         if (shown == 0)
             status->setText(tr("The query returns no rows"));
-        else if (shown == 1)
-            status->setText(tr("1 row"));
         else
-            status->setText(tr("%1 rows").arg(locale.toString(shown)));
+            status->setText(tr("%Ln row(s)", nullptr, shown));
         return;
     }
     const QString first = locale.toString(shown);

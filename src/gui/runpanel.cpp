@@ -3,6 +3,7 @@
 
 #include "ui_runpanel.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <QAction>
@@ -161,7 +162,14 @@ void RunPanel::setUpItemTable()
     header->setHighlightSections(false);
     header->setStretchLastSection(true);
     header->resizeSection(TransferStatusModel::Key, 160);
-    header->resizeSection(TransferStatusModel::Status, 100);
+    // Wide enough for the longest status name in the window's language, after its dot.
+    int statusWidth = 100;
+    for (ItemStatus status : {ItemStatus::Queued, ItemStatus::Sending, ItemStatus::Retrying,
+                              ItemStatus::Delivered, ItemStatus::Failed, ItemStatus::Invalid}) {
+        const QString name = TransferStatusModel::statusName(status);
+        statusWidth = std::max(statusWidth, table->fontMetrics().horizontalAdvance(name) + 32);
+    }
+    header->resizeSection(TransferStatusModel::Status, statusWidth);
     header->resizeSection(TransferStatusModel::HttpStatus, 60);
     header->resizeSection(TransferStatusModel::Attempts, 70);
     header->resizeSection(TransferStatusModel::Latency, 75);

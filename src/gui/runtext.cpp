@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runtext.h"
 
-#include <QLocale>
-
 namespace sluice {
 
 QString RunText::duration(double seconds)
@@ -17,7 +15,7 @@ QString RunText::duration(double seconds)
 
 QString RunText::itemCount(qint64 n)
 {
-    return n == 1 ? tr("1 item") : tr("%1 items").arg(QLocale().toString(n));
+    return tr("%Ln item(s)", nullptr, int(n));
 }
 
 } // namespace sluice

@@ -8,6 +8,7 @@
 #include <QJsonValue>
 
 #include "transfer/transferrun.h"
+#include "transferstatusmodel.h"
 #include "util/text.h"
 
 using namespace Qt::StringLiterals;
@@ -140,7 +141,7 @@ QString FailureGroupModel::shortMessage(const ItemResult &result)
 QString FailureGroupModel::statusText(const ItemResult &result)
 {
     if (result.httpStatus <= 0)
-        return itemStatusName(result.status);
+        return TransferStatusModel::statusName(result.status);
     QString head;
     QString rest;
     if (!splitHttpError(result, &head, &rest))

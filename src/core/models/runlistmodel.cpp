@@ -225,9 +225,9 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole) {
         if (column == Owed && !run.sourceDone)
-            return tr("%1 item(s) owed, and the rows the database had not given yet: a resume "
-                      "reads them")
-                .arg(locale.toString(run.unfinished));
+            return tr("%Ln item(s) owed, and the rows the database had not given yet: a resume "
+                      "reads them",
+                      nullptr, int(run.unfinished));
         if (column == Ended && !run.endMessage.isEmpty())
             return run.endMessage;
         if (column == Transfer || column == Started)

@@ -583,7 +583,7 @@ QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
         case Key:
             return keyOf(r);
         case Status:
-            return itemStatusName(r.status);
+            return statusName(r.status);
         case HttpStatus:
             return r.httpStatus ? QString::number(r.httpStatus) : QString();
         case Attempts:
@@ -638,6 +638,25 @@ QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString TransferStatusModel::statusName(ItemStatus status)
+{
+    switch (status) {
+    case ItemStatus::Queued:
+        return tr("queued");
+    case ItemStatus::Sending:
+        return tr("sending");
+    case ItemStatus::Retrying:
+        return tr("retrying");
+    case ItemStatus::Delivered:
+        return tr("delivered");
+    case ItemStatus::Failed:
+        return tr("failed");
+    case ItemStatus::Invalid:
+        return tr("invalid");
+    }
+    return itemStatusName(status);
 }
 
 QVariant TransferStatusModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -134,6 +134,10 @@ public:
     /// a payload, with key, payload and URL. Other ids are skipped.
     QList<Item> itemsForRetry(const QList<qint64> &ids) const;
 
+    /// The status as the window shows it, translated ("delivered"; itemStatusName() is the
+    /// untranslated name that files and logs keep).
+    static QString statusName(ItemStatus status);
+
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
