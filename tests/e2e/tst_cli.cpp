@@ -50,6 +50,7 @@ class TestCli : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // CTest runs these in parts (PARTS in tests/e2e/CMakeLists.txt): a new one goes there too.
     void initTestCase();
     void init();
     void versionAndHelp();
