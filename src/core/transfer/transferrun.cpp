@@ -186,7 +186,7 @@ double TransferRun::elapsedSeconds() const
 {
     if (m_finalSeconds >= 0)
         return m_finalSeconds;
-    return m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    return m_spentSeconds + (m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0);
 }
 
 void TransferRun::setState(State state)
@@ -566,7 +566,9 @@ int TransferRun::retry(const QList<Item> &items)
         m_cancelling = false;
         m_pendingOutcome.reset();
         m_pendingMessage.clear();
+        // A new active span: the time the run sat finished is not part of it.
         m_finalSeconds = -1;
+        m_clock.start();
         setState(State::Running);
     }
     for (const Item &item : std::as_const(accepted)) {
@@ -863,7 +865,8 @@ void TransferRun::fail(Outcome outcome, const QString &message)
 
 void TransferRun::finish(Outcome outcome, const QString &message)
 {
-    m_finalSeconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    m_spentSeconds += m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    m_finalSeconds = m_spentSeconds;
     if (m_journal) {
         m_journal->recordEnd(journalEndFor(outcome), message, m_delivered, m_failed, m_invalid);
         // Whoever hears finished() may read the journal: it is complete by then (one

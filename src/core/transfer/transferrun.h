@@ -143,7 +143,9 @@ public:
     /// failed); counts().read is then the number of items of this run.
     bool isSourceDone() const { return m_sourceDone; }
     RunCounts counts() const;
-    /// Seconds since start(), frozen when the run finishes.
+    /// Seconds the run was active: from start() until it finished, plus each retry after it
+    /// finished until that ended; the time it sat finished in between does not count. Frozen
+    /// while the run is finished.
     double elapsedSeconds() const;
     const ColumnList &columns() const { return m_columns; }
     /// The transfer as run: with the parameter overrides once started, and the target of
@@ -254,6 +256,9 @@ private:
     QString m_pendingMessage;
     QElapsedTimer m_clock;
     double m_finalSeconds = -1;
+    /// Seconds of the spans that ended (the run, then retries after it finished); m_clock
+    /// times the current one.
+    double m_spentSeconds = 0;
     std::unique_ptr<RunJournal> m_journal;
     bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
     std::unique_ptr<WatermarkTracker> m_watermark; ///< run.watermark (not when resuming)
