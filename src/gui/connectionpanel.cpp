@@ -12,6 +12,7 @@
 #include <QPalette>
 #include <QSqlDatabase>
 
+#include "accessibletext.h"
 #include "db/connectiontester.h"
 #include "db/sqlconnection.h"
 #include "palette.h"
@@ -188,6 +189,17 @@ void ConnectionPanel::setSettings(const ConnectionSettings &settings)
     updateMessages();
 }
 
+void ConnectionPanel::moveTo(const QString &baseDir, const QString &database)
+{
+    m_baseDir = baseDir;
+    if (currentDriver() == Sqlite) {
+        m_loading = true;
+        m_ui->fileEdit->setText(database);
+        m_loading = false;
+    }
+    updateMessages();
+}
+
 ConnectionSettings ConnectionPanel::settings() const
 {
     ConnectionSettings settings;
@@ -350,7 +362,7 @@ void ConnectionPanel::updateMessages()
 
 void ConnectionPanel::setMessage(QLabel *label, Message kind, const QString &text)
 {
-    label->setText(text);
+    setLabelText(label, text);
     setTextColor(label,
                  kind == Message::Error ? errorColor(palette())
                                         : palette().color(QPalette::PlaceholderText));
@@ -406,7 +418,7 @@ void ConnectionPanel::onTestFinished(bool ok, const QString &message)
     QStringList lines = message.split(u'\n');
     for (QString &line : lines)
         line = line.trimmed();
-    label->setText((ok ? u"✔ "_s : u"✘ "_s) + lines.join(u'\n'));
+    setLabelText(label, (ok ? u"✔ "_s : u"✘ "_s) + lines.join(u'\n'));
     label->setAccessibleDescription(ok ? tr("Connected") : tr("Connection failed"));
     label->show();
     if (m_refocusTestButton)

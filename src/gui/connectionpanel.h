@@ -48,6 +48,10 @@ public:
     /// What the form says now, with the baseDir given to setSettings(). Only the fields
     /// that fit the driver are filled in (no host for SQLite, no file for PostgreSQL).
     sluice::ConnectionSettings settings() const;
+    /// The transfer moves to another folder (Save As): the same database, its file named
+    /// from baseDir (TransferSpec::movedTo()). Emits no changed(); a connection test's answer
+    /// stays, as it is about the same database.
+    void moveTo(const QString &baseDir, const QString &database);
     /// The password typed for "ask when run" or "stored in the keychain" (empty for any
     /// other password source). Used by Test Connection and handed to the run; never saved
     /// in the transfer.

@@ -15,6 +15,7 @@
 #include <QStyle>
 #include <QStyledItemDelegate>
 
+#include "accessibletext.h"
 #include "log/eventlog.h"
 #include "models/eventlogmodel.h"
 
@@ -99,7 +100,21 @@ void EventLogView::setLog(EventLog *log)
     connect(m_model, &QAbstractItemModel::modelReset, this, &EventLogView::updateInfo);
     connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &EventLogView::updateInfo);
+    // A line of the list is cut at its edge: the current entry is shown whole below it.
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &EventLogView::showCurrentEntry);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &EventLogView::showCurrentEntry);
+    showCurrentEntry();
     updateInfo();
+}
+
+void EventLogView::showCurrentEntry()
+{
+    const QModelIndex current = m_ui->logView->selectionModel()->currentIndex();
+    QLabel *label = m_ui->logEntryLabel;
+    setLabelText(label,
+                 current.isValid() ? current.data(EventLogModel::TextRole).toString() : QString());
+    label->setVisible(current.isValid());
 }
 
 void EventLogView::copySelection()
@@ -127,7 +142,7 @@ void EventLogView::updateInfo()
     if (dropped > 0)
         text = tr("The newest %1 entries; %2 older ones were dropped.")
                    .arg(locale.toString(rows), locale.toString(dropped));
-    m_ui->logInfoLabel->setText(text);
+    setLabelText(m_ui->logInfoLabel, text);
     m_ui->clearLogButton->setEnabled(rows > 0);
     const QItemSelectionModel *selection = m_ui->logView->selectionModel();
     m_ui->copyLogButton->setEnabled(selection && selection->hasSelection());

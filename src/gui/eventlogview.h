@@ -44,6 +44,8 @@ Q_SIGNALS:
 private:
     void copySelection();
     void updateInfo();
+    /// The current entry's whole text below the list, where a line is cut at its edge.
+    void showCurrentEntry();
 
     std::unique_ptr<Ui::EventLogView> m_ui;
     QPointer<EventLog> m_log;

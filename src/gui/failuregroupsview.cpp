@@ -38,6 +38,11 @@ FailureGroupsView::FailureGroupsView(QWidget *parent)
     m_ui->groupsTable->verticalHeader()->hide();
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
+    // The message is what the steward reads: wrapped in its column, never cut (a message is
+    // at most FailureGroupModel::MaxMessageLength characters, and groups are few).
+    m_ui->groupsTable->setWordWrap(true);
+    m_ui->groupsTable->setTextElideMode(Qt::ElideNone);
+    m_ui->groupsTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     // Activating a group shows its items: the failed (or invalid) ones, searched by message.
     connect(m_ui->groupsTable, &QAbstractItemView::activated, this, &FailureGroupsView::showGroup);
     connect(m_ui->showGroupButton, &QPushButton::clicked, this, &FailureGroupsView::showGroup);

@@ -7,6 +7,7 @@
 #include <QLocale>
 #include <QPushButton>
 
+#include "accessibletext.h"
 #include "jsonhighlighter.h"
 #include "models/transferstatusmodel.h"
 #include "palette.h"
@@ -59,7 +60,7 @@ void ItemDetailsView::showItem(qint64 id)
         m_ui->payloadErrorLabel->hide();
     m_id = row >= 0 ? id : -1;
     if (row < 0) {
-        m_ui->itemTitleLabel->setText(tr("No item selected."));
+        setLabelText(m_ui->itemTitleLabel, tr("No item selected."));
         m_ui->payloadEdit->setReadOnly(true);
         m_ui->payloadEdit->clear();
         m_ui->responseEdit->clear();
@@ -77,7 +78,7 @@ void ItemDetailsView::showItem(qint64 id)
         title += u" · "_s + tr("HTTP %1").arg(result.httpStatus);
     if (result.attempts)
         title += u" · "_s + tr("attempts: %1").arg(result.attempts);
-    m_ui->itemTitleLabel->setText(title);
+    setLabelText(m_ui->itemTitleLabel, title);
 
     const bool failure = isFailure(result.status);
     m_ui->payloadEdit->setReadOnly(!failure);
@@ -93,11 +94,11 @@ void ItemDetailsView::showItem(qint64 id)
     m_ui->payloadEdit->setPlainText(result.payload.isEmpty() ? QString()
                                                              : prettyJson(result.payload));
     m_ui->payloadEdit->document()->setModified(false);
-    m_ui->itemErrorLabel->setText(result.error);
+    setLabelText(m_ui->itemErrorLabel, result.error);
     m_ui->itemErrorLabel->setVisible(!result.error.isEmpty());
     // Delivered, with something to know about it ("delivered by an earlier attempt whose
     // answer was lost ..."): where a failure shows its error, in the ordinary text colour.
-    m_ui->itemNoteLabel->setText(result.note);
+    setLabelText(m_ui->itemNoteLabel, result.note);
     m_ui->itemNoteLabel->setVisible(!result.note.isEmpty());
     m_ui->responseEdit->setPlainText(prettyJson(result.responseBody));
     updateRetryButton();
@@ -143,15 +144,16 @@ void ItemDetailsView::retryEdited()
     JsonSyntaxError error;
     const std::optional<QByteArray> compact = compactJson(text.toUtf8(), &error);
     if (!compact) {
-        m_ui->payloadErrorLabel->setText(
-            text.trimmed().isEmpty() ? tr("The payload is empty: write the JSON object to send.")
-                                     : tr("Not valid JSON, %1").arg(error.toString()));
+        setLabelText(m_ui->payloadErrorLabel,
+                     text.trimmed().isEmpty()
+                         ? tr("The payload is empty: write the JSON object to send.")
+                         : tr("Not valid JSON, %1").arg(error.toString()));
         m_ui->payloadErrorLabel->show();
         m_ui->payloadEdit->setFocus();
         return;
     }
     if (!m_model->setPayload(id, *compact)) {
-        m_ui->payloadErrorLabel->setText(tr("This item was delivered meanwhile."));
+        setLabelText(m_ui->payloadErrorLabel, tr("This item was delivered meanwhile."));
         m_ui->payloadErrorLabel->show();
         return;
     }

@@ -10,6 +10,7 @@
 #include "palette.h"
 #include "querypanel.h"
 #include "runpanel.h"
+#include "specerrortext.h"
 #include "targetpanel.h"
 #include "transformpanel.h"
 
@@ -180,6 +181,7 @@ void MainWindow::wirePanels()
     });
     connect(target, &TargetPanel::changed, this, [this, target, transform] {
         transform->setUrlTemplate(target->target().url);
+        clearTargetMessage();
         markModified();
     });
     // Arriving at the Query or Transform step with a local SQLite file and no preview yet
@@ -239,7 +241,7 @@ void MainWindow::wireRun()
         m_ui->tabs->setCurrentWidget(panelFor(errors.first().section()));
         QStringList lines;
         for (const SpecError &e : errors)
-            lines.append(e.toString().toHtmlEscaped());
+            lines.append(SpecErrorText::describe(e).toHtmlEscaped());
         QMessageBox::warning(this, tr("The transfer cannot start yet"),
                              tr("<p>Fix these first:</p><ul><li>%1</li></ul>")
                                  .arg(lines.join(QStringLiteral("</li><li>"))));
@@ -276,6 +278,7 @@ void MainWindow::wireRun()
     });
     connect(run, &RunPanel::runningChanged, this, [this](bool running) {
         if (running) {
+            clearTargetMessage();
             m_ui->tabs->setCurrentWidget(m_ui->runPanel);
             hideExampleBanner();
         }
@@ -445,7 +448,15 @@ TransferSpec MainWindow::currentSpec() const
 
 QList<SpecError> MainWindow::specErrors(const TransferSpec &spec) const
 {
-    return m_ui->queryPanel->errors() + spec.validate();
+    // A template that is not JSON reaches spec as an empty one ("is required"): the
+    // transform step's own message says what is wrong with it, and where.
+    const QList<SpecError> templateErrors = m_ui->transformPanel->errors();
+    QList<SpecError> errors = m_ui->queryPanel->errors() + templateErrors;
+    for (const SpecError &error : spec.validate()) {
+        if (templateErrors.isEmpty() || error.path != QLatin1String("transform.template"))
+            errors.append(error);
+    }
+    return errors;
 }
 
 void MainWindow::setSpec(const TransferSpec &spec)
@@ -459,6 +470,9 @@ void MainWindow::setSpec(const TransferSpec &spec)
     m_ui->targetPanel->setBaseDir(spec.source.baseDir);
     m_ui->targetPanel->setItemKey(itemKeyOf(spec.transform));
     m_ui->targetPanel->setTarget(spec.target, spec.run);
+    // Another transfer: no filter left from the last one's items hides the next run's.
+    m_ui->runPanel->clearFilter();
+    clearTargetMessage();
     m_loading = false;
     setWindowModified(false);
 }
@@ -516,8 +530,12 @@ bool MainWindow::openFile(const QString &fileName)
     QList<SpecError> errors;
     if (!TransferSpec::load(fileName, &spec, &errors)) {
         QStringList lines;
+        // Where the steward fixes it in the file too: the file cannot be shown in the forms.
         for (const SpecError &e : std::as_const(errors))
-            lines.append(e.toString().toHtmlEscaped());
+            lines.append((e.path.isEmpty()
+                              ? e.message
+                              : tr("%1 (%2 in the file)").arg(SpecErrorText::describe(e), e.path))
+                             .toHtmlEscaped());
         QMessageBox::warning(this, tr("Cannot open the transfer"),
                              tr("<p>%1 cannot be opened:</p><ul><li>%2</li></ul>")
                                  .arg(QDir::toNativeSeparators(fileName).toHtmlEscaped(),
@@ -570,7 +588,16 @@ void MainWindow::pointTargetAtDemoApi(const QString &route)
         what = tr("30 % of requests fail with 503 Service Unavailable; retries usually pass");
     else if (route.startsWith(QLatin1String("fail")))
         what = tr("every item fails with 422 Unprocessable Entity");
-    statusBar()->showMessage(tr("Target: %1 (%2). Press F5 to run.").arg(url, what));
+    m_targetMessage = tr("Target: %1 (%2). Press F5 to run.").arg(url, what);
+    statusBar()->showMessage(m_targetMessage);
+}
+
+void MainWindow::clearTargetMessage()
+{
+    // It names a target: once the target changes or a run starts, it is old news.
+    if (!m_targetMessage.isEmpty() && statusBar()->currentMessage() == m_targetMessage)
+        statusBar()->clearMessage();
+    m_targetMessage.clear();
 }
 
 void MainWindow::applyExampleUrl()
@@ -624,7 +651,7 @@ bool MainWindow::save()
     if (!errors.isEmpty()) {
         QStringList lines;
         for (const SpecError &e : errors)
-            lines.append(e.toString().toHtmlEscaped());
+            lines.append(SpecErrorText::describe(e).toHtmlEscaped());
         // Saving an unfinished transfer is allowed: the file says what is missing when opened.
         if (QMessageBox::question(this, tr("Save an incomplete transfer?"),
                                   tr("<p>The transfer is not complete yet:</p><ul><li>%1</li></ul>"
@@ -696,14 +723,37 @@ bool MainWindow::saveAs(const QString &fileName)
     if (!target.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         target += QStringLiteral(".json");
     const QString previous = m_fileName;
+    // Relative paths (the SQLite file, the CA file) must name the same files from the new
+    // folder, or the saved transfer points at files that are not there.
+    const TransferSpec before = currentSpec();
+    const TransferSpec moved = before.movedTo(QFileInfo(target).absolutePath());
+    movePaths(moved);
     m_fileName = target;
     if (!save()) {
         m_fileName = previous;
+        movePaths(before);
         return false;
     }
     m_isExample = false;
     setCurrentFile(QFileInfo(target).absoluteFilePath());
+    QStringList rewritten;
+    if (moved.source.database != before.source.database)
+        rewritten.append(
+            tr("database file %1").arg(QDir::toNativeSeparators(moved.source.database)));
+    if (moved.target.caFile != before.target.caFile)
+        rewritten.append(tr("CA file %1").arg(QDir::toNativeSeparators(moved.target.caFile)));
+    if (!rewritten.isEmpty())
+        statusBar()->showMessage(
+            tr("Saved %1; it names the same files from its new folder: %2")
+                .arg(QDir::toNativeSeparators(m_fileName), rewritten.join(tr("; "))),
+            10000);
     return true;
+}
+
+void MainWindow::movePaths(const TransferSpec &spec)
+{
+    m_ui->connectionPanel->moveTo(spec.source.baseDir, spec.source.database);
+    m_ui->targetPanel->moveTo(spec.source.baseDir, spec.target.caFile);
 }
 
 bool MainWindow::maybeSave()

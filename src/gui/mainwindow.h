@@ -79,6 +79,8 @@ private:
     void markModified();
     bool maybeSave();
     void setCurrentFile(const QString &fileName);
+    /// Shows spec's folder and the paths named from it (TransferSpec::movedTo()).
+    void movePaths(const TransferSpec &spec);
     void updateRecentMenu();
     void addRecentFile(const QString &fileName);
     void updateTitle();
@@ -95,6 +97,8 @@ private:
     void setTargetUrl(const QString &url);
     /// Points the target at the built-in demo API; route is "", "flaky/30/" or "fail/422/".
     void pointTargetAtDemoApi(const QString &route);
+    /// Takes the status bar's "Target: ..." message of pointTargetAtDemoApi() away.
+    void clearTargetMessage();
     QString previewPassword() const;
     /// What keeps spec (currentSpec()) from running: the values the forms could not read
     /// (a parameter that is not an integer), then spec's own errors.
@@ -110,6 +114,7 @@ private:
     bool m_isExample = false;
     bool m_loading = false;
     bool m_demoApiFailed = false;
+    QString m_targetMessage; ///< the status bar's "Target: ..." message while it is shown
     std::shared_ptr<SecretStore> m_secrets;
 };
 

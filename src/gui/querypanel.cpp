@@ -14,6 +14,7 @@
 #include <QStyledItemDelegate>
 #include <QTableWidgetItem>
 
+#include "accessibletext.h"
 #include "db/rowsource.h"
 #include "db/sqlparameters.h"
 #include "models/previewmodel.h"
@@ -412,7 +413,7 @@ void QueryPanel::clearPreview()
     m_model->clear();
     m_previewShown = false;
     m_previewAtEnd = false;
-    m_ui->statusLabel->clear();
+    setLabelText(m_ui->statusLabel, {});
     m_ui->statusLabel->setToolTip({});
     m_ui->errorLabel->hide();
     m_ui->errorLabel->clear();
@@ -483,35 +484,36 @@ void QueryPanel::showStatus()
 {
     QLabel *status = m_ui->statusLabel;
     if (m_source) {
-        status->setText(tr("Running the query…"));
+        setLabelText(status, tr("Running the query…"));
         return;
     }
     if (!m_previewShown) {
-        status->clear();
+        setLabelText(status, {});
         return;
     }
     const QLocale locale;
     const int shown = m_model->rowCount();
     if (m_previewAtEnd) {
         if (shown == 0)
-            status->setText(tr("The query returns no rows"));
+            setLabelText(status, tr("The query returns no rows"));
         else
-            status->setText(tr("%Ln row(s)", nullptr, shown));
+            setLabelText(status, tr("%Ln row(s)", nullptr, shown));
         return;
     }
     const QString first = locale.toString(shown);
     switch (m_countState) {
     case CountState::Counting:
-        status->setText(tr("%1 rows shown (counting…)").arg(first));
+        setLabelText(status, tr("%1 rows shown (counting…)").arg(first));
         return;
     case CountState::Counted:
         if (m_countAccuracy == RowCounter::Accuracy::Exact) {
-            status->setText(tr("%1 rows shown (of %2)").arg(first, locale.toString(m_count)));
+            setLabelText(status, tr("%1 rows shown (of %2)").arg(first, locale.toString(m_count)));
             return;
         }
         // A planner's guess below what is already shown says nothing.
         if (m_count > shown) {
-            status->setText(tr("%1 rows shown (of about %2)").arg(first, locale.toString(m_count)));
+            setLabelText(status,
+                         tr("%1 rows shown (of about %2)").arg(first, locale.toString(m_count)));
             return;
         }
         break;
@@ -519,12 +521,12 @@ void QueryPanel::showStatus()
     case CountState::Failed:
         break;
     }
-    status->setText(tr("The first %1 rows shown; more follow").arg(first));
+    setLabelText(status, tr("The first %1 rows shown; more follow").arg(first));
 }
 
 void QueryPanel::showError(const QString &message)
 {
-    m_ui->errorLabel->setText(message);
+    setLabelText(m_ui->errorLabel, message);
     m_ui->errorLabel->show();
 }
 

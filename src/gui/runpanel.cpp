@@ -13,9 +13,11 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLocale>
+#include <QSettings>
 #include <QStyle>
 #include <QToolButton>
 
+#include "accessibletext.h"
 #include "eventlogview.h"
 #include "failuregroupsview.h"
 #include "itemdetailsview.h"
@@ -36,6 +38,7 @@ namespace {
 
 constexpr int RefreshIntervalMs = 250;
 constexpr int SearchDebounceMs = 200;
+const QString ExportFolderKey = u"run/exportFolder"_s;
 
 } // namespace
 
@@ -148,11 +151,39 @@ void RunPanel::setUpFilter()
     connect(m_ui->searchEdit, &QLineEdit::textChanged, &m_searchDebounce,
             qOverload<>(&QTimer::start));
     connect(m_ui->searchEdit, &QLineEdit::returnPressed, this, &RunPanel::applyFilter);
+
+    // An active filter must be impossible to miss: a coloured bar says what it hides.
+    QPalette bar = m_ui->filterBar->palette();
+    bar.setColor(QPalette::Window, themedColor(palette(), 0xe3f0fb, 0x1c3347));
+    m_ui->filterBar->setPalette(bar);
+    connect(m_ui->showAllButton, &QPushButton::clicked, this, &RunPanel::clearFilter);
 }
 
 void RunPanel::setUpItemTable()
 {
     QTableView *table = m_ui->itemTable;
+    // Connected before the table's selection model exists, so this runs before it moves the
+    // current row to a neighbour: when the item whose details are shown leaves the filter (a
+    // retried item is Delivered now), the details stay on it.
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first, int last) {
+                const qint64 shown = m_ui->itemTab->itemId();
+                const int sourceRow = shown >= 0 ? m_model->rowForId(shown) : -1;
+                const int row = sourceRow >= 0
+                    ? m_proxy->mapFromSource(m_model->index(sourceRow, 0)).row()
+                    : -1;
+                if (row >= first && row <= last) {
+                    m_offTableId = shown;
+                    m_removingShown = true;
+                }
+            });
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, [this] {
+        if (!m_removingShown)
+            return;
+        // No neighbour looks selected while the details show the item that left.
+        m_ui->itemTable->selectionModel()->clear();
+        m_removingShown = false;
+    });
     table->setModel(m_proxy);
     table->setItemDelegateForColumn(TransferStatusModel::Status, new StatusDelegate(table));
     table->verticalHeader()->hide();
@@ -194,8 +225,24 @@ void RunPanel::setUpItemTable()
             m_ui->itemTable->viewport()->unsetCursor();
         updateShownLabel();
     });
-    connect(m_model, &QAbstractItemModel::modelReset, this, &RunPanel::showDetails);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_offTableId = -1; // other items now
+        showDetails();
+    });
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RunPanel::onModelDataChanged);
+    // The counters change with the table, not a refresh later: right after Start the table
+    // fills while the counters would still read 0. One refresh per pass of the event loop
+    // however many ranges a flush reports.
+    const auto refreshSoon = [this] {
+        if (std::exchange(m_refreshPending, true))
+            return;
+        QTimer::singleShot(0, this, [this] {
+            m_refreshPending = false;
+            refresh();
+        });
+    };
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, refreshSoon);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, refreshSoon);
 }
 
 void RunPanel::connectViews()
@@ -275,7 +322,10 @@ void RunPanel::start()
     if (!spec)
         return;
     RunOptions options = m_optionsProvider ? m_optionsProvider() : RunOptions();
+    m_transferFile = options.transferFile;
     showRunError({});
+    clearFilter(); // a filter chosen for the last run must not hide this one's items
+    showStatusMessage({}, false);
     m_session->start(*spec, std::move(options));
     refresh();
 }
@@ -286,12 +336,13 @@ void RunPanel::offerResume(const JournalSummary &run)
     const QString transfer
         = run.transferName.isEmpty() ? tr("an unsaved transfer") : run.transferName.toHtmlEscaped();
     const QString unread = run.sourceDone ? QString() : tr(", the rest of the rows not read yet");
-    m_ui->resumeLabel->setText(
-        tr("<b>A run of %1 did not finish</b> (%2, started %3): %4 delivered, %5 owed%6. "
-           "Resuming goes on where it stopped; delivered items are not sent again.")
-            .arg(transfer, RunListModel::endText(run).toLower(),
-                 locale.toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
-                 locale.toString(run.delivered), RunText::itemCount(run.unfinished), unread));
+    setLabelText(m_ui->resumeLabel,
+                 tr("<b>A run of %1 did not finish</b> (%2, started %3): %4 delivered, %5 owed%6. "
+                    "Resuming goes on where it stopped; delivered items are not sent again.")
+                     .arg(transfer, RunListModel::endText(run).toLower(),
+                          locale.toString(run.startedAt.toLocalTime(), QLocale::ShortFormat),
+                          locale.toString(run.delivered), RunText::itemCount(run.unfinished),
+                          unread));
     m_ui->resumeBanner->setToolTip(QDir::toNativeSeparators(run.fileName));
     m_offered = run.fileName;
     m_ui->resumeBanner->show();
@@ -306,6 +357,7 @@ void RunPanel::hideOffer()
 bool RunPanel::openRun(const QString &journal, QString *error)
 {
     const bool ok = m_session->open(journal, error);
+    clearFilter();
     const std::optional<JournalSummary> opened = m_session->openedRun();
     if (opened && RunListModel::canResume(*opened))
         offerResume(*opened);
@@ -395,9 +447,7 @@ bool RunPanel::showItem(qint64 id)
         return false;
     if (!selectInTable(id, QAbstractItemView::PositionAtCenter)) {
         // A filter hides it: show everything again.
-        m_ui->searchEdit->clear();
-        m_ui->filterCombo->setCurrentIndex(0);
-        applyFilter();
+        clearFilter();
         if (!selectInTable(id, QAbstractItemView::PositionAtCenter))
             return false;
     }
@@ -411,18 +461,37 @@ void RunPanel::exportFailedInteractively()
     const QString csv = tr("CSV (*.csv)");
     QString filter = ndjson;
     QString fileName = QFileDialog::getSaveFileName(
-        this, tr("Export Failed Items"), tr("failed.ndjson"), ndjson + u";;"_s + csv, &filter);
+        this, tr("Export Failed Items"), QDir(exportFolder()).filePath(tr("failed.ndjson")),
+        ndjson + u";;"_s + csv, &filter);
     if (fileName.isEmpty())
         return;
     const ExportFormat format = filter == csv ? ExportFormat::Csv : ExportFormat::Ndjson;
     if (QFileInfo(fileName).suffix().isEmpty())
         fileName += format == ExportFormat::Csv ? u".csv"_s : u".ndjson"_s;
+    exportFailedTo(fileName, format);
+}
+
+void RunPanel::exportFailedTo(const QString &fileName, ExportFormat format)
+{
     QString error;
-    if (!exportFailed(fileName, format, &error))
+    if (!exportFailed(fileName, format, &error)) {
         showStatusMessage(error, true);
-    else
-        showStatusMessage(tr("Failed items written to %1.").arg(QFileInfo(fileName).fileName()),
-                          false);
+        return;
+    }
+    QSettings().setValue(ExportFolderKey, QFileInfo(fileName).absolutePath());
+    showStatusMessage(tr("Failed items written to %1.").arg(QFileInfo(fileName).fileName()), false);
+}
+
+QString RunPanel::exportFolder() const
+{
+    const QString last = QSettings().value(ExportFolderKey).toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        return last;
+    const std::optional<JournalSummary> opened = m_session->openedRun();
+    const QString transfer = opened ? opened->transferFile : m_transferFile;
+    if (!transfer.isEmpty() && QFileInfo(transfer).absoluteDir().exists())
+        return QFileInfo(transfer).absolutePath();
+    return QDir::homePath();
 }
 
 bool RunPanel::saveReport(const QString &fileName, QString *error) const
@@ -503,7 +572,7 @@ void RunPanel::refresh()
     bool totalKnown = false;
     const qint64 total = m_session->total(c, &totalKnown);
     updateProgress(c, total, totalKnown);
-    m_ui->stateLabel->setText(stateText(c, totalKnown));
+    setLabelText(m_ui->stateLabel, stateText(c, totalKnown));
     updateActions();
     updateShownLabel();
 }
@@ -513,8 +582,9 @@ void RunPanel::updateCounts(const RunCounts &c)
     const QLocale locale;
     const auto setCount = [&](QLabel *label, ItemStatus status, qint64 n, const QString &name) {
         const QColor color = StatusDelegate::statusColor(status, palette());
-        label->setText(u"<span style=\"color:%1\">&#9679;</span> <b>%2</b> %3"_s.arg(
-            color.name(), locale.toString(n), name.toHtmlEscaped()));
+        setLabelText(label,
+                     u"<span style=\"color:%1\">&#9679;</span> <b>%2</b> %3"_s.arg(
+                         color.name(), locale.toString(n), name.toHtmlEscaped()));
         label->setEnabled(n > 0);
     };
     setCount(m_ui->queuedLabel, ItemStatus::Queued, c.queued, tr("queued"));
@@ -557,20 +627,20 @@ void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
                           .arg(window)
                           .arg(run->spec().run.concurrency);
     }
-    m_ui->connectionLabel->setText(connection);
+    setLabelText(m_ui->connectionLabel, connection);
 
     // A resumed run's rate is this run's: the items finished before it do not count.
     const qint64 finishedNow = c.finished() - (run ? run->resumedFinished() : 0);
     const double rate = seconds > 0.2 ? double(finishedNow) / seconds : 0.0;
-    m_ui->rateLabel->setText(run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0))
-                                             : QString());
+    setLabelText(m_ui->rateLabel,
+                 run && rate > 0 ? tr("%1 items/s").arg(locale.toString(rate, 'f', 0)) : QString());
     if (running && totalKnown && rate > 0)
-        m_ui->etaLabel->setText(
-            tr("%1 left").arg(RunText::duration(double(total - c.finished()) / rate)));
+        setLabelText(m_ui->etaLabel,
+                     tr("%1 left").arg(RunText::duration(double(total - c.finished()) / rate)));
     else if (run && !running && seconds > 0)
-        m_ui->etaLabel->setText(tr("took %1").arg(RunText::duration(seconds)));
+        setLabelText(m_ui->etaLabel, tr("took %1").arg(RunText::duration(seconds)));
     else
-        m_ui->etaLabel->clear();
+        setLabelText(m_ui->etaLabel, {});
 }
 
 QString RunPanel::stateText(const RunCounts &c, bool totalKnown) const
@@ -649,7 +719,8 @@ void RunPanel::updateShownLabel()
         : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total));
     if (m_proxy->sorter()->isSorting())
         text = tr("%1, sorting…").arg(text);
-    m_ui->shownLabel->setText(text);
+    setLabelText(m_ui->shownLabel, text);
+    updateFilterBar();
 }
 
 void RunPanel::applyFilter()
@@ -670,6 +741,57 @@ void RunPanel::applyFilter()
     updateShownLabel();
 }
 
+void RunPanel::clearFilter()
+{
+    m_ui->searchEdit->clear();
+    m_ui->filterCombo->setCurrentIndex(0);
+    applyFilter();
+}
+
+void RunPanel::updateFilterBar()
+{
+    const int status = m_ui->filterCombo->currentData().toInt();
+    const QString search = m_ui->searchEdit->text().trimmed();
+    QString items;
+    switch (status) {
+    case int(ItemStatus::Queued):
+        items = tr("queued items");
+        break;
+    case int(ItemStatus::Sending):
+        items = tr("items being sent");
+        break;
+    case int(ItemStatus::Retrying):
+        items = tr("items waiting to retry");
+        break;
+    case int(ItemStatus::Delivered):
+        items = tr("delivered items");
+        break;
+    case int(ItemStatus::Failed):
+        items = tr("failed items");
+        break;
+    case int(ItemStatus::Invalid):
+        items = tr("invalid items");
+        break;
+    default:
+        items = tr("items");
+        break;
+    }
+    const bool active = status >= 0 || !search.isEmpty();
+    QString text;
+    if (search.isEmpty())
+        text = tr("Showing only %1.").arg(items);
+    else
+        text = tr("Showing only %1 whose key or error contains “%2”.").arg(items, search);
+    const QLocale locale;
+    const int hidden = m_model->rowCount() - m_proxy->rowCount();
+    if (hidden > 0)
+        text += u' '
+            + tr("%1 of %2 items are hidden.")
+                  .arg(locale.toString(hidden), locale.toString(m_model->rowCount()));
+    setLabelText(m_ui->filterBarLabel, active ? text : QString());
+    m_ui->filterBar->setVisible(active);
+}
+
 qint64 RunPanel::currentId() const
 {
     const QModelIndex current = m_ui->itemTable->selectionModel()->currentIndex();
@@ -680,9 +802,17 @@ qint64 RunPanel::currentId() const
 
 void RunPanel::showDetails()
 {
+    if (m_removingShown)
+        return; // the current row moves off the item that left the filter: not a choice
     ItemDetailsView *details = m_ui->itemTab;
     const qint64 before = details->itemId();
-    details->showItem(currentId());
+    const qint64 current = currentId();
+    if (current < 0 && m_offTableId >= 0 && m_model->rowForId(m_offTableId) >= 0) {
+        details->showItem(m_offTableId); // what became of it
+        return;
+    }
+    m_offTableId = -1;
+    details->showItem(current);
     // Another item chosen: its details are what the steward wants to see.
     if (details->itemId() >= 0 && details->itemId() != before)
         m_ui->detailsTabs->setCurrentWidget(details);
@@ -700,16 +830,15 @@ void RunPanel::onModelDataChanged(const QModelIndex &topLeft, const QModelIndex 
 
 void RunPanel::showRunError(const QString &message)
 {
-    m_ui->runErrorLabel->setText(message);
+    setLabelText(m_ui->runErrorLabel, message);
     m_ui->runErrorLabel->setVisible(!message.isEmpty());
 }
 
 void RunPanel::showStatusMessage(const QString &message, bool isError)
 {
-    if (isError)
-        showRunError(message);
-    else
-        m_ui->stateLabel->setText(message);
+    QLabel *label = m_ui->actionNoteLabel;
+    setTextColor(label, isError ? errorColor(palette()) : palette().color(QPalette::WindowText));
+    setLabelText(label, message);
 }
 
 EventLogModel *RunPanel::logModel() const

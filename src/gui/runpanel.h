@@ -93,6 +93,12 @@ public:
     /// false with *error set when there is no ended run or the file cannot be written. Save
     /// Report… asks for the file and calls this.
     bool saveReport(const QString &fileName, QString *error) const;
+    /// What Export failed… does once its dialog gave fileName: writes the file, says how that
+    /// went beside the button (red when it failed) and remembers the folder for next time.
+    void exportFailedTo(const QString &fileName, ExportFormat format);
+    /// The folder Export failed… opens in: the one used last, else the transfer file's folder
+    /// (of the run shown), else the home folder; never the process's working folder.
+    QString exportFolder() const;
 
     /// Shows a past run from its journal (RunSession::open()): its items in the table, its
     /// failures grouped; failed items of a run that owes nothing more can be retried (that
@@ -118,6 +124,9 @@ public:
     /// Selects item id in the table (clearing a filter that hides it) and shows its details.
     /// Returns false when the current run has no such item.
     bool showItem(qint64 id);
+    /// Shows every item again (no status filter, no search). A Start, an opened past run and
+    /// another transfer do this, so no old filter hides their items.
+    void clearFilter();
 
 Q_SIGNALS:
     void runningChanged(bool running);
@@ -151,10 +160,14 @@ private:
     void updateActions();
     void updateShownLabel();
     void applyFilter();
+    /// The bar above the table that says which filter hides items, with Show all items.
+    void updateFilterBar();
     void showDetails();
     /// Shows the selected item again when the model changed it, unless its JSON is edited.
     void onModelDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void showRunError(const QString &message);
+    /// The answer to a retry or export, beside their buttons (red when isError); the run's
+    /// state and error stay as they are. A later answer replaces it; a Start clears it.
     void showStatusMessage(const QString &message, bool isError);
     qint64 currentId() const;
     /// Selects item id's row in the table and scrolls to it; false when the filter hides it
@@ -180,6 +193,12 @@ private:
     QTimer m_searchDebounce;
     bool m_running = false;
     QString m_offered; ///< the journal the banner offers to resume
+    QString m_transferFile; ///< the transfer file of the last Start; empty: unsaved
+    /// The item the details show though the filter hides it now (it left the filter while
+    /// shown, as a retried item does); -1: the details follow the table's current row.
+    qint64 m_offTableId = -1;
+    bool m_removingShown = false; ///< the shown item's row is being removed from the table
+    bool m_refreshPending = false; ///< a refresh() follows the table's last change
 };
 
 } // namespace sluice

@@ -12,6 +12,7 @@
 #include <QHeaderView>
 #include <QUrl>
 
+#include "accessibletext.h"
 #include "net/cafile.h"
 #include "palette.h"
 #include "spec/secretheaders.h"
@@ -362,13 +363,19 @@ void TargetPanel::updateDuplicateWarning()
     QLabel *label = m_ui->duplicateWarningLabel;
     const QString risk = duplicateRisk(spec);
     setTextColor(label, warningColor(label->palette()));
-    label->setText(risk.isEmpty() ? QString() : tr("Duplicates possible: %1").arg(risk));
+    setLabelText(label, risk.isEmpty() ? QString() : tr("Duplicates possible: %1").arg(risk));
     label->setVisible(!risk.isEmpty());
 }
 
 void TargetPanel::setBaseDir(const QString &baseDir)
 {
     m_baseDir = baseDir;
+}
+
+void TargetPanel::moveTo(const QString &baseDir, const QString &caFile)
+{
+    m_baseDir = baseDir;
+    m_ui->caFileEdit->setText(caFile); // setText(): no textEdited, so no changed()
 }
 
 TargetMode TargetPanel::mode() const
@@ -511,7 +518,7 @@ void TargetPanel::showProblems()
 void TargetPanel::setError(QLabel *label, const QStringList &messages)
 {
     setTextColor(label, errorColor(label->palette()));
-    label->setText(messages.join(u'\n'));
+    setLabelText(label, messages.join(u'\n'));
     label->setVisible(!messages.isEmpty());
 }
 

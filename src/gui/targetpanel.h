@@ -75,6 +75,9 @@ public:
     /// The transfer file's folder (source.baseDir): where Browse… starts, and what a chosen
     /// CA file is made relative to when it lies inside. Empty: not saved yet.
     void setBaseDir(const QString &baseDir);
+    /// The transfer moves to another folder (Save As): the same CA file, named from baseDir
+    /// (TransferSpec::movedTo()). Emits no changed().
+    void moveTo(const QString &baseDir, const QString &caFile);
     /// The transform's key template (transform.key; empty: none), which decides whether a
     /// _bulk mode can duplicate items (see duplicateRisk()).
     void setItemKey(const QString &keyTemplate);

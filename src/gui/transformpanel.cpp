@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QTextCursor>
 
+#include "accessibletext.h"
 #include "jsonhighlighter.h"
 #include "palette.h"
 #include "json/jsonreader.h"
@@ -168,6 +169,16 @@ TransformSpec TransformPanel::transform() const
     return spec;
 }
 
+QList<SpecError> TransformPanel::errors() const
+{
+    if (!m_ui->templateRadio->isChecked() || m_ui->templateEdit->toPlainText().trimmed().isEmpty())
+        return {};
+    JsonSyntaxError syntax;
+    if (compactJson(m_ui->templateEdit->toPlainText().toUtf8(), &syntax))
+        return {};
+    return {SpecError {u"transform.template"_s, tr("not valid JSON, %1").arg(syntax.toString())}};
+}
+
 bool TransformPanel::isValid() const
 {
     return evaluate().errors.isEmpty();
@@ -300,10 +311,10 @@ void TransformPanel::showState(const State &state)
         QStringList shown = state.errors.mid(0, MaxShownErrors);
         if (state.errors.size() > MaxShownErrors)
             shown.append(tr("… and more problems: %1 in all").arg(state.errors.size()));
-        m_ui->messageLabel->setText(shown.join(u'\n'));
+        setLabelText(m_ui->messageLabel, shown.join(u'\n'));
         setTextColor(m_ui->messageLabel, errorColor(palette()));
     } else {
-        m_ui->messageLabel->setText(state.note);
+        setLabelText(m_ui->messageLabel, state.note);
         setTextColor(m_ui->messageLabel, palette().color(QPalette::WindowText));
     }
     m_ui->messageLabel->setVisible(!m_ui->messageLabel->text().isEmpty());
@@ -331,10 +342,11 @@ void TransformPanel::showState(const State &state)
     // Broken while being typed: keep the last good preview, greyed, rather than flicker.
     m_ui->previewView->setEnabled(false);
     setTextColor(m_ui->previewNoteLabel, palette().color(QPalette::WindowText));
-    m_ui->previewNoteLabel->setText(
-        m_previewTransform ? tr("The template has problems: the preview shows its last valid "
-                                "version.")
-                           : tr("The preview appears once the template has no problems."));
+    setLabelText(m_ui->previewNoteLabel,
+                 m_previewTransform
+                     ? tr("The template has problems: the preview shows its last valid "
+                          "version.")
+                     : tr("The preview appears once the template has no problems."));
     m_ui->previewNoteLabel->show();
 }
 
@@ -435,7 +447,7 @@ void TransformPanel::showPreviewItem()
     }
     m_ui->previewView->setPlaceholderText(placeholder);
     setTextColor(m_ui->previewNoteLabel, noteColor);
-    m_ui->previewNoteLabel->setText(note);
+    setLabelText(m_ui->previewNoteLabel, note);
     m_ui->previewNoteLabel->setVisible(!note.isEmpty());
 }
 

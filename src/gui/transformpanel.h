@@ -56,6 +56,9 @@ public:
     TransformSpec transform() const;
     /// True when the template parses and, with preview columns known, compiles.
     bool isValid() const;
+    /// What transform() cannot say: the template's JSON syntax error, with its line and
+    /// column, at "transform.template" (where transform() leaves an empty template).
+    QList<SpecError> errors() const;
 
     /// The target URL, whose placeholders are checked against the preview columns too.
     void setUrlTemplate(const QString &url);

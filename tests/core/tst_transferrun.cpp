@@ -9,6 +9,7 @@
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -557,10 +558,23 @@ void TestTransferRun::retryFailedItemsAfterTheRun()
     recovered = true;
     rec.outcome.reset();
     statuses.clear();
+    // The time the run sits finished before the retry is not part of its duration.
+    const double first = run.elapsedSeconds();
+    QVERIFY(first > 0);
+    QTest::qWait(1000);
+    QCOMPARE(run.elapsedSeconds(), first);
+    QElapsedTimer retrySpan;
+    retrySpan.start();
     QCOMPARE(run.retry(again), 20);
     QCOMPARE(run.state(), TransferRun::State::Running);
     QTRY_VERIFY_WITH_TIMEOUT(rec.outcome.has_value(), 30000);
+    const double span = double(retrySpan.nsecsElapsed()) / 1e9;
     QCOMPARE(*rec.outcome, TransferRun::Outcome::Completed);
+    QVERIFY2(run.elapsedSeconds() > first && run.elapsedSeconds() <= first + span,
+             qPrintable(QStringLiteral("%1 s after %2 s and a retry of %3 s")
+                            .arg(run.elapsedSeconds())
+                            .arg(first)
+                            .arg(span)));
     const RunCounts c = run.counts();
     QCOMPARE(c.delivered, 100);
     QCOMPARE(c.failed, 0);

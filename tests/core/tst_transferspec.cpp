@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "net/cafile.h"
 #include "spec/secretheaders.h"
 #include "spec/statusclasses.h"
 #include "spec/transferspec.h"
@@ -216,6 +217,7 @@ private slots:
     void loadBrokenJson();
     void loadNonObject();
     void loadSetsBaseDir();
+    void movedToKeepsTheSameFiles();
     void toJsonDefaultsAndOmissions();
     void toJsonKeyOrder();
     void toJsonShardKeyLast();
@@ -1149,6 +1151,58 @@ void tst_TransferSpec::loadSetsBaseDir()
     QVERIFY(!TransferSpec::load(fileName, nullptr, &errors));
     QCOMPARE(strings(errors),
              QStringList {rangeError(u"run.chunkSize"_s, 1, RunSpec::MaxChunkSize, u"0"_s)});
+}
+
+void tst_TransferSpec::movedToKeepsTheSameFiles()
+{
+    // A transfer in /t/a with sensors.db and certs/ca.pem beside it, saved in other folders.
+    const QString root = QDir::cleanPath(QDir::tempPath() + u"/t"_s);
+    TransferSpec spec;
+    spec.source.driver = u"QSQLITE"_s;
+    spec.source.database = u"data/sensors.db"_s;
+    spec.source.baseDir = root + u"/a"_s;
+    spec.target.caFile = u"certs/ca.pem"_s;
+
+    // Elsewhere: absolute paths to the same files (never "../", which breaks when one moves).
+    TransferSpec moved = spec.movedTo(root + u"/b"_s);
+    QCOMPARE(moved.source.baseDir, root + u"/b"_s);
+    QCOMPARE(moved.source.database, root + u"/a/data/sensors.db"_s);
+    QCOMPARE(moved.target.caFile, root + u"/a/certs/ca.pem"_s);
+    QCOMPARE(moved.source.resolvedDatabase(), spec.source.resolvedDatabase());
+    QCOMPARE(resolvedCaFile(moved), resolvedCaFile(spec));
+    // Everything else is left alone.
+    moved.source.database = spec.source.database;
+    moved.source.baseDir = spec.source.baseDir;
+    moved.target.caFile = spec.target.caFile;
+    QCOMPARE(moved, spec);
+
+    // Into a folder that holds the files: relative to it.
+    moved = spec.movedTo(root + u"/a/data"_s);
+    QCOMPARE(moved.source.database, u"sensors.db"_s);
+    QCOMPARE(moved.target.caFile, root + u"/a/certs/ca.pem"_s);
+    QCOMPARE(moved.source.resolvedDatabase(), spec.source.resolvedDatabase());
+
+    // Never saved: relative paths are relative to the working folder (where a run opens them).
+    TransferSpec untitled = spec;
+    untitled.source.baseDir.clear();
+    moved = untitled.movedTo(root + u"/b"_s);
+    QCOMPARE(moved.source.database, QDir::current().absoluteFilePath(u"data/sensors.db"_s));
+    QCOMPARE(moved.target.caFile, QDir::current().absoluteFilePath(u"certs/ca.pem"_s));
+
+    // Absolute paths stay unless the new folder holds them (then relative, as Browse… makes
+    // them); SQLite's in-memory database and URIs, and other drivers' names stay.
+    TransferSpec fixed = spec;
+    fixed.source.database = root + u"/x.db"_s;
+    fixed.target.caFile = root + u"/b/ca.pem"_s;
+    QCOMPARE(fixed.movedTo(root + u"/b"_s).source.database, fixed.source.database);
+    QCOMPARE(fixed.movedTo(root + u"/b"_s).target.caFile, u"ca.pem"_s);
+    for (const QString &special : {u":memory:"_s, u"file:data.db?mode=ro"_s}) {
+        fixed.source.database = special;
+        QCOMPARE(fixed.movedTo(root + u"/b"_s).source.database, special);
+    }
+    fixed.source.driver = u"QPSQL"_s;
+    fixed.source.database = u"sensors"_s;
+    QCOMPARE(fixed.movedTo(root + u"/b"_s).source.database, u"sensors"_s);
 }
 
 void tst_TransferSpec::toJsonDefaultsAndOmissions()

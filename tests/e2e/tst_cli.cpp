@@ -290,6 +290,10 @@ void TestCli::failedItemsGoToTheFailedFile()
     QCOMPARE(failed.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
     QCOMPARE(failed.value(QLatin1String("httpStatus")).toInt(), 422);
     QCOMPARE(failed.value(QLatin1String("attempts")).toInt(), 1);
+    // Its place in the query's result, counted as a steward counts rows; no internal id
+    // that reads as a second key.
+    QCOMPARE(failed.value(QLatin1String("row")).toInt(), 60);
+    QVERIFY(!failed.contains(QLatin1String("id")));
     QCOMPARE(failed.value(QLatin1String("response")).toString(),
              QStringLiteral(R"({"error":"value out of range"})"));
     QCOMPARE(

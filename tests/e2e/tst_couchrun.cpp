@@ -364,8 +364,8 @@ void TestCouchRun::checkFailedFile(const QString &path, const QSet<int> &ids, in
     QSet<int> seen;
     QHash<QString, int> itemsPerRequest;
     for (const QJsonObject &line : lines) {
-        // The item id is the 0-based row number; the rows' ids count from 1.
-        const int rowId = line.value("id"_L1).toInt() + 1;
+        // "row" is the place in the query result from 1; these rows' ids are that place.
+        const int rowId = line.value("row"_L1).toInt();
         QVERIFY2(ids.contains(rowId) && !seen.contains(rowId),
                  QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
         seen.insert(rowId);

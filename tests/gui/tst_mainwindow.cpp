@@ -349,8 +349,8 @@ void TestMainWindow::parameterOfTheWrongTypeStopsTheRun()
         modal->close();
     });
     QTest::keyClick(&window, Qt::Key_F5);
-    QVERIFY2(shown.contains(QStringLiteral("query.parameters.most: &quot;five&quot; is not an "
-                                           "integer")),
+    QVERIFY2(shown.contains(QStringLiteral("Query step, parameter :most: &quot;five&quot; is "
+                                           "not an integer")),
              qPrintable(shown));
     QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("tabs"))->currentWidget(), query);
     auto *run = window.findChild<RunPanel *>();

@@ -13,6 +13,7 @@
 #include "spec/placeholders.h"
 #include "spec/transferspecparser.h"
 #include "types/numbertypes.h"
+#include "util/paths.h"
 #include "json/jsonobjectwriter.h"
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
@@ -396,6 +397,18 @@ bool TransferSpec::save(const QString &fileName, QString *error) const
         return false;
     }
     return true;
+}
+
+TransferSpec TransferSpec::movedTo(const QString &folder) const
+{
+    TransferSpec moved = *this;
+    const bool fileDatabase = source.driver == "QSQLITE"_L1 && source.database != ":memory:"_L1
+        && !source.database.startsWith("file:"_L1);
+    if (fileDatabase)
+        moved.source.database = movedPathForTransfer(source.database, source.baseDir, folder);
+    moved.target.caFile = movedPathForTransfer(target.caFile, source.baseDir, folder);
+    moved.source.baseDir = folder;
+    return moved;
 }
 
 } // namespace sluice

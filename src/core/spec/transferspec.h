@@ -208,6 +208,11 @@ struct TransferSpec
     /// Writes atomically (QSaveFile), indented (indentJson), with a line break at the end.
     /// Relative SQLite paths stay relative.
     bool save(const QString &fileName, QString *error) const;
+    /// The same transfer to be saved in folder (Save As elsewhere): a relative SQLite database
+    /// file and a relative target.caFile are rewritten so they name the same files from there
+    /// (relative when inside folder, absolute otherwise); source.baseDir becomes folder.
+    /// ":memory:" and "file:" URIs (relative to the working folder) stay.
+    TransferSpec movedTo(const QString &folder) const;
 
     friend bool operator==(const TransferSpec &, const TransferSpec &) = default;
 };

@@ -32,8 +32,11 @@ QByteArray FailedWriter::toJsonLine(const ItemResult &result)
     line.reserve(256 + result.payload.size() + result.responseBody.size());
     {
         JsonObjectWriter object(&line);
-        object.integer(u"id"_s, result.id);
+        // The key is what the steward sees in the Run step's table and the log; "row" is the
+        // item's place in the query's result counted from 1, as a row count says it (the
+        // internal item id counts from 0 and is not written: it read as a second key).
         object.string(u"key"_s, result.key);
+        object.integer(u"row"_s, result.id + 1);
         object.string(u"status"_s, itemStatusName(result.status));
         object.integer(u"attempts"_s, result.attempts);
         if (result.httpStatus > 0)

@@ -10,9 +10,10 @@
 namespace sluice {
 
 /// Writes failed and invalid items as NDJSON, one object per line, as they happen, so
-/// nothing is lost if the process dies later. Each line holds the item's id (0-based row
-/// number), key, status, attempts, HTTP status, error, response text, URL, request id, and
-/// the payload as embedded JSON (so the file can be re-sent as it is).
+/// nothing is lost if the process dies later. Each line holds the item's key (as the Run
+/// step's table shows it), its row (1-based place in the query's result), status, attempts, HTTP
+/// status, error, response text, URL, request id, and the payload as embedded JSON (so the file can
+/// be re-sent as it is).
 ///
 /// Not thread-safe: use it from one thread.
 class FailedWriter final

@@ -58,7 +58,7 @@ TransferRun::TransferRun(const TransferSpec &spec, RunOptions options, QObject *
         m_options.environment = processEnvironment;
     // First among the receivers: whoever hears of an item reads statistics that count it.
     connect(this, &TransferRun::itemFinished, this, [this](const ItemResult &result) {
-        m_statistics.record(m_clock.elapsed(), result);
+        m_statistics.record(activeMs(), result);
         m_failures.add(result);
     });
 }
@@ -68,10 +68,17 @@ std::optional<Shard> TransferRun::shard() const
     return m_options.resume ? m_options.resume->shard : m_options.shard;
 }
 
+qint64 TransferRun::activeMs() const
+{
+    // The statistics' time axis is active time, as elapsedSeconds(): a retry after the run
+    // finished goes on where the run ended, not after the idle time in between.
+    return qint64(m_spentSeconds * 1000) + (m_clock.isValid() ? m_clock.elapsed() : 0);
+}
+
 void TransferRun::sampleStatistics()
 {
     if (m_clock.isValid() && m_state != State::Finished)
-        m_statistics.advance(m_clock.elapsed());
+        m_statistics.advance(activeMs());
 }
 
 TransferRun::~TransferRun()
@@ -202,7 +209,7 @@ double TransferRun::elapsedSeconds() const
 {
     if (m_finalSeconds >= 0)
         return m_finalSeconds;
-    return m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    return m_spentSeconds + (m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0);
 }
 
 void TransferRun::setState(State state)
@@ -583,7 +590,9 @@ int TransferRun::retry(const QList<Item> &items)
         m_cancelling = false;
         m_pendingOutcome.reset();
         m_pendingMessage.clear();
+        // A new active span: the time the run sat finished is not part of it.
         m_finalSeconds = -1;
+        m_clock.start();
         setState(State::Running);
     }
     for (const Item &item : std::as_const(accepted)) {
@@ -882,9 +891,10 @@ void TransferRun::fail(Outcome outcome, const QString &message)
 
 void TransferRun::finish(Outcome outcome, const QString &message)
 {
-    m_finalSeconds = m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    m_statistics.finish(activeMs());
+    m_spentSeconds += m_clock.isValid() ? double(m_clock.nsecsElapsed()) / 1e9 : 0.0;
+    m_finalSeconds = m_spentSeconds;
     m_finishedAt = QDateTime::currentDateTime();
-    m_statistics.finish(m_clock.isValid() ? m_clock.elapsed() : 0);
     if (m_journal) {
         m_journal->recordEnd(journalEndFor(outcome), message, m_delivered, m_failed, m_invalid);
         // Whoever hears finished() may read the journal: it is complete by then (one

@@ -146,7 +146,9 @@ public:
     /// failed); counts().read is then the number of items of this run.
     bool isSourceDone() const { return m_sourceDone; }
     RunCounts counts() const;
-    /// Seconds since start(), frozen when the run finishes.
+    /// Seconds the run was active: from start() until it finished, plus each retry after it
+    /// finished until that ended; the time it sat finished in between does not count. Frozen
+    /// while the run is finished.
     double elapsedSeconds() const;
     /// When start() was called, and when the run last finished (invalid before either).
     QDateTime startedAt() const { return m_startedAt; }
@@ -201,6 +203,8 @@ Q_SIGNALS:
     void finished(sluice::TransferRun::Outcome outcome, const QString &message);
 
 private:
+    /// Milliseconds of active time (elapsedSeconds()): the statistics' time axis.
+    qint64 activeMs() const;
     void fail(Outcome outcome, const QString &message);
     void onOpened(const ColumnList &columns);
     void onChunk(const RowChunk &chunk);
@@ -276,6 +280,9 @@ private:
     QDateTime m_finishedAt;
     RunStatistics m_statistics;
     FailureDigest m_failures;
+    /// Seconds of the spans that ended (the run, then retries after it finished); m_clock
+    /// times the current one.
+    double m_spentSeconds = 0;
     std::unique_ptr<RunJournal> m_journal;
     bool m_checkBoundary = false; ///< resuming: the next chunk starts with the boundary row
     std::unique_ptr<WatermarkTracker> m_watermark; ///< run.watermark (not when resuming)

@@ -19,4 +19,12 @@ QString pathForTransfer(const QString &file, const QString &folder)
     return clean;
 }
 
+QString movedPathForTransfer(const QString &path, const QString &from, const QString &to)
+{
+    if (path.isEmpty())
+        return path;
+    const QDir base(from.isEmpty() ? QDir::currentPath() : from);
+    return pathForTransfer(base.absoluteFilePath(path), to);
+}
+
 } // namespace sluice
