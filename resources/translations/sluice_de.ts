@@ -238,6 +238,10 @@
         <source>Cle&amp;ar</source>
         <translation>Lee&amp;ren</translation>
     </message>
+    <message>
+        <source>Selected log entry</source>
+        <translation>Ausgewählter Protokolleintrag</translation>
+    </message>
 </context>
 <context>
     <name>FailureGroupsView</name>
@@ -796,10 +800,6 @@ Ziel dieses Laufs: %3 %4</translation>
         <translation>Fehlgeschlagene Elemente exportieren</translation>
     </message>
     <message>
-        <source>Item details and failures</source>
-        <translation>Elementdetails und Fehler</translation>
-    </message>
-    <message>
         <source>Ite&amp;m</source>
         <translation>&amp;Element</translation>
     </message>
@@ -810,6 +810,34 @@ Ziel dieses Laufs: %3 %4</translation>
     <message>
         <source>&amp;Log</source>
         <translation>Pr&amp;otokoll</translation>
+    </message>
+    <message>
+        <source>Filter in use</source>
+        <translation>Filter aktiv</translation>
+    </message>
+    <message>
+        <source>Sh&amp;ow all items</source>
+        <translation>Alle Elemente an&amp;zeigen</translation>
+    </message>
+    <message>
+        <source>Show all items</source>
+        <translation>Alle Elemente anzeigen</translation>
+    </message>
+    <message>
+        <source>Clear the status filter and the search</source>
+        <translation>Statusfilter und Suche zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Retry and export result</source>
+        <translation>Ergebnis von Wiederholung und Export</translation>
+    </message>
+    <message>
+        <source>Charts, item details and failures</source>
+        <translation>Diagramme, Elementdetails und Fehler</translation>
+    </message>
+    <message>
+        <source>Char&amp;ts</source>
+        <translation>Dia&amp;gramme</translation>
     </message>
 </context>
 <context>
@@ -832,6 +860,169 @@ Ziel dieses Laufs: %3 %4</translation>
             <numerusform>%Ln Element</numerusform>
             <numerusform>%Ln Elemente</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SpecErrorText</name>
+    <message>
+        <source>Driver</source>
+        <translation>Treiber</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Password variable</source>
+        <translation>Passwort-Variable</translation>
+    </message>
+    <message>
+        <source>Keychain entry</source>
+        <translation>Schlüsselbund-Eintrag</translation>
+    </message>
+    <message>
+        <source>Password source</source>
+        <translation>Passwortquelle</translation>
+    </message>
+    <message>
+        <source>Connect options</source>
+        <translation>Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>SQL query</source>
+        <translation>SQL-Abfrage</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Item key</source>
+        <translation>Elementschlüssel</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Idempotency key</source>
+        <translation>Idempotenz-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Batch-Größe</translation>
+    </message>
+    <message>
+        <source>Batch size in bytes</source>
+        <translation>Batch-Größe in Byte</translation>
+    </message>
+    <message>
+        <source>Bulk action</source>
+        <translation>Bulk-Aktion</translation>
+    </message>
+    <message>
+        <source>HTTP/2</source>
+        <translation>HTTP/2</translation>
+    </message>
+    <message>
+        <source>Trusted CA file</source>
+        <translation>Vertrauenswürdige CA-Datei</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>Zeitlimit</translation>
+    </message>
+    <message>
+        <source>Delivered when</source>
+        <translation>Zugestellt, wenn</translation>
+    </message>
+    <message>
+        <source>Retry when</source>
+        <translation>Wiederholen, wenn</translation>
+    </message>
+    <message>
+        <source>Chunk size</source>
+        <translation>Blockgröße</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>Parallelität</translation>
+    </message>
+    <message>
+        <source>Max retries</source>
+        <translation>Max. Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Max requests per second</source>
+        <translation>Max. Anfragen pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Give up after</source>
+        <translation>Aufgeben nach</translation>
+    </message>
+    <message>
+        <source>Connection step</source>
+        <translation>Schritt Verbindung</translation>
+    </message>
+    <message>
+        <source>Query step</source>
+        <translation>Schritt Abfrage</translation>
+    </message>
+    <message>
+        <source>Transform step</source>
+        <translation>Schritt Umwandlung</translation>
+    </message>
+    <message>
+        <source>Target step</source>
+        <translation>Schritt Ziel</translation>
+    </message>
+    <message>
+        <source>Transfer file</source>
+        <translation>Übertragungsdatei</translation>
+    </message>
+    <message>
+        <source>parameter :%1</source>
+        <translation>Parameter :%1</translation>
+    </message>
+    <message>
+        <source>header %1</source>
+        <translation>Header %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -1675,6 +1866,26 @@ Ziel dieses Laufs: %3 %4</translation>
         <source>The transfer has unsaved changes. Save them first?</source>
         <translation>Die Übertragung hat ungespeicherte Änderungen. Zuerst speichern?</translation>
     </message>
+    <message>
+        <source>%1 (%2 in the file)</source>
+        <translation>%1 (%2 in der Datei)</translation>
+    </message>
+    <message>
+        <source>database file %1</source>
+        <translation>Datenbankdatei %1</translation>
+    </message>
+    <message>
+        <source>CA file %1</source>
+        <translation>CA-Datei %1</translation>
+    </message>
+    <message>
+        <source>Saved %1; it names the same files from its new folder: %2</source>
+        <translation>%1 gespeichert; vom neuen Ordner aus nennt sie dieselben Dateien: %2</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>; </translation>
+    </message>
 </context>
 <context>
     <name>sluice::OpenRunDialog</name>
@@ -1782,6 +1993,97 @@ Ziel dieses Laufs: %3 %4</translation>
             <numerusform>%Ln Zeile</numerusform>
             <numerusform>%Ln Zeilen</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>sluice::RunChartsView</name>
+    <message>
+        <source>Run charts</source>
+        <translation>Diagramme des Laufs</translation>
+    </message>
+    <message>
+        <source>Items per second</source>
+        <translation>Elemente pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Items per second chart</source>
+        <translation>Diagramm Elemente pro Sekunde</translation>
+    </message>
+    <message>
+        <source>items/s</source>
+        <translation>Elemente/s</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latenz</translation>
+    </message>
+    <message>
+        <source>Latency chart</source>
+        <translation>Latenzdiagramm</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>Items finished</source>
+        <translation>Abgeschlossene Elemente</translation>
+    </message>
+    <message>
+        <source>Items per status chart</source>
+        <translation>Diagramm Elemente nach Status</translation>
+    </message>
+    <message>
+        <source>items</source>
+        <translation>Elemente</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>zugestellt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>ungültig</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>No items finished yet</source>
+        <translation>Noch keine Elemente abgeschlossen</translation>
+    </message>
+    <message>
+        <source>No requests answered yet</source>
+        <translation>Noch keine Anfragen beantwortet</translation>
+    </message>
+    <message>
+        <source>%1 items per second in the last %2 s; %3 items finished in %4 s</source>
+        <translation>%1 Elemente pro Sekunde in den letzten %2 s; %3 Elemente in %4 s abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Whole run: p50 %1 ms, p95 %2 ms, p99 %3 ms</source>
+        <translation>Ganzer Lauf: p50 %1 ms, p95 %2 ms, p99 %3 ms</translation>
+    </message>
+    <message>
+        <source>%1 delivered, %2 failed, %3 invalid</source>
+        <translation>%1 zugestellt, %2 fehlgeschlagen, %3 ungültig</translation>
     </message>
 </context>
 <context>
@@ -2095,6 +2397,78 @@ Ziel dieses Laufs: %3 %4</translation>
     <message>
         <source>%1 of %2 items</source>
         <translation>%1 von %2 Elementen</translation>
+    </message>
+    <message>
+        <source>Save &amp;Report…</source>
+        <translation>&amp;Bericht speichern…</translation>
+    </message>
+    <message>
+        <source>Write a report of the run to hand on: one HTML file with the counts, rates, latency, charts and failures by cause (no secrets)</source>
+        <translation>Einen Bericht über den Lauf zum Weitergeben schreiben: eine HTML-Datei mit Zahlen, Raten, Latenz, Diagrammen und Fehlern nach Ursache (ohne Geheimnisse)</translation>
+    </message>
+    <message>
+        <source>There is no ended run to report on.</source>
+        <translation>Es gibt keinen beendeten Lauf, über den berichtet werden könnte.</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>lauf</translation>
+    </message>
+    <message>
+        <source>Save Run Report</source>
+        <translation>Laufbericht speichern</translation>
+    </message>
+    <message>
+        <source>HTML files (*.html *.htm)</source>
+        <translation>HTML-Dateien (*.html *.htm)</translation>
+    </message>
+    <message>
+        <source>Run report written to %1.</source>
+        <translation>Laufbericht nach %1 geschrieben.</translation>
+    </message>
+    <message>
+        <source>%1, sorting…</source>
+        <translation>%1, wird sortiert…</translation>
+    </message>
+    <message>
+        <source>queued items</source>
+        <translation>wartende Elemente</translation>
+    </message>
+    <message>
+        <source>items being sent</source>
+        <translation>Elemente, die gerade gesendet werden</translation>
+    </message>
+    <message>
+        <source>items waiting to retry</source>
+        <translation>Elemente, die auf eine Wiederholung warten</translation>
+    </message>
+    <message>
+        <source>delivered items</source>
+        <translation>zugestellte Elemente</translation>
+    </message>
+    <message>
+        <source>failed items</source>
+        <translation>fehlgeschlagene Elemente</translation>
+    </message>
+    <message>
+        <source>invalid items</source>
+        <translation>ungültige Elemente</translation>
+    </message>
+    <message>
+        <source>items</source>
+        <translation>Elemente</translation>
+    </message>
+    <message>
+        <source>Showing only %1.</source>
+        <translation>Es werden nur %1 angezeigt.</translation>
+    </message>
+    <message>
+        <source>Showing only %1 whose key or error contains “%2”.</source>
+        <translation>Es werden nur %1 angezeigt, deren Schlüssel oder Fehler „%2“ enthält.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 items are hidden.</source>
+        <translation>%1 von %2 Elementen sind ausgeblendet.</translation>
     </message>
 </context>
 <context>
@@ -2439,6 +2813,10 @@ Ziel dieses Laufs: %3 %4</translation>
     <message>
         <source>This row cannot be sent (the item would be Invalid): %1</source>
         <translation>Diese Zeile kann nicht gesendet werden (das Element wäre ungültig): %1</translation>
+    </message>
+    <message>
+        <source>not valid JSON, %1</source>
+        <translation>kein gültiges JSON, %1</translation>
     </message>
 </context>
 </TS>

@@ -35,12 +35,14 @@ def walk(node, depth=0):
 
 
 def text_of(node):
-    """The text a screen reader reads: the Text interface, else the name."""
+    """What a screen reader reads of a label: its name, its description (Sluice keeps the
+    status labels' description in step with their text) and its Text interface."""
+    parts = [node.name or "", node.description or ""]
     try:
-        text = node.queryText()
-        return text.getText(0, -1)
+        parts.append(node.queryText().getText(0, -1))
     except Exception:
-        return node.name or ""
+        pass
+    return " | ".join(p for p in parts if p)
 
 
 def find_app(deadline):
