@@ -34,6 +34,9 @@ public:
     /// Sets both at once; -1 shows every status. Returns whether the filter changed (the
     /// proxy was then reset: selection and current index are gone).
     bool setFilter(int status, const QString &text);
+    /// The filter applied now (the search field may hold a text not applied yet).
+    int statusFilter() const { return m_status; }
+    QString textFilter() const { return m_text; }
 
     /// Orders the rows by column (-1: queue order) in the background (ItemSortProxy::sort()).
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;

@@ -170,7 +170,7 @@ void RunPanel::setUpItemTable()
                 const qint64 shown = m_ui->itemTab->itemId();
                 const int sourceRow = shown >= 0 ? m_model->rowForId(shown) : -1;
                 const int row = sourceRow >= 0
-                    ? m_proxy->mapFromSource(m_model->index(sourceRow, 0)).row()
+                    ? m_proxy->mapFromModel(m_model->index(sourceRow, 0)).row()
                     : -1;
                 if (row >= first && row <= last) {
                     m_offTableId = shown;
@@ -750,8 +750,10 @@ void RunPanel::clearFilter()
 
 void RunPanel::updateFilterBar()
 {
-    const int status = m_ui->filterCombo->currentData().toInt();
-    const QString search = m_ui->searchEdit->text().trimmed();
+    // What the table applies now: the search field's text counts once applied (debounced),
+    // or the bar would count hidden rows of a filter not in force yet.
+    const int status = m_proxy->statusFilter();
+    const QString search = m_proxy->textFilter();
     QString items;
     switch (status) {
     case int(ItemStatus::Queued):
