@@ -46,11 +46,11 @@ _sluice()
             files=sluicerun
             ;;
         validate)
-            options='--help'
+            options='--set --shard --state --help'
             files=json
             ;;
         preview)
-            options='-n --help'
+            options='--set --shard --state -n --help'
             files=json
             ;;
         demo-api)
