@@ -64,7 +64,8 @@ bool checkTargetSecrets(const DryRun &run)
     }
     if (!target.headersKeychain.empty()) {
         const std::shared_ptr<SecretStore> store = makeKeychainStore();
-        for (const auto &[name, entry] : target.headersKeychain) {
+        for (const auto &[name, entryName] : target.headersKeychain) {
+            const QString entry = entryName; // a lambda cannot capture a structured binding (C++17)
             const SecretStore::Answer answer
                 = SecretStore::wait([&](QObject *context, const SecretStore::Callback &done) {
                       store->read(entry, context, done);

@@ -8,6 +8,7 @@
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
 
+#include <QDir>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
