@@ -8,8 +8,8 @@
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
 
-#include <QDir>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
