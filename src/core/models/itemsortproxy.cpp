@@ -81,6 +81,8 @@ void ItemSortProxy::sort(int column, Qt::SortOrder order)
 
 void ItemSortProxy::startSort()
 {
+    if (!m_model)
+        return;
     m_refreshTimer.stop();
     m_stale = false;
     m_pending = true;
@@ -250,7 +252,7 @@ void ItemSortProxy::endReset()
         return;
     m_toModel.clear();
     m_toProxy.clear();
-    m_rowCount = m_model->rowCount();
+    m_rowCount = m_model ? m_model->rowCount() : 0;
     ++m_generation;
     m_newest->store(m_generation);
     m_pending = false;
@@ -296,7 +298,7 @@ bool ItemSortProxy::hasChildren(const QModelIndex &parent) const
 
 QModelIndex ItemSortProxy::mapToSource(const QModelIndex &proxyIndex) const
 {
-    if (!proxyIndex.isValid() || proxyIndex.model() != this)
+    if (!proxyIndex.isValid() || proxyIndex.model() != this || !m_model)
         return {};
     return m_model->index(modelRow(proxyIndex.row()), proxyIndex.column());
 }
@@ -311,7 +313,7 @@ QModelIndex ItemSortProxy::mapFromSource(const QModelIndex &sourceIndex) const
 QVariant ItemSortProxy::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal)
-        return m_model->headerData(section, orientation, role);
+        return m_model ? m_model->headerData(section, orientation, role) : QVariant();
     return QAbstractProxyModel::headerData(section, orientation, role);
 }
 

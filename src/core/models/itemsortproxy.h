@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <QAbstractProxyModel>
+#include <QPointer>
 #include <QTimer>
 
 #include "util/receiverlink.h"
@@ -93,7 +94,10 @@ private:
     void beginReset();
     void endReset();
 
-    TransferStatusModel *m_model;
+    /// Null once the model is destroyed: a view closing after its model (a window torn down)
+    /// still asks for header data, which then answers nothing (UBSan saw a call into the
+    /// destroyed model).
+    QPointer<TransferStatusModel> m_model;
     /// Empty in the model's order; else the model's row of each row, and back.
     std::vector<int> m_toModel;
     std::vector<int> m_toProxy;
