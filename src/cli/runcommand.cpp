@@ -318,6 +318,7 @@ std::optional<RunArguments> parseRunArguments(const QStringList &arguments, int 
                       .arg(run.options.shard->count);
         run.journalFile = JournalFile::newFileName(JournalFile::defaultFolder(), name,
                                                    QDateTime::currentDateTime());
+        run.options.journalNameIsDefault = true;
     }
     run.options.journalFile = run.journalFile;
     run.options.transferFile = positional.first();
@@ -581,9 +582,13 @@ int execute(RunArguments &args)
         std::fprintf(stderr, "sluice %s: shard %s: the rows whose %s falls in it\n", g_command,
                      shard->toText().toUtf8().constData(),
                      args.spec.source.shardKey.column.toUtf8().constData());
-    if (!args.quiet && !args.journalFile.isEmpty()) {
+    // Said once the journal is open: a default name may have been taken meanwhile by a run
+    // of the same transfer started in the same second, and the next number used.
+    QObject::connect(&run, &TransferRun::journalOpened, &run, [&args](const QString &fileName) {
+        if (args.quiet)
+            return;
         std::fprintf(stderr, "sluice %s: journal %s\n", g_command,
-                     QDir::toNativeSeparators(args.journalFile).toUtf8().constData());
+                     QDir::toNativeSeparators(fileName).toUtf8().constData());
         if (const ResumeState *state = args.options.resume.get()) {
             std::fprintf(stderr, "sluice resume: %lld item(s) finished before, %lld owed; %s\n",
                          static_cast<long long>(state->summary.delivered + state->summary.failed
@@ -595,7 +600,7 @@ int execute(RunArguments &args)
                                                  .toUtf8()
                                                  .constData());
         }
-    }
+    });
     if (!args.quiet && !args.stateFile.isEmpty()) {
         const QString parameter = args.spec.run.watermark->parameter;
         const bool first = !args.options.parameterOverrides.contains(parameter)

@@ -259,6 +259,7 @@ void MainWindow::wireRun()
             JournalFile::defaultFolder(),
             m_fileName.isEmpty() ? QStringLiteral("untitled") : m_fileName,
             QDateTime::currentDateTime());
+        options.journalNameIsDefault = true;
         const ConnectionSettings source = m_ui->connectionPanel->settings();
         if (source.askPassword) {
             QString password = m_ui->connectionPanel->password();

@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QLockFile>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -125,6 +126,7 @@ private Q_SLOTS:
     void aChunkStillBeingSentIsHeldBackOneBatch();
     void aNewJournalIsNeverWrittenOverAnOldOne();
     void aJournalIsWrittenByOneProcessAtATime();
+    void runsStartedInOneSecondTakeNumberedNames();
     void refusesAJournalOfANewerSluice();
     void refusesFilesThatAreNotJournals_data();
     void refusesFilesThatAreNotJournals();
@@ -515,6 +517,49 @@ void TestRunJournal::aJournalIsWrittenByOneProcessAtATime()
     first.reset();
     QVERIFY(!JournalFile::readSummary(file, &error)->inUse);
     QVERIFY2(RunJournal::reopen(file, &error), qPrintable(error));
+}
+
+// Two `sluice run`s of one transfer started in the same second get the same default name
+// (CI's two tst_cli processes did): the second must take the next number, not fail.
+void TestRunJournal::runsStartedInOneSecondTakeNumberedNames()
+{
+    const QString folder = journalPath(QStringLiteral("same-second"));
+    const QDateTime at(QDate(2026, 12, 6), QTime(1, 43, 1));
+    const QString name = JournalFile::newFileName(folder, QStringLiteral("/x/post.json"), at);
+    QCOMPARE(QFileInfo(name).fileName(), QStringLiteral("post-20261206-014301.sluicerun"));
+    const RunJournal::Header header {"{}", {}, {}};
+
+    // Another process has claimed the name (its lock) and not yet created the file.
+    QVERIFY(QDir().mkpath(folder));
+    QLockFile other(JournalFile::lockFileName(name));
+    QVERIFY(other.tryLock(0));
+    QString error;
+    QVERIFY(!RunJournal::create(name, header, &error));
+    QVERIFY2(error.contains(QStringLiteral("cannot lock it")), qPrintable(error));
+    auto second
+        = RunJournal::create(name, header, &error, std::nullopt, RunJournal::NameTaken::TakeNext);
+    QVERIFY2(second, qPrintable(error));
+    QCOMPARE(QFileInfo(second->fileName()).fileName(),
+             QStringLiteral("post-20261206-014301-2.sluicerun"));
+    QVERIFY(!QFileInfo::exists(name)); // the other process's name is left to it
+
+    // A third: the plain name is still locked, -2 exists and is in use.
+    auto third
+        = RunJournal::create(name, header, &error, std::nullopt, RunJournal::NameTaken::TakeNext);
+    QVERIFY2(third, qPrintable(error));
+    QCOMPARE(QFileInfo(third->fileName()).fileName(),
+             QStringLiteral("post-20261206-014301-3.sluicerun"));
+
+    // Once the other process is gone, a later run asking for the name gets it: an ended
+    // run's file (here -2) is never taken again, whether or not it is locked.
+    other.unlock();
+    second.reset();
+    auto fourth
+        = RunJournal::create(name, header, &error, std::nullopt, RunJournal::NameTaken::TakeNext);
+    QVERIFY2(fourth, qPrintable(error));
+    QCOMPARE(fourth->fileName(), name);
+    QCOMPARE(JournalFile::newFileName(folder, QStringLiteral("post"), at),
+             JournalFile::numberedFileName(name, 4));
 }
 
 void TestRunJournal::refusesAJournalOfANewerSluice()

@@ -533,16 +533,19 @@ QString JournalFile::newFileName(const QString &folder, const QString &transferF
     if (base.isEmpty())
         base = QStringLiteral("transfer");
     const QString stamp = at.toString(QStringLiteral("yyyyMMdd-HHmmss"));
-    const QDir dir(folder);
-    QString name
-        = dir.filePath(QStringLiteral("%1-%2.%3").arg(base, stamp, QLatin1String(journal::Suffix)));
-    for (int n = 2; QFileInfo::exists(name); ++n) {
-        name = dir.filePath(QStringLiteral("%1-%2-%3.%4")
-                                .arg(base, stamp)
-                                .arg(n)
-                                .arg(QLatin1String(journal::Suffix)));
-    }
-    return name;
+    const QString name = QDir(folder).filePath(
+        QStringLiteral("%1-%2.%3").arg(base, stamp, QLatin1String(journal::Suffix)));
+    QString free = name;
+    for (int n = 2; QFileInfo::exists(free); ++n)
+        free = numberedFileName(name, n);
+    return free;
+}
+
+QString JournalFile::numberedFileName(const QString &fileName, int n)
+{
+    const QString suffix = QLatin1Char('.') + QLatin1String(journal::Suffix);
+    const QString base = fileName.endsWith(suffix) ? fileName.chopped(suffix.size()) : fileName;
+    return QStringLiteral("%1-%2%3").arg(base).arg(n).arg(suffix);
 }
 
 QString JournalFile::lockFileName(const QString &fileName)

@@ -166,8 +166,12 @@ public:
     /// Where the app and `sluice run` keep journals by default (the app's data folder).
     static QString defaultFolder();
     /// A new journal's file name in folder for a run of transferFile started at `at`.
+    /// Free when asked: another process may take it before this one creates it, so a run
+    /// creates it with RunJournal::NameTaken::TakeNext.
     static QString newFileName(const QString &folder, const QString &transferFile,
                                const QDateTime &at);
+    /// fileName with the number n before its suffix: `post-20261206-014301-2.sluicerun`.
+    static QString numberedFileName(const QString &fileName, int n);
     /// The lock file a running journal holds (see RunJournal).
     static QString lockFileName(const QString &fileName);
     /// Deletes a journal with its WAL, shared-memory and lock files. False with *error when

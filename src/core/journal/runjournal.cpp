@@ -209,6 +209,9 @@ bool isUnfinished(ItemStatus status)
         || status == ItemStatus::Retrying;
 }
 
+/// How many numbered names create() tries for a default name before it gives up.
+constexpr int MaxNumberedNames = 1000;
+
 /// Rows inserted this many at a time by one statement: a statement's own cost (its start,
 /// its end, its reset) is most of a small row's, so a bulk mode's million rows take a fraction.
 constexpr int RowsPerInsert = 64;
@@ -554,27 +557,38 @@ RunJournal::~RunJournal()
     m_db.reset();
 }
 
-std::unique_ptr<RunJournal> RunJournal::create(const QString &fileName, const Header &header,
-                                               QString *error, const std::optional<Shard> &shard)
+std::unique_ptr<RunJournal> RunJournal::create(const QString &requested, const Header &header,
+                                               QString *error, const std::optional<Shard> &shard,
+                                               NameTaken taken)
 {
+    if (!QDir().mkpath(QFileInfo(requested).absolutePath())) {
+        *error = QStringLiteral("journal %1: cannot create its folder")
+                     .arg(QDir::toNativeSeparators(requested));
+        return nullptr;
+    }
+    // The lock is the claim: taken with O_EXCL, so of two processes wanting one name only
+    // one gets it; the file is checked again under it (a run that has ended holds none).
+    std::unique_ptr<RunJournal> journal;
+    for (int n = 1; !journal; ++n) {
+        const QString fileName = n == 1 ? requested : JournalFile::numberedFileName(requested, n);
+        const QString shown = QDir::toNativeSeparators(fileName);
+        auto lock = std::make_unique<QLockFile>(JournalFile::lockFileName(fileName));
+        lock->setStaleLockTime(0);
+        const bool exists = QFileInfo::exists(fileName);
+        const bool locked = !exists && lock->tryLock(0);
+        if (locked && !QFileInfo::exists(fileName)) {
+            journal.reset(new RunJournal(fileName));
+            journal->m_lock = std::move(lock);
+        } else if (taken == NameTaken::Fail || n == MaxNumberedNames) {
+            *error = exists || locked
+                ? QStringLiteral("journal %1: the file exists already").arg(shown)
+                : QStringLiteral("journal %1: cannot lock it (%2)")
+                      .arg(shown, JournalFile::lockFileName(fileName));
+            return nullptr;
+        }
+    }
+    const QString fileName = journal->m_fileName;
     const QString shown = QDir::toNativeSeparators(fileName);
-    const QFileInfo info(fileName);
-    if (info.exists()) {
-        *error = QStringLiteral("journal %1: the file exists already").arg(shown);
-        return nullptr;
-    }
-    if (!QDir().mkpath(info.absolutePath())) {
-        *error = QStringLiteral("journal %1: cannot create its folder").arg(shown);
-        return nullptr;
-    }
-    std::unique_ptr<RunJournal> journal(new RunJournal(fileName));
-    journal->m_lock = std::make_unique<QLockFile>(JournalFile::lockFileName(fileName));
-    journal->m_lock->setStaleLockTime(0);
-    if (!journal->m_lock->tryLock(0)) {
-        *error = QStringLiteral("journal %1: cannot lock it (%2)")
-                     .arg(shown, JournalFile::lockFileName(fileName));
-        return nullptr;
-    }
     auto db = std::make_unique<SqliteDb>();
     QString why;
     if (!db->open(fileName, true) || !journal::prepareSchema(*db, true, &why)) {

@@ -61,12 +61,22 @@ public:
 
     ~RunJournal() override;
 
-    /// Creates a new journal file (its folder too). Null with *error naming the file when
-    /// it cannot: it exists, the folder cannot be written. shard: the run reads only that
-    /// shard's rows (`sluice run --shard K/N`), recorded for its resume.
+    /// What create() does when fileName exists or another process holds its lock.
+    enum class NameTaken {
+        Fail, ///< an error: the name was chosen (`sluice run --journal FILE`)
+        /// the next free numbered name (JournalFile::numberedFileName()): a default name,
+        /// which two runs of one transfer started in the same second share
+        TakeNext,
+    };
+
+    /// Creates a new journal file (its folder too); fileName() says which file it took. Null
+    /// with *error naming the file when it cannot: it exists or is locked (NameTaken::Fail),
+    /// the folder cannot be written. shard: the run reads only that shard's rows
+    /// (`sluice run --shard K/N`), recorded for its resume.
     static std::unique_ptr<RunJournal> create(const QString &fileName, const Header &header,
                                               QString *error,
-                                              const std::optional<Shard> &shard = std::nullopt);
+                                              const std::optional<Shard> &shard = std::nullopt,
+                                              NameTaken taken = NameTaken::Fail);
     /// Opens an existing journal to go on writing it (a resume). Null with *error when it is
     /// not a journal, is newer, or is in use by another process.
     static std::unique_ptr<RunJournal> reopen(const QString &fileName, QString *error);

@@ -114,7 +114,10 @@ bool TransferRun::openJournal(QStringList *errors)
         header.transfer = m_spec.toJson();
         header.transferFile = m_options.transferFile;
         header.baseDir = m_spec.source.baseDir;
-        m_journal = RunJournal::create(m_options.journalFile, header, &error, m_options.shard);
+        m_journal
+            = RunJournal::create(m_options.journalFile, header, &error, m_options.shard,
+                                 m_options.journalNameIsDefault ? RunJournal::NameTaken::TakeNext
+                                                                : RunJournal::NameTaken::Fail);
     }
     if (!m_journal) {
         errors->append(error);
@@ -124,6 +127,7 @@ bool TransferRun::openJournal(QStringList *errors)
     connect(m_journal.get(), &RunJournal::failed, this,
             [this](const QString &message) { fail(Outcome::ConfigError, message); });
     m_journal->recordStart();
+    Q_EMIT journalOpened(m_journal->fileName());
     return true;
 }
 

@@ -52,6 +52,9 @@ struct RunOptions
     /// The run journal to write (see RunJournal); empty: none. A new file, or with resume
     /// the journal the resume state was read from.
     QString journalFile;
+    /// journalFile is a default name (JournalFile::newFileName()): when another process has
+    /// taken it meanwhile, the run takes the next free number (journalOpened() says which).
+    bool journalNameIsDefault = false;
     /// The transfer file the spec came from, recorded in the journal (for lists of runs).
     QString transferFile;
     /// Set: this run goes on from an interrupted one (JournalFile::readResumeState()):
@@ -201,6 +204,8 @@ Q_SIGNALS:
     /// line, each naming the field, column or parameter) and Stopped ("stopped after N
     /// failed or invalid items (run.stopAfterFailures)"), and is empty otherwise.
     void finished(sluice::TransferRun::Outcome outcome, const QString &message);
+    /// The journal is open (created, or reopened by a resume); before started().
+    void journalOpened(const QString &fileName);
 
 private:
     /// Milliseconds of active time (elapsedSeconds()): the statistics' time axis.
