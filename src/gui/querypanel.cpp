@@ -20,6 +20,7 @@
 #include "models/previewmodel.h"
 #include "palette.h"
 #include "spec/parametervalue.h"
+#include "specerrortext.h"
 #include "sqlhighlighter.h"
 
 using namespace Qt::StringLiterals;
@@ -58,7 +59,7 @@ QString describe(const QList<SpecError> &errors)
 {
     QStringList lines;
     for (const SpecError &error : errors)
-        lines.append(error.toString());
+        lines.append(SpecErrorText::describeInStep(error));
     return lines.join(u'\n');
 }
 
@@ -261,7 +262,7 @@ void QueryPanel::checkParameters()
         // No brush at all when right: an empty one would paint the text invisible.
         valueItem->setData(Qt::ForegroundRole, wrong ? QVariant(QBrush(m_errorColor)) : QVariant());
         valueItem->setToolTip(
-            wrong ? error.toString()
+            wrong ? SpecErrorText::describeInStep(error)
                   : tr("The value bound to :%1. Leave it empty for no value.").arg(name));
     }
     m_updating = wasUpdating;

@@ -72,26 +72,34 @@ QString stepName(SpecSection section)
 
 QString SpecErrorText::place(const QString &path)
 {
-    const SpecSection section = SpecError {path, {}}.section();
-    const QString where = stepName(section);
-    if (section == SpecSection::File)
-        return where;
-    // The known field the path starts with; what follows names a parameter or a header.
+    const QString where = stepName(SpecError {path, {}}.section());
+    const QString label = field(path);
+    return label.isEmpty() ? where : tr("%1, %2").arg(where, label);
+}
+
+QString SpecErrorText::field(const QString &path)
+{
+    if (SpecError {path, {}}.section() == SpecSection::File)
+        return {};
+    // The known field the path starts with; what follows names a parameter, a header or a
+    // place in the template.
     for (const SpecField &field : SpecFields) {
         const QLatin1StringView known(field.path);
         if (path != known && !path.startsWith(QString(known) + u'.'))
             continue;
         const QString rest = path.mid(known.size() + 1);
-        QString label = tr(field.label);
-        if (known == "query.parameters"_L1 && !rest.isEmpty())
-            label = tr("parameter :%1").arg(rest);
-        else if (known.startsWith("target.headers"_L1) && !rest.isEmpty())
-            label = tr("header %1").arg(rest);
-        return tr("%1, %2").arg(where, label);
+        if (rest.isEmpty())
+            return tr(field.label);
+        if (known == "query.parameters"_L1)
+            return tr("parameter :%1").arg(rest);
+        if (known.startsWith("target.headers"_L1))
+            return tr("header %1").arg(rest);
+        if (known == "transform.template"_L1)
+            return tr("Template, at %1").arg(rest);
+        return tr(field.label);
     }
     // A field no form shows (source.shardKey, run.watermark): the file's name for it.
-    const QString field = path.section(u'.', 1);
-    return field.isEmpty() ? where : tr("%1, %2").arg(where, field);
+    return path.section(u'.', 1);
 }
 
 QString SpecErrorText::describe(const SpecError &error)
@@ -99,6 +107,12 @@ QString SpecErrorText::describe(const SpecError &error)
     if (error.path.isEmpty())
         return error.message;
     return tr("%1: %2").arg(place(error.path), error.message);
+}
+
+QString SpecErrorText::describeInStep(const SpecError &error)
+{
+    const QString label = field(error.path);
+    return label.isEmpty() ? error.message : tr("%1: %2").arg(label, error.message);
 }
 
 } // namespace sluice

@@ -20,8 +20,13 @@ public:
     /// "Transform step, Template"; "Query step, parameter :since"; "Transfer file" for a
     /// problem with the file as a whole (an empty path).
     static QString place(const QString &path);
+    /// The field alone, for a message shown in its own step: "Template, at where.site",
+    /// "parameter :since", "Batch size"; empty for the file as a whole.
+    static QString field(const QString &path);
     /// place(), a colon and the message; just the message when there is no path.
     static QString describe(const SpecError &error);
+    /// field(), a colon and the message, for the step the field is on.
+    static QString describeInStep(const SpecError &error);
 };
 
 } // namespace sluice

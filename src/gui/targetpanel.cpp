@@ -16,6 +16,7 @@
 #include "net/cafile.h"
 #include "palette.h"
 #include "spec/secretheaders.h"
+#include "specerrortext.h"
 #include "util/paths.h"
 
 using namespace Qt::StringLiterals;
@@ -491,13 +492,13 @@ void TargetPanel::showProblems()
             headers.append(tr("%1: %2").arg(name.isEmpty() ? tr("A header without a name") : name,
                                             error.message));
         } else if (error.section() == SpecSection::Run) {
-            runSettings.append(error.toString());
+            runSettings.append(SpecErrorText::describeInStep(error));
         } else if (sendingFields.contains(path.section(u'[', 0, 0))) {
-            sending.append(error.toString());
+            sending.append(SpecErrorText::describeInStep(error));
         } else if (connectionFields.contains(path)) {
-            connection.append(error.toString());
+            connection.append(SpecErrorText::describeInStep(error));
         } else {
-            request.append(error.toString());
+            request.append(SpecErrorText::describeInStep(error));
         }
     }
     // A credential written as it is may run (a hand-written file does), but is not saved so.

@@ -11,6 +11,7 @@
 #include "accessibletext.h"
 #include "jsonhighlighter.h"
 #include "palette.h"
+#include "specerrortext.h"
 #include "json/jsonreader.h"
 #include "json/jsonwriter.h"
 
@@ -240,7 +241,7 @@ TransformPanel::State TransformPanel::evaluate() const
         }
         state.spec.templ = *templ;
         for (const SpecError &problem : fileRuleErrors(state.spec))
-            state.errors.append(problem.toString());
+            state.errors.append(SpecErrorText::describeInStep(problem));
         if (!state.errors.isEmpty())
             return state;
     }
@@ -252,7 +253,7 @@ TransformPanel::State TransformPanel::evaluate() const
     QList<SpecError> problems;
     state.transform = Transform::compile(state.spec, m_urlTemplate, m_columns, &problems);
     for (const SpecError &problem : std::as_const(problems))
-        state.errors.append(problem.toString());
+        state.errors.append(SpecErrorText::describeInStep(problem));
     if (!state.transform) {
         const QStringList names = Transform::referencedColumns(state.spec, m_urlTemplate);
         for (const QString &name : names) {

@@ -271,13 +271,15 @@ void TstQueryPanel::wrongTypeIsAnError()
     const QTableWidgetItem *value = parameters()->item(0, 1);
     const QString normalTip = value->toolTip();
 
-    // The same message as `sluice run --set limit=ten`, beside the table and on the cell.
+    // The same problem as `sluice run --set limit=ten`, beside the table and on the cell, in
+    // the words of the step (the parameter, not its JSON path).
     editParameter(0, u"ten"_s);
     const SpecError expected {u"query.parameters.limit"_s, u"\"ten\" is not an integer"_s};
     QCOMPARE(m_panel->errors(), QList<SpecError> {expected});
     QVERIFY(error->isVisible());
-    QCOMPARE(error->text(), expected.toString());
-    QCOMPARE(value->toolTip(), expected.toString());
+    const QString shown = u"parameter :limit: \"ten\" is not an integer"_s;
+    QCOMPARE(error->text(), shown);
+    QCOMPARE(value->toolTip(), shown);
     QCOMPARE(value->foreground().color(), error->palette().color(QPalette::WindowText));
     QVERIFY(!m_panel->query().parameters.contains(u"limit"_s));
 
@@ -285,7 +287,7 @@ void TstQueryPanel::wrongTypeIsAnError()
     clickPreview();
     QVERIFY(!m_panel->hasPreview());
     QVERIFY(error->isVisible());
-    QCOMPARE(error->text(), expected.toString());
+    QCOMPARE(error->text(), shown);
 
     // Fixed, the error goes and the preview runs with the integer.
     editParameter(0, u"4"_s);

@@ -512,7 +512,7 @@ void TstTargetPanel::bulkRulesAreShown()
     QCOMPARE(child<QLabel>("urlErrorLabel")->text(), url.first());
     const QStringList method = fileErrors(target, {}, u"target.method"_s);
     QCOMPARE(method.size(), 1);
-    QCOMPARE(child<QLabel>("requestErrorLabel")->text(), u"target.method: "_s + method.first());
+    QCOMPARE(child<QLabel>("requestErrorLabel")->text(), u"Method: "_s + method.first());
     QVERIFY(child<QLabel>("requestErrorLabel")->isVisible());
 
     // Back to one request per item: both are fine again.
@@ -792,7 +792,7 @@ void TstTargetPanel::unreadableStatusesAreShown()
     QTRY_VERIFY(label->isVisible());
     QCOMPARE(
         label->text(),
-        uR"(target.successStatuses: "5x" is not a status, a class like "5xx" or a range like "500-504")"_s);
+        uR"(Delivered when: "5x" is not a status, a class like "5xx" or a range like "500-504")"_s);
     QVERIFY(!m_panel->isValid());
     QVERIFY(!m_panel->target().successStatuses); // nothing readable to keep
     // Errors are red, as everywhere.
@@ -815,8 +815,7 @@ void TstTargetPanel::statusInBothListsIsShown()
     const QStringList expected = fileErrors(target, {}, u"target.retryStatuses"_s);
     QCOMPARE(expected.size(), 1);
     QVERIFY(expected.first().startsWith(u"409 is also in target.successStatuses"_s));
-    QCOMPARE(child<QLabel>("sendingErrorLabel")->text(),
-             u"target.retryStatuses: "_s + expected.first());
+    QCOMPARE(child<QLabel>("sendingErrorLabel")->text(), u"Retry when: "_s + expected.first());
 }
 
 void TstTargetPanel::idempotencyKeyOnlyInItemMode()

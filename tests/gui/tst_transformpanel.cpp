@@ -272,7 +272,7 @@ void TstTransformPanel::withoutColumnsSaysSoNeutrally()
 
     // A malformed placeholder is found without knowing any column (the file's rules).
     typeTemplate(u"{\"a\": \"{{name\"}"_s);
-    QTRY_VERIFY2(message->text().contains(u"transform.template.a: unclosed placeholder"_s),
+    QTRY_VERIFY2(message->text().contains(u"Template, at a: unclosed placeholder"_s),
                  qPrintable(message->text()));
     QVERIFY(!m_panel->isValid());
     QVERIFY(message->palette().color(QPalette::WindowText)
@@ -284,18 +284,17 @@ void TstTransformPanel::unknownColumnIsNamed_data()
     QTest::addColumn<QString>("templ");
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("url");
-    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("unknown");
 
-    QTest::newRow("in the template")
-        << u"{\"where\": {\"site\": \"{{sight}}\"}}"_s << QString() << QString()
-        << u"transform.template.where.site"_s << u"sight"_s;
+    QTest::newRow("in the template") << u"{\"where\": {\"site\": \"{{sight}}\"}}"_s << QString()
+                                     << QString() << u"Template, at where.site"_s << u"sight"_s;
     QTest::newRow("interpolated") << u"{\"label\": \"{{site}} / {{nmae}}\"}"_s << QString()
-                                  << QString() << u"transform.template.label"_s << u"nmae"_s;
+                                  << QString() << u"Template, at label"_s << u"nmae"_s;
     QTest::newRow("in the key") << u"{\"id\": \"{{id}}\"}"_s << u"{{ident}}"_s << QString()
-                                << u"transform.key"_s << u"ident"_s;
+                                << u"Item key"_s << u"ident"_s;
     QTest::newRow("in the URL") << u"{\"id\": \"{{id}}\"}"_s << QString()
-                                << u"http://127.0.0.1/s/_doc/{{sensor_id}}"_s << u"target.url"_s
+                                << u"http://127.0.0.1/s/_doc/{{sensor_id}}"_s << u"URL"_s
                                 << u"sensor_id"_s;
 }
 
@@ -304,7 +303,7 @@ void TstTransformPanel::unknownColumnIsNamed()
     QFETCH(QString, templ);
     QFETCH(QString, key);
     QFETCH(QString, url);
-    QFETCH(QString, path);
+    QFETCH(QString, field);
     QFETCH(QString, unknown);
 
     m_panel->setUrlTemplate(url);
@@ -314,7 +313,7 @@ void TstTransformPanel::unknownColumnIsNamed()
     typeTemplate(templ);
 
     auto *message = child<QLabel>("messageLabel");
-    const QString expected = path + u": the query returns no column \""_s + unknown + u'"';
+    const QString expected = field + u": the query returns no column \""_s + unknown + u'"';
     QTRY_VERIFY2(message->text().contains(expected), qPrintable(message->text()));
     // The message lists what the query does return.
     QVERIFY2(message->text().contains(u"id, name, temperature, site"_s),
