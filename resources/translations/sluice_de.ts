@@ -1024,6 +1024,10 @@ Ziel dieses Laufs: %3 %4</translation>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>Template, at %1</source>
+        <translation>Vorlage, bei %1</translation>
+    </message>
 </context>
 <context>
     <name>TargetPanel</name>
@@ -2469,6 +2473,10 @@ Ziel dieses Laufs: %3 %4</translation>
     <message>
         <source>%1 of %2 items are hidden.</source>
         <translation>%1 von %2 Elementen sind ausgeblendet.</translation>
+    </message>
+    <message>
+        <source>%1, searching…</source>
+        <translation>%1, wird gesucht…</translation>
     </message>
 </context>
 <context>

@@ -218,13 +218,18 @@ void RunPanel::setUpItemTable()
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunPanel::updateShownLabel);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &RunPanel::updateShownLabel);
     // A million rows take up to a second to sort (in the background): say so meanwhile.
-    connect(m_proxy->sorter(), &ItemSortProxy::sortingChanged, this, [this](bool sorting) {
-        if (sorting)
+    // ... and to look for a text in a million keys: say so too.
+    const auto showBusy = [this] {
+        if (m_proxy->sorter()->isSorting() || m_proxy->isSearching())
             m_ui->itemTable->viewport()->setCursor(Qt::BusyCursor);
         else
             m_ui->itemTable->viewport()->unsetCursor();
         updateShownLabel();
-    });
+    };
+    connect(m_proxy->sorter(), &ItemSortProxy::sortingChanged, this, showBusy);
+    connect(m_proxy, &ItemFilterProxy::searchingChanged, this, showBusy);
+    connect(m_proxy, &ItemFilterProxy::filterAboutToChange, this, &RunPanel::rememberShownItem);
+    connect(m_proxy, &ItemFilterProxy::filterChanged, this, &RunPanel::showRememberedItem);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_offTableId = -1; // other items now
         showDetails();
@@ -719,6 +724,8 @@ void RunPanel::updateShownLabel()
         : tr("%1 of %2 items").arg(locale.toString(shown), locale.toString(total));
     if (m_proxy->sorter()->isSorting())
         text = tr("%1, sorting…").arg(text);
+    if (m_proxy->isSearching())
+        text = tr("%1, searching…").arg(text);
     setLabelText(m_ui->shownLabel, text);
     updateFilterBar();
 }
@@ -726,18 +733,31 @@ void RunPanel::updateShownLabel()
 void RunPanel::applyFilter()
 {
     m_searchDebounce.stop();
+    // Applied now, or after a search of many keys in the background (filterChanged).
+    m_proxy->setFilter(m_ui->filterCombo->currentData().toInt(),
+                       m_ui->searchEdit->text().trimmed());
+    updateShownLabel();
+}
+
+void RunPanel::rememberShownItem()
+{
     ItemDetailsView *details = m_ui->itemTab;
-    const qint64 shown = details->itemId();
+    m_keptId = details->itemId();
     // The steward may be editing the shown item's JSON: the reset must not lose it.
-    const bool edited = shown >= 0 && details->isEdited();
-    const QString editedText = edited ? details->payloadText() : QString();
-    const bool reset = m_proxy->setFilter(m_ui->filterCombo->currentData().toInt(),
-                                          m_ui->searchEdit->text().trimmed());
+    m_keptEdit.reset();
+    if (m_keptId >= 0 && details->isEdited())
+        m_keptEdit = details->payloadText();
+}
+
+void RunPanel::showRememberedItem()
+{
     // The reset dropped the selection: keep the item whose details are shown, if the new
     // filter lets it through, with the JSON being edited.
-    if (reset && shown >= 0 && selectInTable(shown, QAbstractItemView::EnsureVisible) && edited
-        && details->itemId() == shown)
-        details->restoreEdit(editedText);
+    const qint64 shown = std::exchange(m_keptId, -1);
+    const std::optional<QString> edit = std::exchange(m_keptEdit, std::nullopt);
+    if (shown >= 0 && selectInTable(shown, QAbstractItemView::EnsureVisible) && edit
+        && m_ui->itemTab->itemId() == shown)
+        m_ui->itemTab->restoreEdit(*edit);
     updateShownLabel();
 }
 

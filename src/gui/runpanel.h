@@ -9,7 +9,7 @@
 #include <QTimer>
 #include <QWidget>
 
-#include "itemfilterproxy.h"
+#include "models/itemfilterproxy.h"
 #include "runsession.h"
 #include "spec/transferspec.h"
 #include "transfer/transferrun.h"
@@ -160,6 +160,10 @@ private:
     void updateActions();
     void updateShownLabel();
     void applyFilter();
+    /// Around a change of the table's filter (a reset): the item whose details are shown, and
+    /// its JSON if edited, selected and restored after.
+    void rememberShownItem();
+    void showRememberedItem();
     /// The bar above the table that says which filter hides items, with Show all items.
     void updateFilterBar();
     void showDetails();
@@ -197,6 +201,8 @@ private:
     /// The item the details show though the filter hides it now (it left the filter while
     /// shown, as a retried item does); -1: the details follow the table's current row.
     qint64 m_offTableId = -1;
+    qint64 m_keptId = -1; ///< rememberShownItem()
+    std::optional<QString> m_keptEdit;
     bool m_removingShown = false; ///< the shown item's row is being removed from the table
     bool m_refreshPending = false; ///< a refresh() follows the table's last change
 };

@@ -133,6 +133,7 @@ private Q_SLOTS:
     void sortedRowsEqualsStableSort_data();
     void sortedRowsEqualsStableSort();
     void largeSortsMergeBlocksAndCanGiveUp();
+    void keysTakenAreSharedAndOutliveTheModelsRows();
     void proxySortsInTheBackground_data();
     void proxySortsInTheBackground();
     void rowsChangedOrAddedDuringASortArePlacedByTheNext();
@@ -181,6 +182,40 @@ void TestItemSortProxy::largeSortsMergeBlocksAndCanGiveUp()
         QVERIFY(sortedRows(keys, [&asked] { return ++asked == 3; }).empty());
         QCOMPARE(asked, 3);
     }
+}
+
+void TestItemSortProxy::keysTakenAreSharedAndOutliveTheModelsRows()
+{
+    // The key column's text is the model's own key blocks, shared: a search and a sort read
+    // them in another thread, and a reset of the model (a new run) must not free them under
+    // it (AddressSanitizer in CI).
+    Model model;
+    QRandomGenerator random(5);
+    feed(model, 0, Rows, random);
+    Item longItem; // longer than a block holds: kept apart
+    longItem.id = Rows;
+    longItem.key = u"sensor-1"_s + QString(70000, u'z');
+    longItem.payload = "{}";
+    model.addItems({longItem});
+    model.flush();
+    const ItemSortKeys keys = model.sortKeys(Model::Key);
+    const ItemSortKeys searched = model.searchKeys();
+    QCOMPARE(searched.rowCount(), Rows + 1);
+    const QList<int> expectedOrder = reference(model, Model::Key, Qt::AscendingOrder);
+    std::vector<bool> expectedFound;
+    for (int row = 0; row < model.rowCount(); ++row)
+        expectedFound.push_back(model.keyContains(row, u"SENSOR-1"_s, Qt::CaseInsensitive));
+    QVERIFY(std::count(expectedFound.begin(), expectedFound.end(), true) > 10);
+    QVERIFY(expectedFound.back()); // the long key
+
+    model.clear();
+    feed(model, 0, 100, random); // new keys in new blocks
+    const std::vector<int> sorted = sortedRows(keys);
+    const QList<int> actual(sorted.begin(), sorted.end());
+    QVERIFY2(actual == expectedOrder, firstDifference(actual, expectedOrder).constData());
+    QVERIFY(rowsWhoseKeyContains(searched, u"SENSOR-1"_s) == expectedFound);
+    // Asked every few thousand rows whether anyone still waits: no means nothing.
+    QVERIFY(rowsWhoseKeyContains(searched, u"x"_s, [] { return true; }).empty());
 }
 
 void TestItemSortProxy::proxySortsInTheBackground_data()

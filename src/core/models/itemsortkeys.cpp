@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "models/keypool.h"
 #include "models/transferstatusmodel.h"
 #include "util/text.h"
 
@@ -53,6 +54,18 @@ bool sortInSteps(std::vector<int> &rows, Less less, const std::function<bool()> 
 
 } // namespace
 
+QStringView ItemSortKeys::key(qsizetype row, QString *scratch) const
+{
+    const qint64 where = values[size_t(row)];
+    if (where == -1) {
+        *scratch = QString::number(ids[size_t(row)] + 1);
+        return *scratch;
+    }
+    if (where < -1)
+        return longKeys.at(-2 - where);
+    return KeyPool::view(blocks, quint32(where), lengths[size_t(row)]);
+}
+
 std::vector<int> sortedRows(const ItemSortKeys &keys, const std::function<bool()> &cancelled)
 {
     std::vector<int> rows = rowOrder(keys.rowCount());
@@ -63,30 +76,21 @@ std::vector<int> sortedRows(const ItemSortKeys &keys, const std::function<bool()
     // The order is total (ties by id), so any sort gives what a stable sort would.
     bool done = false;
     switch (keys.column) {
-    case TransferStatusModel::Key: {
-        const auto view = [&keys](int row, QString *scratch) {
-            const qint64 start = keys.values[size_t(row)];
-            if (start < 0) {
-                *scratch = QString::number(keys.ids[size_t(row)] + 1);
-                return QStringView(*scratch);
-            }
-            return QStringView(keys.text.data() + start, qsizetype(keys.lengths[size_t(row)]));
-        };
+    case TransferStatusModel::Key:
         done = sortInSteps(
             rows,
             [&](int l, int r) {
                 int order = 0;
                 // Two row-number keys sort as their ids do.
-                if (values[size_t(l)] >= 0 || values[size_t(r)] >= 0) {
+                if (values[size_t(l)] != -1 || values[size_t(r)] != -1) {
                     QString left;
                     QString right;
-                    order = naturalCompare(view(l, &left), view(r, &right));
+                    order = naturalCompare(keys.key(l, &left), keys.key(r, &right));
                 }
                 return order != 0 ? order < 0 : ids[size_t(l)] < ids[size_t(r)];
             },
             cancelled);
         break;
-    }
     case TransferStatusModel::Error: {
         static const QString none;
         const auto error = [&keys](int row) -> const QString & {
@@ -116,6 +120,21 @@ std::vector<int> sortedRows(const ItemSortKeys &keys, const std::function<bool()
     if (!done)
         rows.clear();
     return rows;
+}
+
+std::vector<bool> rowsWhoseKeyContains(const ItemSortKeys &keys, const QString &text,
+                                       const std::function<bool()> &cancelled)
+{
+    constexpr qsizetype RowsPerStep = 16384;
+    const qsizetype count = keys.rowCount();
+    std::vector<bool> found(size_t(count), false);
+    QString scratch;
+    for (qsizetype row = 0; row < count; ++row) {
+        if (row % RowsPerStep == 0 && cancelled && cancelled())
+            return {};
+        found[size_t(row)] = keys.key(row, &scratch).contains(text, Qt::CaseInsensitive);
+    }
+    return found;
 }
 
 } // namespace sluice

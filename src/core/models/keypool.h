@@ -20,11 +20,18 @@ public:
     quint32 add(QStringView key);
     /// The key added at position with that length; valid until clear().
     QStringView view(quint32 position, quint16 length) const;
-    /// Frees every block.
+    /// Frees every block (those shared() handed out live on with their holders).
     void clear();
 
+    /// The blocks, for reading the keys added so far in another thread (ItemKeys): a block
+    /// never moves, and add() only writes past what it has written before.
+    std::vector<std::shared_ptr<const char16_t[]>> shared() const;
+    /// The key at position with that length in blocks from shared().
+    static QStringView view(const std::vector<std::shared_ptr<const char16_t[]>> &blocks,
+                            quint32 position, quint16 length);
+
 private:
-    std::vector<std::unique_ptr<char16_t[]>> m_blocks;
+    std::vector<std::shared_ptr<char16_t[]>> m_blocks;
     qsizetype m_used = BlockChars; ///< characters used in the last block
 };
 
