@@ -511,28 +511,37 @@ bool RunPanel::saveReport(const QString &fileName, QString *error) const
     return RunReport::fromRun(*run, *outcome, m_endMessage).save(fileName, error);
 }
 
-void RunPanel::saveReportInteractively()
+QString RunPanel::suggestedReportFile() const
 {
     const TransferRun *run = m_session->run();
     QString name = QFileInfo(run ? run->transferFile() : QString()).completeBaseName();
     if (name.isEmpty())
         name = tr("run");
     const QDateTime ended = run ? run->finishedAt() : QDateTime::currentDateTime();
-    QString fileName
-        = QFileDialog::getSaveFileName(this, tr("Save Run Report"),
-                                       QDir::home().filePath(u"%1-report-%2.html"_s.arg(
-                                           name, ended.toString(u"yyyyMMdd-HHmmss"_s))),
-                                       tr("HTML files (*.html *.htm)"));
+    return QDir(exportFolder())
+        .filePath(u"%1-report-%2.html"_s.arg(name, ended.toString(u"yyyyMMdd-HHmmss"_s)));
+}
+
+void RunPanel::saveReportInteractively()
+{
+    QString fileName = QFileDialog::getSaveFileName(
+        this, tr("Save Run Report"), suggestedReportFile(), tr("HTML files (*.html *.htm)"));
     if (fileName.isEmpty())
         return;
     if (QFileInfo(fileName).suffix().isEmpty())
         fileName += u".html"_s;
+    saveReportTo(fileName);
+}
+
+void RunPanel::saveReportTo(const QString &fileName)
+{
     QString error;
-    if (!saveReport(fileName, &error))
+    if (!saveReport(fileName, &error)) {
         showStatusMessage(error, true);
-    else
-        showStatusMessage(tr("Run report written to %1.").arg(QFileInfo(fileName).fileName()),
-                          false);
+        return;
+    }
+    QSettings().setValue(ExportFolderKey, QFileInfo(fileName).absolutePath());
+    showStatusMessage(tr("Run report written to %1.").arg(QFileInfo(fileName).fileName()), false);
 }
 
 void RunPanel::onStateChanged()

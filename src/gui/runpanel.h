@@ -96,9 +96,14 @@ public:
     /// What Export failed… does once its dialog gave fileName: writes the file, says how that
     /// went beside the button (red when it failed) and remembers the folder for next time.
     void exportFailedTo(const QString &fileName, ExportFormat format);
-    /// The folder Export failed… opens in: the one used last, else the transfer file's folder
-    /// (of the run shown), else the home folder; never the process's working folder.
+    /// What Save Report… does once its dialog gave fileName: as exportFailedTo().
+    void saveReportTo(const QString &fileName);
+    /// The folder Export failed… and Save Report… open in: the one either used last, else the
+    /// transfer file's folder (of the run shown), else the home folder; never the process's
+    /// working folder.
     QString exportFolder() const;
+    /// The file Save Report… proposes: `<transfer>-report-<end time>.html` in exportFolder().
+    QString suggestedReportFile() const;
 
     /// Shows a past run from its journal (RunSession::open()): its items in the table, its
     /// failures grouped; failed items of a run that owes nothing more can be retried (that

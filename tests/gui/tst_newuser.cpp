@@ -398,8 +398,17 @@ void TestNewUser::exportAnswersBesideItsButton()
     grabFor(panel.get(), "export-note");
     QVERIFY(note->palette().color(QPalette::WindowText) != errorColor(note->palette()));
     QCOMPARE(state->text(), u"Finished with failures"_s);
-    // The next one opens where the last one went.
+    // The next one opens where the last one went, and so does Save Report… (not in the
+    // home folder), which is remembered in turn.
     QCOMPARE(panel->exportFolder(), m_dir.filePath(u"exports"_s));
+    QCOMPARE(QFileInfo(panel->suggestedReportFile()).absolutePath(), m_dir.filePath(u"exports"_s));
+    QVERIFY2(QFileInfo(panel->suggestedReportFile()).fileName().startsWith(u"transfer-report-"_s),
+             qPrintable(panel->suggestedReportFile()));
+    QVERIFY(QDir(m_dir.path()).mkpath(u"reports"_s));
+    panel->saveReportTo(m_dir.filePath(u"reports/run.html"_s));
+    QVERIFY(QFileInfo::exists(m_dir.filePath(u"reports/run.html"_s)));
+    QCOMPARE(note->text(), u"Run report written to run.html."_s);
+    QCOMPARE(panel->exportFolder(), m_dir.filePath(u"reports"_s));
 
     // A new run starts without the last run's answers.
     startAndWait(panel.get());
