@@ -7,6 +7,7 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include "models/failuregroupmodel.h"
 #include "spec/secretheaders.h"
 #include "transfer/failuredigest.h"
 #include "transfer/runreport.h"
@@ -185,6 +186,45 @@ private Q_SLOTS:
         QCOMPARE(groups[0].count, 3);
         QCOMPARE(groups[1].count, 1);
         QCOMPARE(digest.itemCount(), 4);
+    }
+
+    void digestGroupsAsTheFailureGroupsViewDoes()
+    {
+        // The report and the Failures view must split causes alike: same status, HTTP status
+        // and message is one cause even when servers word the reason differently.
+        QList<ItemResult> results;
+        for (int i = 0; i < 3; ++i)
+            results.append(failure(i, 422, "{\"error\":\"bad date\"}"));
+        ItemResult reworded = failure(3, 422, "{\"error\":\"bad date\"}");
+        reworded.error = u"HTTP 422 Unprocessable Content: {\"error\":\"bad date\"}"_s;
+        results.append(reworded);
+        results.append(failure(4, 500, "{\"error\":\"bad date\"}"));
+        ItemResult invalid;
+        invalid.id = 5;
+        invalid.status = ItemStatus::Invalid;
+        invalid.error = u"column t: NaN has no JSON form"_s;
+        results.append(invalid);
+
+        FailureDigest digest;
+        FailureGroupModel view;
+        for (const ItemResult &result : std::as_const(results)) {
+            digest.add(result);
+            view.addResult(result);
+        }
+        view.flush();
+        QMap<QString, qint64> fromDigest;
+        for (const FailureDigest::Group &group : digest.groups())
+            fromDigest.insert(u"%1 %2"_s.arg(group.httpStatus).arg(group.message), group.count);
+        QMap<QString, qint64> fromView;
+        for (int row = 0; row < view.rowCount(); ++row) {
+            const QModelIndex message = view.index(row, FailureGroupModel::Message);
+            fromView.insert(u"%1 %2"_s.arg(message.data(FailureGroupModel::HttpStatusRole).toInt())
+                                .arg(message.data().toString()),
+                            message.data(FailureGroupModel::CountRole).toLongLong());
+        }
+        QCOMPARE(fromDigest, fromView);
+        QCOMPARE(fromDigest.value(u"422 bad date"_s), 4);
+        QCOMPARE(fromDigest.size(), 3);
     }
 
     void digestIsBoundedInCauses()

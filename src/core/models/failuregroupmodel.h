@@ -82,6 +82,10 @@ public:
     /// "422 Unprocessable Entity" (the reason as the error gives it), "422", or for no HTTP
     /// status the item's status name ("failed", "invalid").
     static QString statusText(const ItemResult &result);
+    /// What makes two failures one group: the status, the HTTP status and shortMessage(); the
+    /// reason phrase (statusText()) is shown as the group's first item gave it, not compared.
+    /// The run report's FailureDigest groups by the same key.
+    static QString groupKey(ItemStatus status, int httpStatus, const QString &message);
 
     /// Failed and Invalid results go into their group; Delivered takes the item out of its
     /// group; other statuses are ignored.
@@ -125,7 +129,6 @@ private:
         QString error;
     };
 
-    static QString groupKey(ItemStatus status, int httpStatus, const QString &message);
     void queue(Change &&change);
     static bool before(const Group *a, const Group *b);
     void renumber();

@@ -20,8 +20,7 @@ void FailureDigest::add(const ItemResult &result)
 
     const QString statusText = FailureGroupModel::statusText(result);
     const QString message = FailureGroupModel::shortMessage(result);
-    const QString cause
-        = QString::number(int(result.status)) + u'\x1f' + statusText + u'\x1f' + message;
+    const QString cause = FailureGroupModel::groupKey(result.status, result.httpStatus, message);
     int index = m_byCause.value(cause, -1);
     if (index < 0) {
         if (qsizetype(m_groups.size()) < MaxGroups) {
