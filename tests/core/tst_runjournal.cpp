@@ -133,6 +133,7 @@ private Q_SLOTS:
     void oldCompletedJournalsArePruned();
     void aRunWritesItsJournal();
     void aCancelledRunGoesOnWhereItStopped();
+    void aRunStoppedByItsFailureLimitGoesOnWhenResumed();
     void aResumeOfAFullyReadSourceOnlySendsWhatIsOwed();
     void aResumeRefusesASourceWhoseRowsChanged();
     void aResumeRefusesASourceWithFewerRows();
@@ -774,6 +775,47 @@ void TestRunJournal::aCancelledRunGoesOnWhereItStopped()
     const auto summary = JournalFile::readSummary(file, &error);
     QCOMPARE(summary->segments, 2);
     QCOMPARE(summary->end, JournalEnd::Completed);
+}
+
+void TestRunJournal::aRunStoppedByItsFailureLimitGoesOnWhenResumed()
+{
+    // The API refused everything; run.stopAfterFailures stopped the run. Fixed, a resume must
+    // go on and count only its own failures, not stop at once on those the journal holds.
+    m_sink.clear();
+    m_sink.setDefaultDelayMs(0);
+    m_sink.setHandler([](const TestSink::Request &) {
+        TestSink::Reply reply;
+        reply.status = 422;
+        reply.body = QByteArrayLiteral("{\"error\":\"rejected\"}");
+        return reply;
+    });
+    const QString file = journalPath(QStringLiteral("stopped.sluicerun"));
+    TransferSpec spec = makeSpec(m_db, 600);
+    spec.run.stopAfterFailures = 5;
+    spec.run.concurrency = 2;
+    {
+        RunOptions options;
+        options.journalFile = file;
+        TransferRun run(spec, options);
+        QCOMPARE(runToEnd(run).outcome, TransferRun::Outcome::Stopped);
+    }
+    m_sink.setHandler(nullptr);
+    QString error;
+    const auto state = JournalFile::readResumeState(file, &error);
+    QVERIFY2(state, qPrintable(error));
+    QCOMPARE(state->summary.end, JournalEnd::Stopped);
+    const qint64 rejected = state->notDelivered.size();
+    QVERIFY2(rejected >= spec.run.stopAfterFailures, qPrintable(QString::number(rejected)));
+
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(*state);
+    TransferRun resumed(state->spec, options);
+    const Outcome out = runToEnd(resumed);
+    QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
+    QCOMPARE(resumed.counts().read, 600);
+    QCOMPARE(resumed.counts().delivered + resumed.counts().failed, 600);
+    QVERIFY(resumed.counts().delivered >= 600 - rejected);
 }
 
 void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()

@@ -168,8 +168,9 @@ struct RunSpec
     /// Requests started per second at most, over the whole run; 0: no cap. Fractions are
     /// allowed (0.5: one request every two seconds); at most MaxMaxRequestsPerSecond.
     double maxRequestsPerSecond = 0;
-    /// The run stops once this many items have ended Failed or Invalid (both count); 0: never
-    /// (the file's key is then absent; in the file it is at least 1).
+    /// The run stops once this many items have ended Failed or Invalid (both count; a resumed
+    /// run counts its own only); 0: never (the file's key is then absent; in the file it is
+    /// at least 1).
     int stopAfterFailures = 0;
     /// Set: an incremental transfer ("run.watermark"); the file's key is absent otherwise.
     std::optional<WatermarkSpec> watermark = std::nullopt;

@@ -139,6 +139,7 @@ void TransferRun::applyResumeState()
     m_failed = state.summary.failed;
     m_invalid = state.summary.invalid;
     m_resumedFinished = m_delivered + m_failed + m_invalid;
+    m_failuresHeld = m_failed + m_invalid;
     for (auto it = state.notDelivered.cbegin(); it != state.notDelivered.cend(); ++it)
         m_notDelivered.insert(it.key(), {it.value(), state.attempts.value(it.key())});
     for (const Item &item : state.unfinished) {
@@ -795,8 +796,10 @@ void TransferRun::onItemFinished(const ItemResult &result)
 void TransferRun::checkStopAfterFailures()
 {
     const int limit = m_spec.run.stopAfterFailures;
+    // The failures of this process: a resume of a run that this limit stopped (or that had
+    // failures) must not stop at once on the ones its journal holds.
     if (limit <= 0 || m_stopping || m_cancelling || m_state == State::Finished || !m_dispatcher
-        || m_failed + m_invalid < limit)
+        || m_failed + m_invalid - m_failuresHeld < limit)
         return;
     // The requests in flight are answered rather than aborted: an aborted request leaves its
     // item not knowing whether it arrived, and a stop is about failing items, not haste.
