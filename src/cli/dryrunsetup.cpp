@@ -3,6 +3,7 @@
 
 #include "clicommon.h"
 #include "db/shardquery.h"
+#include "spec/secretproblems.h"
 #include "util/secretstore.h"
 #include "util/text.h"
 #include "json/jsonreader.h"
@@ -238,9 +239,9 @@ std::optional<QString> dryRunPassword(const TransferSpec &spec, QString *error)
         const QByteArray name = source.passwordEnv.toLocal8Bit();
         if (qEnvironmentVariableIsSet(name.constData()))
             return qEnvironmentVariable(name.constData());
-        *error = QStringLiteral("source.passwordEnv: the environment variable %1 (the database "
-                                "password) is not set")
-                     .arg(source.passwordEnv);
+        *error = secretproblems::variableNotSet(QStringLiteral("source.passwordEnv"),
+                                                source.passwordEnv,
+                                                QStringLiteral("the database password"));
         return std::nullopt;
     }
     if (!source.passwordKeychain.isEmpty()) {
@@ -251,18 +252,14 @@ std::optional<QString> dryRunPassword(const TransferSpec &spec, QString *error)
               });
         if (answer.status == SecretStore::Status::Ok)
             return answer.value;
-        *error = answer.status == SecretStore::Status::NotFound
-            ? QStringLiteral("source.passwordKeychain: no entry \"%1\" in %2")
-                  .arg(source.passwordKeychain, store->location())
-            : QStringLiteral("source.passwordKeychain: cannot read the entry \"%1\" from %2: %3")
-                  .arg(source.passwordKeychain, store->location(), answer.error);
+        *error = secretproblems::keychainAnswer(QStringLiteral("source.passwordKeychain"),
+                                                source.passwordKeychain, store->location(), answer);
         return std::nullopt;
     }
     if (source.askPassword) {
         if (std::optional<QString> password = askPasswordOnTerminal(spec))
             return password;
-        *error = QStringLiteral("source.askPassword: this transfer asks for the database "
-                                "password when run, and none was given");
+        *error = secretproblems::passwordNotGiven();
         return std::nullopt;
     }
     return QString();

@@ -7,6 +7,7 @@
 #include "db/sqlparameters.h"
 #include "dryrunsetup.h"
 #include "net/cafile.h"
+#include "spec/secretproblems.h"
 #include "transfer/watermark.h"
 #include "transform/transform.h"
 #include "util/secretstore.h"
@@ -58,9 +59,8 @@ bool checkTargetSecrets(const DryRun &run)
         problems.append(caError);
     for (const auto &[name, variable] : target.headersEnv) {
         if (!qEnvironmentVariableIsSet(variable.toLocal8Bit().constData()))
-            problems.append(QStringLiteral("target.headersEnv.%1: the environment variable %2 "
-                                           "is not set")
-                                .arg(name, variable));
+            problems.append(secretproblems::variableNotSet(
+                QStringLiteral("target.headersEnv.") + name, variable));
     }
     if (!target.headersKeychain.empty()) {
         const std::shared_ptr<SecretStore> store = makeKeychainStore();
@@ -70,14 +70,11 @@ bool checkTargetSecrets(const DryRun &run)
                 = SecretStore::wait([&](QObject *context, const SecretStore::Callback &done) {
                       store->read(entry, context, done);
                   });
-            if (answer.status == SecretStore::Status::NotFound)
-                problems.append(QStringLiteral("target.headersKeychain.%1: no entry \"%2\" in %3")
-                                    .arg(name, entry, store->location()));
-            else if (answer.status == SecretStore::Status::Failed)
-                problems.append(
-                    QStringLiteral("target.headersKeychain.%1: cannot read the entry \"%2\" "
-                                   "from %3: %4")
-                        .arg(name, entry, store->location(), answer.error));
+            if (const QString problem
+                = secretproblems::keychainAnswer(QStringLiteral("target.headersKeychain.") + name,
+                                                 entry, store->location(), answer);
+                !problem.isEmpty())
+                problems.append(problem);
         }
     }
     printDryRunProblems(run, problems.join(u'\n'), QStringLiteral("Target"));

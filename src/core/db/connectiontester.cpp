@@ -11,6 +11,7 @@
 
 #include "db/sqlconnection.h"
 #include "log/logging.h"
+#include "spec/secretproblems.h"
 #include "util/backgroundthreads.h"
 
 using namespace Qt::StringLiterals;
@@ -194,8 +195,8 @@ void ConnectionTester::test(const ConnectionSettings &settings, const QString &p
         // Like the run: the variable is read when the connection is made, here and now.
         const QByteArray name = settings.passwordEnv.toLocal8Bit();
         if (!qEnvironmentVariableIsSet(name.constData())) {
-            const QString message = u"source.passwordEnv: the environment variable %1 (the "
-                                    "database password) is not set"_s.arg(settings.passwordEnv);
+            const QString message = secretproblems::variableNotSet(
+                u"source.passwordEnv"_s, settings.passwordEnv, u"the database password"_s);
             QMetaObject::invokeMethod(
                 this, [this, generation, message] { deliver(generation, false, message); },
                 Qt::QueuedConnection);

@@ -11,6 +11,7 @@
 #include "net/dispatcher.h"
 #include "spec/placeholders.h"
 #include "spec/secretheaders.h"
+#include "spec/secretproblems.h"
 #include "transform/transform.h"
 
 #include <QTimer>
@@ -231,15 +232,14 @@ bool TransferRun::resolveSecrets(QStringList *errors)
     if (!source.passwordEnv.isEmpty()) {
         const auto value = m_options.environment(source.passwordEnv);
         if (!value)
-            errors->append(QStringLiteral("source.passwordEnv: the environment variable %1 "
-                                          "(the database password) is not set")
-                               .arg(source.passwordEnv));
+            errors->append(secretproblems::variableNotSet(QStringLiteral("source.passwordEnv"),
+                                                          source.passwordEnv,
+                                                          QStringLiteral("the database password")));
         else
             m_password = *value;
     } else if (source.askPassword) {
         if (!m_options.password)
-            errors->append(QStringLiteral("source.askPassword: this transfer asks for the "
-                                          "database password when run, and none was given"));
+            errors->append(secretproblems::passwordNotGiven());
         else
             m_password = *m_options.password;
     }
@@ -287,17 +287,8 @@ QString TransferRun::keychainProblem(const QString &path, const QString &entry) 
         return QStringLiteral("%1: the keychain entry \"%2\" was not read when this run started; "
                               "start a new run to use it")
             .arg(path, entry);
-    const QString where = m_options.secrets ? m_options.secrets->location() : QString();
-    switch (it->status) {
-    case SecretStore::Status::Ok:
-        return {};
-    case SecretStore::Status::NotFound:
-        return QStringLiteral("%1: no entry \"%2\" in %3").arg(path, entry, where);
-    case SecretStore::Status::Failed:
-        break;
-    }
-    return QStringLiteral("%1: cannot read the entry \"%2\" from %3: %4")
-        .arg(path, entry, where, it->error);
+    return secretproblems::keychainAnswer(
+        path, entry, m_options.secrets ? m_options.secrets->location() : QString(), *it);
 }
 
 void TransferRun::secretsRead(QStringList errors)
@@ -354,9 +345,8 @@ bool TransferRun::resolveHeaders(const TargetSpec &target,
     for (const auto &[name, variable] : target.headersEnv) {
         const auto value = m_options.environment(variable);
         if (!value) {
-            errors->append(QStringLiteral("target.headersEnv.%1: the environment variable %2 "
-                                          "is not set")
-                               .arg(name, variable));
+            errors->append(secretproblems::variableNotSet(
+                QStringLiteral("target.headersEnv.") + name, variable));
             continue;
         }
         hasContentType |= name.compare(QLatin1String("Content-Type"), Qt::CaseInsensitive) == 0;
