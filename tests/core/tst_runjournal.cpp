@@ -143,6 +143,9 @@ private:
     TransferSpec makeSpec(const QString &db, int rows);
     QString journalPath(const QString &name) const { return m_dir.filePath(name); }
     Outcome runToEnd(TransferRun &run, int timeoutMs = 30000);
+    /// A run of spec going on from journal file, whose resume state is state.
+    static std::unique_ptr<TransferRun> resumeRun(const QString &file, const ResumeState &state,
+                                                  const TransferSpec &spec);
     /// A database of 200 rows in folder and the journal of a run of it cancelled after 40
     /// items were delivered, with rows read and not (for the resume tests).
     void cancelledRun(const QString &folder, QString *db, QString *journal);
@@ -224,6 +227,15 @@ void TestRunJournal::cancelledRun(const QString &folder, QString *db, QString *j
     const Outcome out = runToEnd(run);
     m_sink.setDefaultDelayMs(0);
     QCOMPARE(out.outcome, TransferRun::Outcome::Cancelled);
+}
+
+std::unique_ptr<TransferRun>
+TestRunJournal::resumeRun(const QString &file, const ResumeState &state, const TransferSpec &spec)
+{
+    RunOptions options;
+    options.journalFile = file;
+    options.resume = std::make_shared<const ResumeState>(state);
+    return std::make_unique<TransferRun>(spec, options);
 }
 
 void TestRunJournal::writesWhatHappensToEveryItem()
@@ -737,16 +749,13 @@ void TestRunJournal::aCancelledRunGoesOnWhereItStopped()
     const qsizetype requestsBefore = m_sink.requestCount();
 
     m_sink.setDefaultDelayMs(0);
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(state->spec, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, state->spec);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
     QVERIFY2(out.message.isEmpty(), qPrintable(out.message));
-    QCOMPARE(resumed.counts().delivered, 600);
-    QCOMPARE(resumed.counts().read, 600);
-    QCOMPARE(resumed.resumedFinished(), state->summary.delivered);
+    QCOMPARE(resumed->counts().delivered, 600);
+    QCOMPARE(resumed->counts().read, 600);
+    QCOMPARE(resumed->resumedFinished(), state->summary.delivered);
 
     // Everything reached the sink; nothing the journal held as delivered went again.
     const auto journalItems = readItems(file);
@@ -783,12 +792,7 @@ void TestRunJournal::aRunStoppedByItsFailureLimitGoesOnWhenResumed()
     // go on and count only its own failures, not stop at once on those the journal holds.
     m_sink.clear();
     m_sink.setDefaultDelayMs(0);
-    m_sink.setHandler([](const TestSink::Request &) {
-        TestSink::Reply reply;
-        reply.status = 422;
-        reply.body = QByteArrayLiteral("{\"error\":\"rejected\"}");
-        return reply;
-    });
+    m_sink.setHandler(TestSink::answeringAll(422, "{\"error\":\"rejected\"}"));
     const QString file = journalPath(QStringLiteral("stopped.sluicerun"));
     TransferSpec spec = makeSpec(m_db, 600);
     spec.run.stopAfterFailures = 5;
@@ -807,15 +811,12 @@ void TestRunJournal::aRunStoppedByItsFailureLimitGoesOnWhenResumed()
     const qint64 rejected = state->notDelivered.size();
     QVERIFY2(rejected >= spec.run.stopAfterFailures, qPrintable(QString::number(rejected)));
 
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(state->spec, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, state->spec);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
-    QCOMPARE(resumed.counts().read, 600);
-    QCOMPARE(resumed.counts().delivered + resumed.counts().failed, 600);
-    QVERIFY(resumed.counts().delivered >= 600 - rejected);
+    QCOMPARE(resumed->counts().read, 600);
+    QCOMPARE(resumed->counts().delivered + resumed->counts().failed, 600);
+    QVERIFY(resumed->counts().delivered >= 600 - rejected);
 }
 
 void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()
@@ -856,14 +857,11 @@ void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()
     TransferSpec changed = state->spec;
     changed.source.database = m_dir.filePath(QStringLiteral("gone.db"));
     const qsizetype owed = state->unfinished.size();
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(changed, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, changed);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
     QCOMPARE(m_sink.requestCount(), owed);
-    QCOMPARE(resumed.counts().delivered + resumed.counts().failed, 90);
+    QCOMPARE(resumed->counts().delivered + resumed->counts().failed, 90);
 }
 
 void TestRunJournal::aResumeRefusesASourceWhoseRowsChanged()
@@ -881,11 +879,8 @@ void TestRunJournal::aResumeRefusesASourceWhoseRowsChanged()
     // The row at the boundary now holds something else.
     QVERIFY(execOn(
         db, QStringLiteral("UPDATE t SET name = 'renamed' WHERE id = %1").arg(state->rowsRead)));
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(state->spec, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, state->spec);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::SourceError);
     QVERIFY2(out.message.contains(QStringLiteral("is not the row the interrupted run read there")),
              qPrintable(out.message));
@@ -906,11 +901,8 @@ void TestRunJournal::aResumeRefusesASourceWithFewerRows()
     auto state = JournalFile::readResumeState(file, &error);
     QVERIFY2(state, qPrintable(error));
     QVERIFY(execOn(db, QStringLiteral("DELETE FROM t WHERE id > 20")));
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(state->spec, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, state->spec);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::SourceError);
     QVERIFY2(out.message.contains(QStringLiteral("the query now returns 20 row(s), fewer than "
                                                  "the %1")
@@ -932,14 +924,11 @@ void TestRunJournal::aResumeKnowsAKeyedRowByItsKey()
     // Same key (name), another value: still the same row for a keyed transfer.
     QVERIFY(
         execOn(db, QStringLiteral("UPDATE t SET value = -1 WHERE id <= %1").arg(state->rowsRead)));
-    RunOptions options;
-    options.journalFile = file;
-    options.resume = std::make_shared<const ResumeState>(*state);
-    TransferRun resumed(state->spec, options);
-    const Outcome out = runToEnd(resumed);
+    const auto resumed = resumeRun(file, *state, state->spec);
+    const Outcome out = runToEnd(*resumed);
     QCOMPARE(out.outcome, TransferRun::Outcome::Completed);
     QVERIFY2(out.message.isEmpty(), qPrintable(out.message));
-    QCOMPARE(resumed.counts().delivered, 200);
+    QCOMPARE(resumed->counts().delivered, 200);
 }
 
 QTEST_GUILESS_MAIN(TestRunJournal)

@@ -747,12 +747,7 @@ void TestTransferRun::stopAfterFailures()
 {
     m_sink.clear();
     m_sink.setDefaultDelayMs(0);
-    m_sink.setHandler([](const TestSink::Request &) {
-        TestSink::Reply reply;
-        reply.status = 422;
-        reply.body = QByteArrayLiteral("{\"error\":\"rejected\"}");
-        return reply;
-    });
+    m_sink.setHandler(TestSink::answeringAll(422, "{\"error\":\"rejected\"}"));
     TransferSpec spec = makeSpec(1000);
     spec.run.stopAfterFailures = 5;
     spec.run.concurrency = 2;

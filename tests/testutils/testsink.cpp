@@ -157,6 +157,16 @@ void TestSink::setHandler(Handler handler)
     m_handler = std::move(handler);
 }
 
+TestSink::Handler TestSink::answeringAll(int status, const QByteArray &body)
+{
+    return [status, body](const Request &) {
+        Reply reply;
+        reply.status = status;
+        reply.body = body;
+        return reply;
+    };
+}
+
 void TestSink::setDefaultDelayMs(int delayMs)
 {
     m_defaultDelayMs = std::max(0, delayMs);

@@ -88,6 +88,8 @@ public:
     QUrl url(const QString &path = QStringLiteral("/")) const;
 
     void setHandler(Handler handler);
+    /// A handler answering every request with status and body (an API refusing everything).
+    static Handler answeringAll(int status, const QByteArray &body);
     /// Delay of every answer whose Reply::delayMs is 0.
     void setDefaultDelayMs(int delayMs);
 
