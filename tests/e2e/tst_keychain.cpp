@@ -58,6 +58,7 @@ private Q_SLOTS:
     void sluiceRunReadsTheKeychain();
     void missingEntryStopsTheRun();
     void unreachableKeychainStopsTheRun();
+    void validateReadsTheKeychain();
 
 private:
     Result runSluice(const QStringList &arguments, const QProcessEnvironment &environment);
@@ -207,6 +208,38 @@ void TestKeychain::unreachableKeychainStopsTheRun()
                                 .arg(m_entry)),
              qPrintable(r.err));
     QCOMPARE(m_sink.requestCount(), 0);
+}
+
+void TestKeychain::validateReadsTheKeychain()
+{
+    // `sluice validate` asks the keychain as the run would, and says what is wrong the same way.
+    const SecretStore::Answer a = writeEntry(*m_store, m_entry, m_token);
+    QVERIFY2(a.status == SecretStore::Status::Ok, qPrintable(a.error));
+    m_sink.clear();
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    Result r = runSluice({QStringLiteral("validate"), writeTransfer(m_entry)}, system);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(!r.out.contains(m_token) && !r.err.contains(m_token));
+
+    const QString missing = m_entry + QStringLiteral(" (never written)");
+    r = runSluice({QStringLiteral("validate"), writeTransfer(missing)}, system);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("no entry \"%1\" in the keychain (service "
+                                           "\"Sluice\") [target.headersKeychain.Authorization]")
+                                .arg(missing)),
+             qPrintable(r.err));
+
+    QProcessEnvironment noBus = system;
+    noBus.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                 QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("no-bus")));
+    noBus.remove(QStringLiteral("DISPLAY"));
+    r = runSluice({QStringLiteral("validate"), writeTransfer(m_entry)}, noBus);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("cannot read the entry \"%1\" from the keychain "
+                                           "(service \"Sluice\"): ")
+                                .arg(m_entry)),
+             qPrintable(r.err));
+    QCOMPARE(m_sink.requestCount(), 0); // nothing is sent
 }
 
 QTEST_MAIN(TestKeychain)
