@@ -24,6 +24,7 @@
 #include <optional>
 
 using namespace sluice;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -817,6 +818,14 @@ void TestRunJournal::aRunStoppedByItsFailureLimitGoesOnWhenResumed()
     QCOMPARE(resumed->counts().read, 600);
     QCOMPARE(resumed->counts().delivered + resumed->counts().failed, 600);
     QVERIFY(resumed->counts().delivered >= 600 - rejected);
+    // The refusals of the first process are in the resumed run's failure groups (its report),
+    // with the API's answer.
+    QCOMPARE(resumed->failures().itemCount(), resumed->counts().failed);
+    const QList<FailureDigest::Group> groups = resumed->failures().groups();
+    QCOMPARE(groups.size(), 1);
+    QCOMPARE(groups.first().httpStatus, 422);
+    QCOMPARE(groups.first().message, u"rejected"_s);
+    QCOMPARE(groups.first().examples.first().response, QByteArray("{\"error\":\"rejected\"}"));
 }
 
 void TestRunJournal::aResumeOfAFullyReadSourceOnlySendsWhatIsOwed()

@@ -428,6 +428,42 @@ std::optional<ResumeState> JournalFile::readResumeState(const QString &fileName,
     return state;
 }
 
+bool JournalFile::forEachFailure(const QString &fileName,
+                                 const std::function<void(const ItemResult &)> &visit,
+                                 QString *error)
+{
+    SqliteDb db;
+    if (!openJournal(db, fileName, error))
+        return false;
+    SqliteStatement items;
+    if (!items.prepare(db,
+                       "SELECT id, key, status, http_status, attempts, error, response, url, "
+                       "request_id FROM item WHERE (status = ? AND cancelled = 0) OR status = ? "
+                       "ORDER BY id")) {
+        *error = db.error();
+        return false;
+    }
+    items.bindInt(1, int(ItemStatus::Failed));
+    items.bindInt(2, int(ItemStatus::Invalid));
+    bool ok = true;
+    ItemResult result;
+    while (items.step(&ok)) {
+        result.id = items.intValue(0);
+        result.key = items.isNull(1) ? QString::number(result.id + 1) : items.textValue(1);
+        result.status = ItemStatus(items.intValue(2));
+        result.httpStatus = int(items.intValue(3));
+        result.attempts = int(items.intValue(4));
+        result.error = items.textValue(5);
+        result.responseBody = items.blobValue(6);
+        result.url = items.textValue(7);
+        result.requestId = items.textValue(8).toLatin1();
+        visit(result);
+    }
+    if (!ok)
+        *error = db.error();
+    return ok;
+}
+
 bool JournalFile::forEachItem(const QString &fileName,
                               const std::function<void(const JournalItem &)> &visit, QString *error)
 {

@@ -161,6 +161,12 @@ public:
     /// with *error when the file cannot be read.
     static bool forEachItem(const QString &fileName,
                             const std::function<void(const JournalItem &)> &visit, QString *error);
+    /// Calls visit for every item that ended Failed (not by a cancel: those are owed) or
+    /// Invalid, in id order, as the result it ended with (no payload; the answer as kept):
+    /// a resumed run's failure groups. Returns false with *error when the file cannot be read.
+    static bool forEachFailure(const QString &fileName,
+                               const std::function<void(const ItemResult &)> &visit,
+                               QString *error);
     /// The journals in folder, newest first; unreadable files are skipped.
     static QList<JournalSummary> listRuns(const QString &folder);
     /// Where the app and `sluice run` keep journals by default (the app's data folder).

@@ -5,6 +5,7 @@
 #include "db/shardquery.h"
 #include "db/sqlparameters.h"
 #include "db/sqlrowreader.h"
+#include "journal/journalfile.h"
 #include "journal/runjournal.h"
 #include "log/logging.h"
 #include "net/cafile.h"
@@ -143,6 +144,14 @@ void TransferRun::applyResumeState()
     m_failuresHeld = m_failed + m_invalid;
     for (auto it = state.notDelivered.cbegin(); it != state.notDelivered.cend(); ++it)
         m_notDelivered.insert(it.key(), {it.value(), state.attempts.value(it.key())});
+    // The failures the journal holds are this run's too: in its failure groups (the report's),
+    // not only in its counts.
+    QString error;
+    if (!m_options.journalFile.isEmpty()
+        && !JournalFile::forEachFailure(
+            m_options.journalFile, [this](const ItemResult &result) { m_failures.add(result); },
+            &error))
+        qCWarning(lcRun).noquote() << "the failures held in the journal are not grouped:" << error;
     for (const Item &item : state.unfinished) {
         const int attempts = state.attempts.value(item.id);
         if (attempts > 0)
