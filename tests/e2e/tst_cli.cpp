@@ -3,6 +3,7 @@
 // real HTTP server on 127.0.0.1 (TestSink, or `sluice demo-api` itself), and checks exit
 // codes, the summary line, progress lines and the --failed file.
 
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -27,12 +28,7 @@ using namespace sluice;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = SluiceRun;
 
 /// A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago).
 quint16 closedPort()
@@ -124,32 +120,10 @@ void TestCli::init()
 Result TestCli::runSluice(const QStringList &arguments, int timeoutMs,
                           const std::function<void(QProcess &)> &whileRunning)
 {
-    QProcess process;
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.start();
-    if (!process.waitForStarted()) {
-        qWarning() << "cannot start" << m_sluice << process.errorString();
-        return {};
-    }
-    if (whileRunning)
-        whileRunning(process);
-    // Not waitForFinished(): the sink lives in this thread and needs the event loop.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        qWarning() << "sluice did not finish in time";
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    SluiceCall call;
+    call.timeoutMs = timeoutMs;
+    call.whileRunning = whileRunning;
+    return ::runSluice(m_sluice, arguments, call);
 }
 
 QString TestCli::writeTransfer(const QString &name, const QString &url, int concurrency)

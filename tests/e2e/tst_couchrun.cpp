@@ -20,6 +20,7 @@
 #include <QTest>
 
 #include "pouchdbserver.h"
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 
 using namespace sluice;
@@ -31,12 +32,7 @@ constexpr int RowCount = 3000;
 constexpr int BatchSize = 250;
 constexpr int RunTimeoutMs = 180000;
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = SluiceRun;
 
 /// One row of the source table, as the test wrote it.
 struct Row
@@ -171,23 +167,9 @@ void TestCouchRun::cleanupTestCase()
 
 Result TestCouchRun::runSluice(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(m_sluice, arguments);
-    if (!process.waitForStarted()) {
-        qWarning() << "cannot start" << m_sluice << process.errorString();
-        return {};
-    }
-    if (!process.waitForFinished(RunTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        qWarning() << "sluice did not finish in time";
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    SluiceCall call;
+    call.timeoutMs = RunTimeoutMs;
+    return ::runSluice(m_sluice, arguments, call);
 }
 
 QString TestCouchRun::writeTransfer(const QString &name, const QString &db)

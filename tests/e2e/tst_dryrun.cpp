@@ -7,6 +7,7 @@
 
 #include "mariadbtestserver.h"
 #include "pgtestserver.h"
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -113,28 +114,10 @@ void TestDryRun::init()
 
 Result TestDryRun::runSluice(const QStringList &arguments, int timeoutMs)
 {
-    QProcess process;
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.start();
-    if (!process.waitForStarted())
-        return {};
-    // The sink lives in this thread: keep its event loop turning.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        qWarning() << "sluice did not finish in time";
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    SluiceCall call;
+    call.timeoutMs = timeoutMs;
+    const SluiceRun run = ::runSluice(m_sluice, arguments, call);
+    return {run.exitCode, run.outBytes, run.err};
 }
 
 QString TestDryRun::writeFile(const QString &name, const QByteArray &text)

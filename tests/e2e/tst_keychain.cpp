@@ -3,6 +3,7 @@
 // session (tests/scripts/keychain-session.sh starts both; CTest runs this test through it).
 // Entries are written through SecretStore and read back by the real `sluice run`.
 
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -17,12 +18,7 @@ using namespace sluice;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = SluiceRun;
 
 SecretStore::Answer writeEntry(SecretStore &store, const QString &entry, const QString &value)
 {
@@ -108,28 +104,9 @@ void TestKeychain::cleanupTestCase()
 
 Result TestKeychain::runSluice(const QStringList &arguments, const QProcessEnvironment &environment)
 {
-    QProcess process;
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.setProcessEnvironment(environment);
-    process.start();
-    if (!process.waitForStarted())
-        return {};
-    // The sink lives in this thread and needs the event loop.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < 60000)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    SluiceCall call;
+    call.environment = environment;
+    return ::runSluice(m_sluice, arguments, call);
 }
 
 QString TestKeychain::writeTransfer(const QString &entry)

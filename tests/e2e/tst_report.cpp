@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -25,12 +26,7 @@ constexpr int Rows = 40;
 const QByteArray EnvSecret = "env-secret-value-9";
 const QByteArray LiteralSecret = "literal-secret-7";
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = SluiceRun;
 
 /// The report's text (elements apart by a space) and its number of <svg> elements; empty
 /// text when it is not well-formed XML.
@@ -113,26 +109,10 @@ void TestReport::initTestCase()
 
 Result TestReport::runSluice(const QStringList &arguments)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"SLUICE_REPORT_TEST_KEY"_s, QString::fromLatin1(EnvSecret));
-    process.setProcessEnvironment(env);
-    process.start(m_sluice, arguments);
-    if (!process.waitForStarted())
-        return {};
-    // The sink answers from this thread's event loop.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < 60000)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    SluiceCall call;
+    call.environment = QProcessEnvironment::systemEnvironment();
+    call.environment.insert(u"SLUICE_REPORT_TEST_KEY"_s, QString::fromLatin1(EnvSecret));
+    return ::runSluice(m_sluice, arguments, call);
 }
 
 QByteArray TestReport::readFile(const QString &path)

@@ -5,6 +5,7 @@
 // data, caches, journals) and none of its output holds the password or the token.
 
 #include "pgtestserver.h"
+#include "sluiceprocess.h"
 #include "testsink.h"
 
 #include <QDirIterator>
@@ -109,28 +110,11 @@ Result TestSecrets::runSluice(const QStringList &arguments)
     for (const char *folder : {"data", "config", "cache", "state", "tmp"})
         QDir().mkpath(home + u'/' + QLatin1String(folder));
 
-    QProcess process;
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.setProcessEnvironment(environment);
-    process.setWorkingDirectory(m_dir.path());
-    process.start();
-    if (!process.waitForStarted())
-        return {};
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < 60000)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
+    SluiceCall call;
+    call.environment = environment;
+    call.workingDirectory = m_dir.path();
+    const SluiceRun run = ::runSluice(m_sluice, arguments, call);
+    return {run.exitCode, run.outBytes, run.err.toUtf8()};
 }
 
 QStringList TestSecrets::filesHolding(const QString &folder, const QList<QByteArray> &secrets)

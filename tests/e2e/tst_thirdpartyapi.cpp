@@ -29,6 +29,7 @@
 #include <QTest>
 
 #include "pgtestserver.h"
+#include "sluiceprocess.h"
 #include "testsink.h"
 #include "json/jsonreader.h"
 
@@ -230,12 +231,7 @@ private Q_SLOTS:
     void valuesKeepTheirTypes();
 
 private:
-    struct Result
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
+    using Result = SluiceRun;
 
     /// Runs sluice while this process's event loop keeps serving the sink.
     Result runSluice(const QStringList &arguments);
@@ -349,35 +345,12 @@ void TestThirdPartyApi::stopJsonServer()
 
 TestThirdPartyApi::Result TestThirdPartyApi::runSluice(const QStringList &arguments)
 {
-    QProcess process;
     // The cluster runs in America/New_York: a client in a third zone shows that instants are
     // converted, not copied as wall clocks.
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"TZ"_s, u"Asia/Tokyo"_s);
-    process.setProcessEnvironment(environment);
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.start();
-    if (!process.waitForStarted()) {
-        qWarning() << "cannot start" << m_sluice << process.errorString();
-        return {};
-    }
-    // Not waitForFinished(): the sink lives in this thread and needs the event loop.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < 60000)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        qWarning() << "sluice did not finish in time";
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    SluiceCall call;
+    call.environment = QProcessEnvironment::systemEnvironment();
+    call.environment.insert(u"TZ"_s, u"Asia/Tokyo"_s);
+    return ::runSluice(m_sluice, arguments, call);
 }
 
 QString TestThirdPartyApi::writeTransfer(const QString &name, const QUrl &url)

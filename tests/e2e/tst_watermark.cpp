@@ -3,6 +3,7 @@
 // SQLite table that grows between runs, into a TestSink that fails one item in the second
 // run; and the messages for what cannot run.
 
+#include "sluiceprocess.h"
 #include "sqlitefixture.h"
 #include "testsink.h"
 
@@ -23,12 +24,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = SluiceRun;
 
 /// The value of row n's watermark column: the id itself, or a timestamp as SQLite text.
 QVariant markOf(bool timestamps, int n)
@@ -89,27 +85,7 @@ void TestWatermark::init()
 
 Result TestWatermark::runSluice(const QStringList &arguments)
 {
-    QProcess process;
-    process.setProgram(m_sluice);
-    process.setArguments(arguments);
-    process.start();
-    if (!process.waitForStarted())
-        return {};
-    // Not waitForFinished(): the sink lives in this thread and needs the event loop.
-    QElapsedTimer clock;
-    clock.start();
-    while (process.state() != QProcess::NotRunning && clock.elapsed() < 60000)
-        QTest::qWait(10);
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-        return {};
-    }
-    Result r;
-    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    r.out = QString::fromUtf8(process.readAllStandardOutput());
-    r.err = QString::fromUtf8(process.readAllStandardError());
-    return r;
+    return ::runSluice(m_sluice, arguments);
 }
 
 QString TestWatermark::writeTransfer(const QString &name, const QString &sql, const QString &column,
