@@ -2759,6 +2759,10 @@ Ziel dieses Laufs: %3 %4</translation>
         <source>invalid</source>
         <translation>ungültig</translation>
     </message>
+    <message>
+        <source>&lt; 1 ms</source>
+        <translation>&lt; 1 ms</translation>
+    </message>
 </context>
 <context>
     <name>sluice::TransformPanel</name>

@@ -148,6 +148,7 @@ private Q_SLOTS:
     void data_data();
     void data();
     void resultAt();
+    void latencyUnderAMillisecondIsSaidSo();
     void headers();
     void countsAndIdsFollowStatuses();
     void nothingIsSignalledBeforeTheFlush();
@@ -330,6 +331,32 @@ void TestTransferStatusModel::data()
         QCOMPARE(actual.value<Qt::Alignment>(), expected.value<Qt::Alignment>());
     else
         QCOMPARE(actual, expected);
+}
+
+void TestTransferStatusModel::latencyUnderAMillisecondIsSaidSo()
+{
+    Model model;
+    model.setFlushInterval(Never);
+    QList<Item> items;
+    for (qint64 id = 0; id < 3; ++id)
+        items.append(makeItem(id, u"k%1"_s.arg(id)));
+    model.addItems(items);
+    ItemResult fast = makeResult(0, ItemStatus::Delivered, 201, 1, 0);
+    fast.latencyUs = 300;
+    model.setResult(fast);
+    ItemResult rounded = makeResult(1, ItemStatus::Delivered, 201, 2, 0);
+    rounded.latencyUs = 700; // a retried item answered in 0.7 ms
+    model.setResult(rounded);
+    model.setResult(makeResult(2, ItemStatus::Delivered, 201, 1, 12));
+    model.flush();
+    const auto shown = [&model](int row) {
+        return model.data(model.index(row, Model::Latency)).toString();
+    };
+    QCOMPARE(shown(0), u"< 1 ms"_s);
+    QCOMPARE(shown(1), u"1 ms"_s);
+    QCOMPARE(shown(2), u"12 ms"_s);
+    // It still sorts before a slower one and after no latency at all.
+    QVERIFY(model.lessThan(0, 2, Model::Latency));
 }
 
 void TestTransferStatusModel::resultAt()

@@ -486,7 +486,9 @@ void TransferStatusModel::setResult(const ItemResult &result)
         changed |= DirtyAttempts;
     }
     r.httpStatus = clampTo<quint16>(result.httpStatus);
-    r.latencyMs = clampTo<quint32>(result.latencyMs);
+    // Rounded from microseconds where known (a 0.7 ms answer is 1 ms, not 0).
+    r.latencyMs = clampTo<quint32>(result.latencyUs > 0 ? (result.latencyUs + 500) / 1000
+                                                        : result.latencyMs);
     if (result.attempts > 0)
         r.flags |= HasLatency;
     else
@@ -600,7 +602,10 @@ QVariant TransferStatusModel::data(const QModelIndex &index, int role) const
         case Attempts:
             return r.attempts ? QString::number(r.attempts) : QString();
         case Latency:
-            return hasLatency ? tr("%1 ms").arg(r.latencyMs) : QString();
+            if (!hasLatency)
+                return QString();
+            // A fast local API answers within a millisecond: not "0 ms".
+            return r.latencyMs == 0 ? tr("< 1 ms") : tr("%1 ms").arg(r.latencyMs);
         case Error:
             return firstLine(failureOf(r.id).error);
         case ColumnCount:
