@@ -178,7 +178,25 @@ void TestItemFilterProxy::aNewerFilterSupersedesASearch()
     QCOMPARE(f.shown(), f.expected(-1, u"sensor-2"_s));
     QCOMPARE(f.searching.count(), 2); // one search shown, from the first ask to the answer
 
+    // Another status while the text is being looked for: the search goes on, and its answer
+    // comes with the newest status.
+    f.changed.clear();
+    f.searching.clear();
+    QVERIFY(!f.proxy.setFilter(-1, u"sensor-7"_s));
+    QVERIFY(!f.proxy.setFilter(int(ItemStatus::Failed), u"sensor-7"_s));
+    QVERIFY(f.changed.wait(10000));
+    QTest::qWait(50);
+    QCOMPARE(f.changed.count(), 1);
+    QCOMPARE(f.searching.count(), 2);
+    QCOMPARE(f.proxy.statusFilter(), int(ItemStatus::Failed));
+    QCOMPARE(f.shown(), f.expected(int(ItemStatus::Failed), u"sensor-7"_s));
+    QVERIFY(!f.shown().isEmpty());
+
     // Back to the filter in force while a search runs: the search is dropped.
+    f.changed.clear();
+    QVERIFY(!f.proxy.setFilter(-1, u"sensor-2"_s));
+    QVERIFY(f.changed.wait(10000));
+    QCOMPARE(f.changed.count(), 1);
     QVERIFY(!f.proxy.setFilter(-1, u"sensor-3"_s));
     QVERIFY(!f.proxy.setFilter(-1, u"sensor-2"_s));
     QVERIFY(!f.proxy.isSearching());

@@ -38,8 +38,10 @@ ItemFilterProxy::~ItemFilterProxy()
 
 bool ItemFilterProxy::setFilter(int status, const QString &text)
 {
-    if (m_searching && status == m_pendingStatus && text == m_pendingText)
+    if (m_searching && text == m_pendingText && !(status == m_status && text == m_text)) {
+        m_pendingStatus = status; // the keys being searched serve any status
         return false;
+    }
     dropSearch();
     if (status == m_status && text == m_text) {
         setSearching(false);

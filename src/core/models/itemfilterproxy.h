@@ -48,8 +48,9 @@ public:
     /// Sets both at once; -1 shows every status. Returns whether the filter was applied now
     /// (the proxy was then reset: selection and current index are gone); false when nothing
     /// changed, or when a search started (searchingChanged(true)): its filter comes later,
-    /// with filterChanged(). Every change of the filter in force is between
-    /// filterAboutToChange() and filterChanged().
+    /// with filterChanged() (another status for the text being looked for keeps the search and
+    /// comes with it). Every change of the filter in force is between filterAboutToChange()
+    /// and filterChanged().
     bool setFilter(int status, const QString &text);
     /// The filter applied now (the search field may hold a text not applied yet).
     int statusFilter() const { return m_status; }
