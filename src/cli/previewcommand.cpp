@@ -241,7 +241,7 @@ int previewCommand(const QStringList &arguments)
         count = parser.value(PreviewCountOption).toInt(&ok);
         if (!ok || count < 1 || count > MaxPreviewCount) {
             printDryRunLine(PreviewCommand,
-                            QStringLiteral("PreviewCommand line: -n %1: expected a whole "
+                            QStringLiteral("Command line: -n %1: expected a whole "
                                            "number of rows from 1 to %2")
                                 .arg(parser.value(PreviewCountOption))
                                 .arg(MaxPreviewCount));

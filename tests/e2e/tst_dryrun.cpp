@@ -559,7 +559,9 @@ void TestDryRun::previewInvalidItem()
     const Result bad = runSluice(
         {QStringLiteral("preview"), transfer, QStringLiteral("-n"), QStringLiteral("0")});
     QCOMPARE(bad.exitCode, 2);
-    QVERIFY2(bad.err.contains(QLatin1String("-n 0: expected a whole number")), qPrintable(bad.err));
+    QVERIFY2(bad.err.contains(QLatin1String("Command line: -n 0: expected a whole number")),
+             qPrintable(bad.err));
+    QVERIFY2(!bad.err.contains(QLatin1String("PreviewCommand")), qPrintable(bad.err));
 }
 
 void TestDryRun::runJsonSummary()
