@@ -28,11 +28,7 @@ qint64 LatencyHistogram::bucketLow(int bucket)
 
 qint64 LatencyHistogram::bucketHigh(int bucket)
 {
-    if (bucket < SubBuckets)
-        return bucket + 1;
-    const int octave = (bucket - SubBuckets) / SubBuckets + 3;
-    const int sub = (bucket - SubBuckets) % SubBuckets;
-    return qint64(SubBuckets + sub + 1) << (octave - 3);
+    return bucketLow(bucket + 1); // the buckets are contiguous
 }
 
 void LatencyHistogram::add(qint64 microseconds)
