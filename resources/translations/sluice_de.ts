@@ -2054,18 +2054,6 @@ Ziel dieses Laufs: %3 %4</translation>
         <translation>Elemente</translation>
     </message>
     <message>
-        <source>delivered</source>
-        <translation>zugestellt</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>invalid</source>
-        <translation>ungültig</translation>
-    </message>
-    <message>
         <source>s</source>
         <translation>s</translation>
     </message>
@@ -2297,30 +2285,6 @@ Ziel dieses Laufs: %3 %4</translation>
     <message>
         <source>Failed items written to %1.</source>
         <translation>Fehlgeschlagene Elemente in %1 geschrieben.</translation>
-    </message>
-    <message>
-        <source>queued</source>
-        <translation>wartend</translation>
-    </message>
-    <message>
-        <source>sending</source>
-        <translation>wird gesendet</translation>
-    </message>
-    <message>
-        <source>delivered</source>
-        <translation>zugestellt</translation>
-    </message>
-    <message>
-        <source>retrying</source>
-        <translation>wird wiederholt</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>invalid</source>
-        <translation>ungültig</translation>
     </message>
     <message>
         <source>%1 of %2</source>

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include "models/transferstatusmodel.h"
 #include "palette.h"
 #include "statusdelegate.h"
 #include "transfer/runstatistics.h"
@@ -60,9 +61,12 @@ RunChartsView::RunChartsView(QWidget *parent)
 
     m_statusView = makeView(tr("Items finished"), tr("Items per status chart"), tr("items"),
                             &m_axes[4], &m_axes[5]);
-    m_statuses[0] = addSeries(m_statusView, tr("delivered"), m_axes[4], m_axes[5]);
-    m_statuses[1] = addSeries(m_statusView, tr("failed"), m_axes[4], m_axes[5]);
-    m_statuses[2] = addSeries(m_statusView, tr("invalid"), m_axes[4], m_axes[5]);
+    m_statuses[0] = addSeries(m_statusView, TransferStatusModel::statusName(ItemStatus::Delivered),
+                              m_axes[4], m_axes[5]);
+    m_statuses[1] = addSeries(m_statusView, TransferStatusModel::statusName(ItemStatus::Failed),
+                              m_axes[4], m_axes[5]);
+    m_statuses[2] = addSeries(m_statusView, TransferStatusModel::statusName(ItemStatus::Invalid),
+                              m_axes[4], m_axes[5]);
 
     for (QChartView *view : {m_rateView, m_latencyView, m_statusView})
         layout->addWidget(view, 1);

@@ -195,9 +195,8 @@ void RunPanel::setUpItemTable()
     header->resizeSection(TransferStatusModel::Key, 160);
     // Wide enough for the longest status name in the window's language, after its dot.
     int statusWidth = 100;
-    for (ItemStatus status : {ItemStatus::Queued, ItemStatus::Sending, ItemStatus::Retrying,
-                              ItemStatus::Delivered, ItemStatus::Failed, ItemStatus::Invalid}) {
-        const QString name = TransferStatusModel::statusName(status);
+    for (int status = 0; status < ItemStatusCount; ++status) {
+        const QString name = TransferStatusModel::statusName(ItemStatus(status));
         statusWidth = std::max(statusWidth, table->fontMetrics().horizontalAdvance(name) + 32);
     }
     header->resizeSection(TransferStatusModel::Status, statusWidth);
@@ -499,16 +498,21 @@ QString RunPanel::exportFolder() const
     return QDir::homePath();
 }
 
-bool RunPanel::saveReport(const QString &fileName, QString *error) const
+bool RunPanel::canSaveReport() const
 {
     const TransferRun *run = m_session->run();
-    const std::optional<TransferRun::Outcome> outcome = m_session->outcome();
-    if (!run || run->state() != TransferRun::State::Finished || !outcome) {
+    return run && run->state() == TransferRun::State::Finished && m_session->outcome();
+}
+
+bool RunPanel::saveReport(const QString &fileName, QString *error) const
+{
+    if (!canSaveReport()) {
         if (error)
             *error = tr("There is no ended run to report on.");
         return false;
     }
-    return RunReport::fromRun(*run, *outcome, m_endMessage).save(fileName, error);
+    return RunReport::fromRun(*m_session->run(), *m_session->outcome(), m_endMessage)
+        .save(fileName, error);
 }
 
 QString RunPanel::suggestedReportFile() const
@@ -594,19 +598,20 @@ void RunPanel::refresh()
 void RunPanel::updateCounts(const RunCounts &c)
 {
     const QLocale locale;
-    const auto setCount = [&](QLabel *label, ItemStatus status, qint64 n, const QString &name) {
+    const auto setCount = [&](QLabel *label, ItemStatus status, qint64 n) {
         const QColor color = StatusDelegate::statusColor(status, palette());
         setLabelText(label,
                      u"<span style=\"color:%1\">&#9679;</span> <b>%2</b> %3"_s.arg(
-                         color.name(), locale.toString(n), name.toHtmlEscaped()));
+                         color.name(), locale.toString(n),
+                         TransferStatusModel::statusName(status).toHtmlEscaped()));
         label->setEnabled(n > 0);
     };
-    setCount(m_ui->queuedLabel, ItemStatus::Queued, c.queued, tr("queued"));
-    setCount(m_ui->sendingLabel, ItemStatus::Sending, c.sending, tr("sending"));
-    setCount(m_ui->deliveredLabel, ItemStatus::Delivered, c.delivered, tr("delivered"));
-    setCount(m_ui->retryingLabel, ItemStatus::Retrying, c.retrying, tr("retrying"));
-    setCount(m_ui->failedLabel, ItemStatus::Failed, c.failed, tr("failed"));
-    setCount(m_ui->invalidLabel, ItemStatus::Invalid, c.invalid, tr("invalid"));
+    setCount(m_ui->queuedLabel, ItemStatus::Queued, c.queued);
+    setCount(m_ui->sendingLabel, ItemStatus::Sending, c.sending);
+    setCount(m_ui->deliveredLabel, ItemStatus::Delivered, c.delivered);
+    setCount(m_ui->retryingLabel, ItemStatus::Retrying, c.retrying);
+    setCount(m_ui->failedLabel, ItemStatus::Failed, c.failed);
+    setCount(m_ui->invalidLabel, ItemStatus::Invalid, c.invalid);
 }
 
 void RunPanel::updateProgress(const RunCounts &c, qint64 total, bool totalKnown)
@@ -716,9 +721,7 @@ void RunPanel::updateActions()
     m_retrySelectedAction->setEnabled(canRetry && m_ui->itemTable->selectionModel()->hasSelection()
                                       && failures > 0);
     m_exportAction->setEnabled(failures > 0);
-    const TransferRun *ended = m_session->run();
-    m_saveReportAction->setEnabled(ended && ended->state() == TransferRun::State::Finished
-                                   && m_session->outcome().has_value());
+    m_saveReportAction->setEnabled(canSaveReport());
     m_ui->failuresTab->setRetryEnabled(canRetry);
     m_ui->itemTab->setRetryEnabled(canRetry);
 }

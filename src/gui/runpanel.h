@@ -93,6 +93,8 @@ public:
     /// false with *error set when there is no ended run or the file cannot be written. Save
     /// Report… asks for the file and calls this.
     bool saveReport(const QString &fileName, QString *error) const;
+    /// Whether there is an ended run to report on (Save Report… is enabled).
+    bool canSaveReport() const;
     /// What Export failed… does once its dialog gave fileName: writes the file, says how that
     /// went beside the button (red when it failed) and remembers the folder for next time.
     void exportFailedTo(const QString &fileName, ExportFormat format);
