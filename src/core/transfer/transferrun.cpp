@@ -72,9 +72,9 @@ std::optional<Shard> TransferRun::shard() const
 
 qint64 TransferRun::activeMs() const
 {
-    // The statistics' time axis is active time, as elapsedSeconds(): a retry after the run
-    // finished goes on where the run ended, not after the idle time in between.
-    return qint64(m_spentSeconds * 1000) + (m_clock.isValid() ? m_clock.elapsed() : 0);
+    // The statistics' time axis is active time: a retry after the run finished goes on where
+    // the run ended, not after the idle time in between.
+    return qint64(elapsedSeconds() * 1000);
 }
 
 void TransferRun::sampleStatistics()
@@ -141,7 +141,6 @@ void TransferRun::applyResumeState()
     m_failed = state.summary.failed;
     m_invalid = state.summary.invalid;
     m_resumedFinished = m_delivered + m_failed + m_invalid;
-    m_failuresHeld = m_failed + m_invalid;
     for (auto it = state.notDelivered.cbegin(); it != state.notDelivered.cend(); ++it)
         m_notDelivered.insert(it.key(), {it.value(), state.attempts.value(it.key())});
     // The failures the journal holds are this run's too: in its failure groups (the report's),
@@ -797,8 +796,11 @@ void TransferRun::checkStopAfterFailures()
     const int limit = m_spec.run.stopAfterFailures;
     // The failures of this process: a resume of a run that this limit stopped (or that had
     // failures) must not stop at once on the ones its journal holds.
+    const qint64 held = m_options.resume
+        ? m_options.resume->summary.failed + m_options.resume->summary.invalid
+        : 0;
     if (limit <= 0 || m_stopping || m_cancelling || m_state == State::Finished || !m_dispatcher
-        || m_failed + m_invalid - m_failuresHeld < limit)
+        || m_failed + m_invalid - held < limit)
         return;
     // The requests in flight are answered rather than aborted: an aborted request leaves its
     // item not knowing whether it arrived, and a stop is about failing items, not haste.

@@ -293,8 +293,6 @@ private:
     std::unique_ptr<WatermarkTracker> m_watermark; ///< run.watermark (not when resuming)
     qint64 m_alreadyDelivered = 0;
     qint64 m_resumedFinished = 0;
-    /// Failed and invalid items a resumed journal held (run.stopAfterFailures counts past them).
-    qint64 m_failuresHeld = 0;
 };
 
 } // namespace sluice
