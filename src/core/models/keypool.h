@@ -23,7 +23,7 @@ public:
     /// Frees every block (those shared() handed out live on with their holders).
     void clear();
 
-    /// The blocks, for reading the keys added so far in another thread (ItemKeys): a block
+    /// The blocks, for reading the keys added so far in another thread (ItemSortKeys): a block
     /// never moves, and add() only writes past what it has written before.
     std::vector<std::shared_ptr<const char16_t[]>> shared() const;
     /// The key at position with that length in blocks from shared().

@@ -115,9 +115,9 @@ public:
     /// enum order, numbers as numbers, a missing latency first, errors as text. Ties and bad
     /// rows compare by id, so the order is total and stable.
     bool lessThan(int left, int right, int column) const;
-    /// A copy of what column sorts by in every row now, for a sort in another thread
-    /// (sortedRows() orders it as lessThan() does). Reads each row once; a key column's keys
-    /// are copied only when they are not in row order already.
+    /// What column sorts by in every row now, for a sort in another thread (sortedRows()
+    /// orders it as lessThan() does). Reads each row once; the Key column's text is the key
+    /// pool's blocks, shared, not copied, and none at all when the keys are in row order.
     ItemSortKeys sortKeys(int column) const;
     /// Every row's key (the Key column's sortKeys() without its row-order shortcut), for a
     /// search in another thread (rowsWhoseKeyContains()). A few ms at a million rows.
