@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 
+#include "spec/parametervalue.h"
 #include "spec/secretheaders.h"
 #include "transfer/svgchart.h"
 #include "json/jsonreader.h"
@@ -101,13 +102,10 @@ QString urlWithoutPassword(const QString &url)
     return out;
 }
 
-QString parameterText(const QVariant &value)
+/// A parameter as bound: as the Query step and `--set` write it, a null as "null".
+QString boundValue(const QVariant &value)
 {
-    if (value.isNull())
-        return u"null"_s;
-    if (value.typeId() == QMetaType::Bool)
-        return value.toBool() ? u"true"_s : u"false"_s;
-    return value.toString();
+    return value.isNull() ? u"null"_s : parameterText(value);
 }
 
 QString chartsOf(const RunStatistics &stats)
@@ -346,7 +344,7 @@ QByteArray RunReport::toHtml() const
     } else {
         html += u"<table class=\"grid\" id=\"parameters\">\n"_s;
         for (auto it = shown.query.parameters.cbegin(); it != shown.query.parameters.cend(); ++it)
-            html += row(u':' + it.key(), parameterText(it.value()));
+            html += row(u':' + it.key(), boundValue(it.value()));
         html += u"</table>\n"_s;
     }
 
