@@ -80,13 +80,9 @@ void TestReport::initTestCase()
              "SLUICE_BINARY must name the sluice executable (run via ctest)");
     QVERIFY(m_dir.isValid());
     QVERIFY(m_sink.isListening());
-    QList<QVariantList> rows;
-    for (int i = 1; i <= Rows; ++i)
-        rows.append({i, u"sensor-%1"_s.arg(i)});
     QString error;
-    const QString db = SqliteFixture::create(
-        m_dir.path(), u"report.db"_s, {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"_s},
-        u"t"_s, rows, &error);
+    const QString db
+        = SqliteFixture::numbered(m_dir.path(), u"report.db"_s, Rows, u"sensor-%1"_s, &error);
     QVERIFY2(!db.isEmpty(), qPrintable(error));
     // Concurrency 1 and stopAfterFailures 1: the run stops at the rejected item 5, owing the
     // rest, so that `sluice resume` has something to go on with.

@@ -160,13 +160,9 @@ private Q_SLOTS:
             }
             return reply;
         });
-        QList<QVariantList> rows;
-        for (int i = 1; i <= 60; ++i)
-            rows.append({i, u"sensor-%1"_s.arg(i)});
         QString error;
-        const QString db = SqliteFixture::create(
-            dir.path(), u"rows.db"_s, {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"_s},
-            u"t"_s, rows, &error);
+        const QString db
+            = SqliteFixture::numbered(dir.path(), u"rows.db"_s, 60, u"sensor-%1"_s, &error);
         QVERIFY2(!db.isEmpty(), qPrintable(error));
         TransferSpec spec;
         spec.source.driver = u"QSQLITE"_s;

@@ -60,13 +60,8 @@ void TestRunSession::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     QVERIFY(m_sink.isListening());
-    QList<QVariantList> rows;
-    for (int i = 1; i <= Rows; ++i)
-        rows.append({i, u"sensor,%1"_s.arg(i)});
     QString error;
-    m_db = SqliteFixture::create(m_dir.path(), u"rows.db"_s,
-                                 {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"_s}, u"t"_s,
-                                 rows, &error);
+    m_db = SqliteFixture::numbered(m_dir.path(), u"rows.db"_s, Rows, u"sensor,%1"_s, &error);
     QVERIFY2(!m_db.isEmpty(), qPrintable(error));
     m_sink.setHandler([](const TestSink::Request &r) {
         TestSink::Reply reply;

@@ -25,6 +25,16 @@ QString uniqueName()
 
 } // namespace
 
+QString SqliteFixture::numbered(const QString &dir, const QString &fileName, int count,
+                                const QString &nameFormat, QString *error)
+{
+    QList<QVariantList> rows;
+    for (int id = 1; id <= count; ++id)
+        rows.append({id, nameFormat.arg(id)});
+    return create(dir, fileName, {u"CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)"_s}, u"t"_s,
+                  rows, error);
+}
+
 QString SqliteFixture::create(const QString &dir, const QString &fileName,
                               const QStringList &setupSql, const QString &table,
                               const QList<QVariantList> &rows, QString *error)

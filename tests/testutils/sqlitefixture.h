@@ -18,6 +18,11 @@ struct SqliteFixture
     static QString create(const QString &dir, const QString &fileName, const QStringList &setupSql,
                           const QString &table, const QList<QVariantList> &rows, QString *error);
 
+    /// create() with the tests' usual table: t (id INTEGER PRIMARY KEY, name TEXT) holding ids
+    /// 1..count, each named nameFormat with %1 = the id ("sensor-%1").
+    static QString numbered(const QString &dir, const QString &fileName, int count,
+                            const QString &nameFormat, QString *error);
+
     /// The rows a query returns from an existing file (to check what a test left behind).
     /// Returns false with *error set when the file cannot be opened or the query fails.
     static bool select(const QString &file, const QString &sql, QList<QVariantList> *rows,
